@@ -1,0 +1,80 @@
+import path from 'node:path';
+import type { Runtime } from '../../shared/api/schemas/system';
+import { createRouter, type Handlers, type Router } from '../api/router';
+import type { BackendContext } from './context';
+import { createEventBus, type EventBus } from './events';
+import { jobsApp } from './jobs/app';
+import { JobRunner } from './jobs/runner';
+import { createLogger, type Logger } from './log';
+import { settingsApp } from './settings/app';
+import { statusApp } from './status/app';
+import { currentStatus } from './status/status';
+import { storeApp } from './store/app';
+import { lockDataDir } from './store/data-dir';
+import { openDatabase } from './store/database';
+import { systemApp } from './system/app';
+
+export interface Backend {
+  readonly dataDir: string;
+  readonly router: Router;
+  readonly events: EventBus;
+  readonly jobs: JobRunner;
+  readonly log: Logger;
+  /** Stop running jobs (they read "interrupted" at next start), close the database, release the folder. */
+  close(): Promise<void>;
+}
+
+export interface BackendOptions {
+  dataDir: string;
+  runtime: Runtime;
+  /** Keep warnings off stderr (tests, `--json` output). */
+  quiet?: boolean;
+}
+
+/** One backend per data folder, the same under Electron, `studio serve` and the tests. */
+export function openBackend(options: BackendOptions): Backend {
+  const dataDir = path.resolve(options.dataDir);
+  const release = lockDataDir(dataDir);
+  try {
+    const log = createLogger(dataDir, { quiet: options.quiet ?? false });
+    const db = openDatabase(path.join(dataDir, 'studio.db'));
+    const bus = createEventBus((error) => log.error('An event listener failed', error));
+    let statusChanged = () => {};
+    const jobs = new JobRunner({
+      db,
+      log,
+      onUpdate: (job) => bus.emit('job.updated', job),
+      onRunningChanged: () => statusChanged(),
+    });
+    const interrupted = jobs.markInterrupted();
+    if (interrupted > 0) log.warn(`${interrupted} job(s) were interrupted when the app last stopped`);
+    const ctx: BackendContext = { dataDir, runtime: options.runtime, db, bus, jobs, log, statusChanged: () => statusChanged() };
+    statusChanged = () => bus.emit('status.changed', currentStatus(ctx));
+
+    const handlers: Handlers = {
+      ...systemApp(ctx),
+      ...statusApp(ctx),
+      ...settingsApp(ctx),
+      ...jobsApp(ctx),
+      ...storeApp(ctx),
+    };
+    let closed = false;
+    return {
+      dataDir,
+      router: createRouter(handlers, log),
+      events: bus,
+      jobs,
+      log,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await jobs.shutdown();
+        db.close();
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}

@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { migrations as allMigrations, type Migration } from './migrations';
+
+export type Db = Database.Database;
+
+export interface OpenDatabaseOptions {
+  /** Path of a better_sqlite3.node built for another runtime (Electron's ABI); see scripts/start-electron.mjs. */
+  nativeBinding?: string | undefined;
+  migrations?: readonly Migration[];
+}
+
+export class DatabaseError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DatabaseError';
+  }
+}
+
+/**
+ * Opens studio.db: WAL, foreign keys on, a quick integrity check, then the pending migrations.
+ * A database written by a newer app version is refused rather than guessed at.
+ */
+export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Db {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const nativeBinding = options.nativeBinding ?? process.env.STUDIO_SQLITE_BINDING;
+  let db: Db;
+  try {
+    db = new Database(file, nativeBinding ? { nativeBinding } : {});
+  } catch (cause) {
+    throw new DatabaseError(`Cannot open the database ${file}: ${(cause as Error).message}`, { cause });
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') {
+      throw new DatabaseError(
+        `The database ${file} failed its integrity check (${String(check)}). ` +
+          'Restore a copy from the backups folder, or move the file away to start empty.',
+      );
+    }
+    migrate(db, options.migrations ?? allMigrations, file);
+    return db;
+  } catch (error) {
+    db.close();
+    if (error instanceof DatabaseError) throw error;
+    throw new DatabaseError(`Cannot open the database ${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function migrate(db: Db, migrations: readonly Migration[], file: string): void {
+  const latest = migrations.at(-1)?.version ?? 0;
+  const current = schemaVersion(db);
+  if (current > latest) {
+    throw new DatabaseError(
+      `The database ${file} has schema version ${current}, newer than this app understands (${latest}). ` +
+        'Update Datanet Studio, or open another data folder with --data-dir.',
+    );
+  }
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+}
+
+export function sqliteVersion(db: Db): string {
+  return (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+}

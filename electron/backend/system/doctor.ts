@@ -1,0 +1,125 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { CheckStatus, DoctorReport } from '../../../shared/api/schemas/system';
+import { onnxRuntimeInfo } from '../../../engine/runtime/onnxruntime';
+import { probeWebGpu } from '../../../engine/runtime/webgpu-probe';
+import { appVersion } from '../../paths';
+import { locateElectron } from '../../electron-binary';
+import { anvilVersion, locateAnvil } from '../ledger/anvil-binary';
+
+interface Check {
+  status: CheckStatus;
+  detail: string;
+  hint: string | null;
+}
+
+const ok = (detail: string): Check => ({ status: 'ok', detail, hint: null });
+const missing = (detail: string, hint: string): Check => ({ status: 'missing', detail, hint });
+const broken = (detail: string, hint: string): Check => ({ status: 'error', detail, hint });
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+function checkDataDir(dir: string): DoctorReport['dataDir'] {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const probe = path.join(dir, `.doctor-${process.pid}`);
+    fs.writeFileSync(probe, 'ok');
+    fs.rmSync(probe);
+    return { ...ok(`${dir} is writable`), path: dir, writable: true };
+  } catch (e) {
+    return {
+      ...broken(`${dir} is not writable: ${message(e)}`, 'Choose another folder with --data-dir, or fix its permissions.'),
+      path: dir,
+      writable: false,
+    };
+  }
+}
+
+function checkSqlite(): DoctorReport['sqlite'] {
+  try {
+    const binding = process.env.STUDIO_SQLITE_BINDING;
+    const db = new Database(':memory:', binding ? { nativeBinding: binding } : {});
+    const version = (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+    db.close();
+    return { ...ok(`SQLite ${version} (better-sqlite3)`), version };
+  } catch (e) {
+    return {
+      ...broken(`better-sqlite3 does not load: ${message(e)}`, 'Run `npm rebuild better-sqlite3` (it builds from source with g++ and Node headers).'),
+      version: null,
+    };
+  }
+}
+
+async function checkOnnxRuntime(): Promise<DoctorReport['onnxRuntime']> {
+  try {
+    const info = await onnxRuntimeInfo();
+    const names = info.executionProviders.map((p) => (p.bundled ? p.name : `${p.name} (not installed)`));
+    return { ...ok(`ONNX Runtime ${info.version}: ${names.join(', ')}`), ...info };
+  } catch (e) {
+    return {
+      ...broken(`onnxruntime-node does not load: ${message(e)}`, 'Reinstall with `npm ci`; see README, "GPU".'),
+      version: null,
+      executionProviders: [],
+    };
+  }
+}
+
+async function checkWebGpu(): Promise<DoctorReport['webgpu']> {
+  const probe = await probeWebGpu();
+  if (probe.found) return { ...ok(`ONNX Runtime's WebGPU provider found an adapter (${probe.elapsedMs} ms)`), adapterFound: true };
+  const hint =
+    process.platform === 'linux'
+      ? 'Training and inference run on the CPU. For WebGPU install your GPU\'s Vulkan driver and libvulkan1; see README, "GPU".'
+      : 'Training and inference run on the CPU. Update your GPU driver for WebGPU; see README, "GPU".';
+  return { ...missing(`WebGPU: ${probe.reason}`, hint), adapterFound: false };
+}
+
+async function checkAnvil(): Promise<DoctorReport['anvil']> {
+  const where = locateAnvil();
+  if (!where.found) {
+    return {
+      ...missing(`anvil: ${where.reason}`, 'Reinstall with `npm ci`: the local devnet needs @foundry-rs/anvil. A custom RPC in Settings works without it.'),
+      path: null,
+      version: null,
+    };
+  }
+  try {
+    const version = await anvilVersion(where.path);
+    return { ...ok(`anvil ${version} at ${where.path}`), path: where.path, version };
+  } catch (e) {
+    return { ...broken(message(e), 'Reinstall with `npm ci`.'), path: where.path, version: null };
+  }
+}
+
+function checkElectron(): DoctorReport['electron'] {
+  const e = locateElectron();
+  if (e.status === 'ok') return { ...ok(`Electron ${e.version} at ${e.path}`), path: e.path, version: e.version };
+  return {
+    ...missing(
+      `Electron ${e.version ?? ''}: ${e.reason}`.replace('  ', ' '),
+      'Only the desktop app needs it: `npm start` downloads it on first launch (needs internet once). `npm run serve` works without it.',
+    ),
+    path: null,
+    version: e.version,
+  };
+}
+
+/** Everything `studio doctor` reports. Required: a writable data folder and a working SQLite; the rest is informational. */
+export async function runDoctor(dataDir: string): Promise<DoctorReport> {
+  const dataDirCheck = checkDataDir(dataDir);
+  const sqlite = checkSqlite();
+  const [onnxRuntime, webgpu, anvil] = await Promise.all([checkOnnxRuntime(), checkWebGpu(), checkAnvil()]);
+  return {
+    ok: dataDirCheck.status === 'ok' && sqlite.status === 'ok',
+    appVersion: appVersion(),
+    node: process.versions.node,
+    platform: process.platform,
+    arch: process.arch,
+    dataDir: dataDirCheck,
+    sqlite,
+    onnxRuntime,
+    webgpu,
+    anvil,
+    electron: checkElectron(),
+  };
+}

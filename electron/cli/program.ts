@@ -1,0 +1,59 @@
+import { Command, CommanderError } from 'commander';
+import { appVersion } from '../paths';
+import { doctorCommand } from './commands/doctor';
+import { serveCommand, type ServeFlags } from './commands/serve';
+import { CliError, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, oneLine } from './errors';
+import { globalOptions } from './globals';
+
+function buildProgram(): Command {
+  const program = new Command('studio')
+    .description('Datanet Studio: curate data, train LoRA adapters, sign and settle contributions.')
+    .version(appVersion(), '-V, --version', 'print the version')
+    .option('--data-dir <dir>', 'the data folder (default: the OS app-data folder for "Datanet Studio", or $STUDIO_DATA_DIR)')
+    .option('--json', 'machine-readable output: one JSON document on stdout')
+    .showHelpAfterError('(run studio --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} });
+
+  program
+    .command('serve')
+    .description('run the app headless and serve it to a browser on this machine')
+    .option('--port <port>', 'port to listen on (default 7457, or a free one when it is taken)')
+    .option('--host <address>', 'address to bind (default 127.0.0.1)')
+    .option('--allow-remote', 'allow --host to be an address other machines can reach')
+    .action(async (flags: ServeFlags, cmd: Command) => serveCommand(globalOptions(cmd.optsWithGlobals()), flags));
+
+  program
+    .command('doctor')
+    .description('check this machine: data folder, SQLite, ONNX Runtime, WebGPU, anvil, Electron')
+    .action(async (_flags: unknown, cmd: Command) => doctorCommand(globalOptions(cmd.optsWithGlobals())));
+
+  return program;
+}
+
+/** Parses argv, runs the command, and returns the exit code; prints one line on stderr when it fails. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return EXIT_OK; // --help, --version
+      if (error.code === 'commander.help') {
+        // `studio` alone: show what it can do, as a usage error.
+        process.stderr.write(program.helpInformation());
+        return EXIT_USAGE;
+      }
+      // Without a subcommand commander shows help and "fails"; that is a usage error too.
+      process.stderr.write(`studio: ${oneLine(error).replace(/^error:\s*/, '')}\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof CliError) {
+      process.stderr.write(`studio: ${oneLine(error)}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`studio: ${oneLine(error)}\n`);
+    return EXIT_RUNTIME;
+  }
+}

@@ -1,0 +1,22 @@
+import type { ApiResult } from '../../shared/api/errors';
+
+/** The WebSocket API's messages. The renderer's ws-transport speaks the other side. */
+export type ClientMessage = { type: 'call'; id: number; name: string; input: unknown };
+export type ServerMessage =
+  | { type: 'result'; id: number | null; result: ApiResult<unknown> }
+  | { type: 'event'; name: string; payload: unknown };
+
+export function parseClientMessage(raw: string): ClientMessage | { error: string; id: number | null } {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return { error: 'the message is not JSON', id: null };
+  }
+  const m = value as Partial<ClientMessage> | null;
+  const id = typeof m?.id === 'number' && Number.isSafeInteger(m.id) ? m.id : null;
+  if (m?.type !== 'call') return { error: 'type must be "call"', id };
+  if (id === null) return { error: 'id must be an integer', id };
+  if (typeof m.name !== 'string') return { error: 'name must be a string', id };
+  return { type: 'call', id, name: m.name, input: m.input };
+}

@@ -1,0 +1,49 @@
+/**
+ * Every call the UI can make and every event it can hear. The backend's router parses each input
+ * with the schema here before a service sees it; the UI's client is typed from the same object,
+ * so a renamed field is a compile error on both sides.
+ */
+import { z } from 'zod';
+import { call, event, type CallSpec, type EventSpec } from './define';
+import { NoInput } from './schemas/common';
+import { Job, JobRef, JobsListInput } from './schemas/jobs';
+import { Settings, SettingsPatch } from './schemas/settings';
+import { Status } from './schemas/status';
+import { AppInfo, DoctorReport } from './schemas/system';
+
+export const calls = {
+  'app.info': call('Name, version and runtime of the backend the UI talks to.', NoInput, AppInfo),
+  'app.doctor': call('The environment checks `studio doctor` prints (takes a few seconds: it probes WebGPU).', NoInput, DoctorReport),
+  'status.get': call('What the status bar shows: ledger network, pending outbox, running jobs.', NoInput, Status),
+  'settings.get': call('The user settings.', NoInput, Settings),
+  'settings.update': call('Change some settings; returns all of them.', SettingsPatch, Settings),
+  'jobs.list': call('Recent jobs, newest first, optionally only those in one state.', JobsListInput, z.array(Job)),
+  'jobs.cancel': call('Ask a running job to stop; returns it as it is now.', JobRef, Job),
+  'store.backup': call('Start a job that copies studio.db, consistently, into the backups folder.', NoInput, Job),
+} satisfies Record<string, CallSpec>;
+
+export const events = {
+  'job.updated': event('A job started, made progress or ended.', Job),
+  'status.changed': event('Something the status bar shows changed.', Status),
+  'settings.changed': event('Settings changed (in this window or another).', Settings),
+} satisfies Record<string, EventSpec>;
+
+export type Calls = typeof calls;
+export type CallName = keyof Calls;
+/** What a caller may pass (defaults not yet applied). */
+export type CallInput<N extends CallName> = z.input<Calls[N]['input']>;
+/** What a handler receives (parsed, defaults applied). */
+export type ParsedInput<N extends CallName> = z.output<Calls[N]['input']>;
+export type CallOutput<N extends CallName> = z.output<Calls[N]['output']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]['payload']>;
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === 'string' && Object.hasOwn(calls, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { Job } from './jobs';
+import { LedgerNetwork } from './settings';
+
+/** Everything the status bar shows that only the backend knows (online/offline is the window's own). */
+export const Status = z.object({
+  ledger: z.object({ name: z.string(), network: LedgerNetwork }),
+  outbox: z.object({ pending: z.number().int().nonnegative() }),
+  jobs: z.object({ running: z.array(Job) }),
+});
+export type Status = z.infer<typeof Status>;
