@@ -18,7 +18,7 @@ function buildProgram(): Command {
   program
     .command('serve')
     .description('run the app headless and serve it to a browser on this machine')
-    .option('--port <port>', 'port to listen on (default 7457, or a free one when it is taken)')
+    .option('--port <port>', 'port to listen on (default 7457, or a free one when it is taken; 0: any free port)')
     .option('--host <address>', 'address to bind (default 127.0.0.1)')
     .option('--allow-remote', 'allow --host to be an address other machines can reach')
     .action(async (flags: ServeFlags, cmd: Command) => serveCommand(globalOptions(cmd.optsWithGlobals()), flags));

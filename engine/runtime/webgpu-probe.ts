@@ -43,12 +43,13 @@ function tidy(reason: string): string {
  * Asks onnxruntime-node's WebGPU provider for an adapter, in a child process: a GPU driver that
  * hangs or aborts must not take the app down with it.
  */
-export function probeWebGpu(timeoutMs = 30_000): Promise<WebGpuProbe> {
+export function probeWebGpu(options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<WebGpuProbe> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const script = childScript(pathToFileURL(onnxRuntimeEntry()).href, Buffer.from(probeModel()).toString('base64'));
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
       // Under Electron, process.execPath is Electron itself; this makes it behave as Node.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: { ...(options.env ?? process.env), ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

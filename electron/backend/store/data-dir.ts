@@ -44,7 +44,7 @@ export function lockDataDir(dir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
-      if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) throw new DataDirInUseError(dir, pid);
+      if (Number.isInteger(pid) && isAlive(pid)) throw new DataDirInUseError(dir, pid);
       fs.rmSync(file, { force: true });
     }
   }

@@ -15,7 +15,7 @@ export interface ServeFlags {
 export function parsePort(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) throw usageError(`--port ${raw}: must be a whole number from 1 to 65535`);
+  if (!/^\d+$/.test(raw) || port > 65535) throw usageError(`--port ${raw}: must be a whole number from 0 (any free port) to 65535`);
   return port;
 }
 
