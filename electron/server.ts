@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_SERVE_PORT } from '../shared/app';
 import type { Backend } from './backend';
@@ -64,6 +64,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     throw new ServeError(`The UI is not built (${options.rendererDir}/index.html is missing): run \`npm run build\`.`);
   }
   const token = options.token ?? newToken();
+  // Set once listen() knows the port; the hooks below run only after that.
+  // eslint-disable-next-line prefer-const
   let guard: Guard | undefined;
   const app = Fastify({ logger: false });
 
@@ -120,7 +122,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
 }
 
-async function listen(app: ReturnType<typeof Fastify>, host: string, port: number | undefined): Promise<number> {
+async function listen(app: FastifyInstance, host: string, port: number | undefined): Promise<number> {
   try {
     await app.listen({ host, port: port ?? DEFAULT_SERVE_PORT });
   } catch (error) {

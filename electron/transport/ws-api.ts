@@ -1,6 +1,11 @@
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import type { Backend } from '../backend';
 import { parseClientMessage, type ServerMessage } from './ws-protocol';
+
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(new Uint8Array(data)).toString('utf8');
+}
 
 /** Serves one WebSocket: calls go to the router, every backend event comes back out. */
 export function serveApiSocket(socket: WebSocket, backend: Pick<Backend, 'router' | 'events'>): void {
@@ -15,7 +20,7 @@ export function serveApiSocket(socket: WebSocket, backend: Pick<Backend, 'router
       send({ type: 'result', id: null, result: { ok: false, error: { code: 'invalid_input', message: 'Binary messages are not accepted.', field: '(message)' } } });
       return;
     }
-    const message = parseClientMessage(data.toString());
+    const message = parseClientMessage(textOf(data));
     if ('error' in message) {
       send({ type: 'result', id: message.id, result: { ok: false, error: { code: 'invalid_input', message: `Bad message: ${message.error}.`, field: '(message)' } } });
       return;

@@ -47,9 +47,7 @@ describe('jobs', () => {
 
   it('records a failure with its message', async () => {
     const { runner } = setup();
-    const job = runner.start({ kind: 'test.fail', title: 'Fail', unit: 'items' }, async () => {
-      throw new Error('disk full while writing blobs/x');
-    });
+    const job = runner.start({ kind: 'test.fail', title: 'Fail', unit: 'items' }, () => Promise.reject(new Error('disk full while writing blobs/x')));
     expect(await runner.settled(job.id)).toMatchObject({ state: 'failed', error: 'disk full while writing blobs/x' });
   });
 
@@ -76,10 +74,10 @@ describe('jobs', () => {
     await runner.shutdown(100);
     expect(runner.get(polite.id).state).toBe('interrupted');
     expect(runner.get(stubborn.id).state).toBe('interrupted');
-    expect(() => runner.start({ kind: 'x', title: 'x', unit: 'x' }, async () => null)).toThrow(/shutting down/);
+    expect(() => runner.start({ kind: 'x', title: 'x', unit: 'x' }, () => Promise.resolve(null))).toThrow(/shutting down/);
   });
 
-  it('after a crash, a job left running reads interrupted at the next start', async () => {
+  it('after a crash, a job left running reads interrupted at the next start', () => {
     const first = setup();
     const job = first.runner.start({ kind: 'test.crash', title: 'Crash', unit: 'steps' }, () => new Promise(() => {}));
     // No shutdown: the process "dies" with the row still saying running.
@@ -92,10 +90,10 @@ describe('jobs', () => {
 
   it('lists newest first and finds nothing for an unknown id', async () => {
     const { runner } = setup();
-    const a = runner.start({ kind: 'a', title: 'A', unit: 'x' }, async () => null);
+    const a = runner.start({ kind: 'a', title: 'A', unit: 'x' }, () => Promise.resolve(null));
     await runner.settled(a.id);
     await tick();
-    const b = runner.start({ kind: 'b', title: 'B', unit: 'x' }, async () => null);
+    const b = runner.start({ kind: 'b', title: 'B', unit: 'x' }, () => Promise.resolve(null));
     await runner.settled(b.id);
     expect(runner.list({ limit: 10 }).map((j) => j.kind)).toEqual(['b', 'a']);
     expect(() => runner.get('job_doesnotexist00')).toThrow(/No job with id/);

@@ -24,7 +24,7 @@ export function writeSettings(db: Db, patch: z.output<typeof SettingsPatch>, now
      ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
   );
   db.transaction(() => {
-    for (const [key, value] of Object.entries(patch)) {
+    for (const [key, value] of Object.entries(patch) as [string, unknown][]) {
       if (value !== undefined) upsert.run(key, JSON.stringify(value), now);
     }
   })();

@@ -14,7 +14,7 @@ export function systemApp(ctx: BackendContext): Pick<Handlers, 'app.info' | 'app
       dataDir: ctx.dataDir,
       platform: process.platform,
       arch: process.arch,
-      versions: { node: process.versions.node, electron: process.versions.electron ?? null, sqlite: sqliteVersion(ctx.db) },
+      versions: { node: process.versions.node, electron: (process.versions as Partial<Record<string, string>>).electron ?? null, sqlite: sqliteVersion(ctx.db) },
     }),
     'app.doctor': () => runDoctor(ctx.dataDir),
   };

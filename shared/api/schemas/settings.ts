@@ -11,7 +11,6 @@ export const LedgerNetwork = z.discriminatedUnion('kind', [
       kind: z.literal('rpc'),
       name: z.string().trim().min(1, 'must not be empty').max(80),
       rpcUrl: z
-        .string()
         .url('must be a URL like https://rpc.example.org')
         .refine((u) => /^(https?|wss?):\/\//.test(u), 'must start with http://, https://, ws:// or wss://'),
       chainId: z.number().int().positive(),
