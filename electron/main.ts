@@ -5,14 +5,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrowserWindow, Menu, app, dialog, ipcMain, nativeTheme, net, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
 import { IPC_CALL, IPC_EVENT } from '../shared/ipc';
 import { openBackend, type Backend } from './backend';
-import { defaultDataDir, rendererDir } from './paths';
+import { appRoot, defaultDataDir, rendererDir } from './paths';
 import { SECURITY_HEADERS } from './transport/csp';
 
 const SCHEME = 'app';
 const ORIGIN = `${SCHEME}://studio`;
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
 
 function dataDirFromArgs(argv: readonly string[]): string {
   const i = argv.findIndex((a) => a === '--data-dir' || a.startsWith('--data-dir='));
@@ -69,6 +69,7 @@ if (!app.requestSingleInstanceLock()) {
       minWidth: 900,
       minHeight: 600,
       title: 'Datanet Studio',
+      icon: path.join(appRoot(), 'resources', 'icon.png'),
       show: false,
       backgroundColor: nativeTheme.shouldUseDarkColors ? '#15171c' : '#ffffff',
       webPreferences: {

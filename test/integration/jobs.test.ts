@@ -99,3 +99,25 @@ describe('jobs', () => {
     expect(() => runner.get('job_doesnotexist00')).toThrow(/No job with id/);
   });
 });
+
+describe('job progress throttle', () => {
+  it('sends at most one update per interval, and always the last one', async () => {
+    const db = openDatabase(path.join(tempDir(), 'studio.db'));
+    const updates: Job[] = [];
+    const runner = new JobRunner({ db, log: memoryLogger(), onUpdate: (j) => updates.push(j), onRunningChanged: () => {}, emitIntervalMs: 50 });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const job = runner.start({ kind: 'test.quiet', title: 'Quiet', unit: 'files', total: 40 }, async (j) => {
+      for (let i = 1; i <= 10; i++) j.progress({ done: i });
+      await gate;
+      return null;
+    });
+    await new Promise((r) => setTimeout(r, 120));
+    const running = updates.filter((u) => u.state === 'running');
+    expect(running.length).toBeLessThanOrEqual(3);
+    expect(running.at(-1)!.progress.done).toBe(10);
+    release();
+    await runner.settled(job.id);
+    db.close();
+  });
+});

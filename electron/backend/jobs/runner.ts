@@ -49,6 +49,8 @@ interface Live {
   cancelRequested: boolean;
   lastEmit: number;
   lastPersist: number;
+  /** A progress update held back by the throttle, sent when the interval is up. */
+  trailing: NodeJS.Timeout | undefined;
 }
 
 interface Row {
@@ -132,6 +134,7 @@ export class JobRunner {
       cancelRequested: false,
       lastEmit: now,
       lastPersist: now,
+      trailing: undefined,
       done: Promise.resolve(),
     };
     this.live.set(job.id, entry);
@@ -240,10 +243,25 @@ export class JobRunner {
         .prepare('UPDATE jobs SET progress = ?, updated_at = ? WHERE id = ?')
         .run(JSON.stringify(entry.job.progress), now, entry.job.id);
     }
-    if (now - entry.lastEmit >= this.emitIntervalMs) {
+    this.emitThrottled(entry, now);
+  }
+
+  /** At most one update per interval, and never a lost last one: a job that reports once and then works quietly still shows it. */
+  private emitThrottled(entry: Live, now: number): void {
+    if (entry.trailing) return;
+    const wait = entry.lastEmit + this.emitIntervalMs - now;
+    if (wait <= 0) {
       entry.lastEmit = now;
       this.options.onUpdate(entry.job);
+      return;
     }
+    entry.trailing = setTimeout(() => {
+      entry.trailing = undefined;
+      if (!this.live.has(entry.job.id)) return;
+      entry.lastEmit = this.now();
+      this.options.onUpdate(entry.job);
+    }, wait);
+    entry.trailing.unref();
   }
 
   private finish(
@@ -251,6 +269,7 @@ export class JobRunner {
     end: { state: 'succeeded'; result: string | null } | { state: 'failed'; error: string } | { state: 'cancelled' | 'interrupted' },
   ): void {
     if (!this.live.delete(entry.job.id)) return;
+    clearTimeout(entry.trailing);
     const now = this.now();
     const progress = { ...entry.job.progress, rate: null, etaSeconds: null };
     const job = Job.parse({ ...entry.job, ...end, progress, updatedAt: now });

@@ -1,0 +1,83 @@
+import { useApi, useConnection } from '../api';
+import { useOnline } from '../hooks/useOnline';
+import { useStatus } from '../hooks/useStatus';
+import { JobProgress } from './JobProgress';
+import { LedgerIcon, OfflineIcon, OnlineIcon, OutboxIcon, PlugIcon } from './icons';
+import './StatusBar.css';
+
+export function StatusBar() {
+  return (
+    <footer className="statusbar" role="status" aria-label="Status">
+      <ConnectionItem />
+      <OnlineItem />
+      <StatusItems />
+    </footer>
+  );
+}
+
+function OnlineItem() {
+  const online = useOnline();
+  const Icon = online ? OnlineIcon : OfflineIcon;
+  return (
+    <span
+      className={`status-item ${online ? '' : 'status-warn'}`}
+      data-testid="status-online"
+      data-online={online}
+      title={online ? 'This computer is online' : 'This computer is offline: contributions wait in the outbox'}
+    >
+      <Icon size={14} />
+      {online ? 'Online' : 'Offline'}
+    </span>
+  );
+}
+
+function StatusItems() {
+  const { data, error } = useStatus();
+  // While the backend can't be asked, say "unknown" rather than show stale or made-up numbers.
+  const unknown = error && !data ? 'unknown' : '…';
+  const running = data?.jobs.running ?? [];
+  return (
+    <>
+      <span className="status-item" data-testid="status-ledger" title="Where contribution records are anchored">
+        <LedgerIcon size={14} />
+        {data ? (
+          <>
+            <span className="visually-hidden">Ledger: </span>
+            {data.ledger.name}
+          </>
+        ) : (
+          `Ledger ${unknown}`
+        )}
+      </span>
+      <span className="status-item" data-testid="status-outbox" title="Signed contribution records waiting to be anchored on the ledger">
+        <OutboxIcon size={14} />
+        {data ? `${data.outbox.pending} pending` : `Outbox ${unknown}`}
+      </span>
+      <span className="status-jobs" data-testid="status-jobs">
+        {running.length === 0 ? (
+          <span className="status-item status-quiet">No jobs running</span>
+        ) : (
+          running.map((job) => <JobProgress key={job.id} title={job.title} progress={job.progress} compact />)
+        )}
+      </span>
+    </>
+  );
+}
+
+function ConnectionItem() {
+  const { state, failures, epoch } = useConnection();
+  const { connection } = useApi();
+  if (state === 'open') return null;
+  const firstAttempt = failures === 0 && epoch === 0 && state === 'connecting';
+  return (
+    <span className="status-item status-warn status-connection" data-testid="status-connection" data-state={state}>
+      <PlugIcon size={14} />
+      {firstAttempt ? 'Connecting to the backend…' : 'Reconnecting…'}
+      {state === 'closed' && (
+        <button type="button" className="status-link" onClick={connection.retryNow}>
+          Retry now
+        </button>
+      )}
+    </span>
+  );
+}

@@ -1,0 +1,17 @@
+import { Page } from '../components/Page';
+import './settings/settings.css';
+import { AppearanceSection } from './settings/AppearanceSection';
+import { DataSection } from './settings/DataSection';
+import { DiagnosticsSection } from './settings/DiagnosticsSection';
+import { LedgerSection } from './settings/LedgerSection';
+
+export function SettingsPage() {
+  return (
+    <Page id="settings" title="Settings">
+      <AppearanceSection />
+      <LedgerSection />
+      <DataSection />
+      <DiagnosticsSection />
+    </Page>
+  );
+}

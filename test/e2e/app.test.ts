@@ -1,0 +1,184 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rendererDir } from '../../electron/paths';
+import { launchChromium, screenshotPath } from '../fixtures/browser';
+import { serveApp, type ServedApp } from '../fixtures/served-app';
+
+const PAGES = ['datanets', 'annotate', 'train', 'models', 'playground', 'contributions', 'wallet', 'settings'] as const;
+
+let app: ServedApp;
+let browser: Browser;
+const problems: string[] = [];
+
+/** A browser context that has opened the printed URL, so it holds the auth cookie. */
+async function openApp(options: { colorScheme?: 'light' | 'dark' } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ colorScheme: options.colorScheme ?? 'light', viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await page.goto(app.server.openUrl);
+  await page.getByTestId('nav-datanets').waitFor();
+  return { context, page };
+}
+
+async function backendCall(name: string, input: unknown = {}) {
+  const result = await app.backend.router.call(name, input);
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value;
+}
+
+beforeAll(async () => {
+  expect(fs.existsSync(path.join(rendererDir(), 'index.html')), 'run `npm run build` first (npm test does)').toBe(true);
+  app = await serveApp();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser.close();
+  await app.close();
+});
+
+describe('the app in Chromium, served by studio serve', () => {
+  it('loads from the printed URL, drops the token from the address, and connects', async () => {
+    const { context, page } = await openApp();
+    expect(page.url()).toBe(`${app.server.url}#/datanets`);
+    await expect.poll(() => page.getByTestId('status-connection').count()).toBe(0);
+    expect(await page.getByTestId('status-ledger').textContent()).toContain('Local devnet (anvil)');
+    expect(await page.getByTestId('status-outbox').textContent()).toMatch(/0/);
+    expect(await page.getByTestId('status-online').getAttribute('data-online')).toBe('true');
+    await context.close();
+  });
+
+  it('navigates to every page by the sidebar and writes a screenshot of each, light and dark', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const { context, page } = await openApp({ colorScheme: scheme });
+      for (const id of PAGES) {
+        await page.getByTestId(`nav-${id}`).click();
+        await page.getByTestId(`page-${id}`).waitFor();
+        expect(page.url()).toMatch(new RegExp(`#/${id}$`));
+        expect(await page.getByTestId(`nav-${id}`).getAttribute('aria-current')).toBe('page');
+        await page.screenshot({ path: screenshotPath(`${id}-${scheme}`) });
+      }
+      await context.close();
+    }
+    for (const id of PAGES) expect(fs.statSync(screenshotPath(`${id}-dark`)).size).toBeGreaterThan(5000);
+  });
+
+  it('switches pages with Ctrl+1…8', async () => {
+    const { context, page } = await openApp();
+    await page.keyboard.press('Control+8');
+    await page.getByTestId('page-settings').waitFor();
+    await page.keyboard.press('Control+2');
+    await page.getByTestId('page-annotate').waitFor();
+    expect(page.url()).toMatch(/#\/annotate$/);
+    await context.close();
+  });
+
+  it('round-trips through the API: a theme chosen in Settings is saved by the backend and survives a reload', async () => {
+    const { context, page } = await openApp();
+    await page.getByTestId('nav-settings').click();
+    expect(await page.getByTestId('app-version').textContent()).toBe('0.1.0');
+    await page.getByTestId('theme-select').selectOption('dark');
+    await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe('dark');
+    await expect.poll(async () => ((await backendCall('settings.get')) as { theme: string }).theme).toBe('dark');
+    await page.reload();
+    await page.getByTestId('theme-select').waitFor();
+    expect(await page.getByTestId('theme-select').inputValue()).toBe('dark');
+    await page.getByTestId('theme-select').selectOption('system');
+    await expect.poll(async () => ((await backendCall('settings.get')) as { theme: string }).theme).toBe('system');
+    await context.close();
+  });
+
+  it('shows the typed error next to the field the backend names, then saves a valid network', async () => {
+    const { context, page } = await openApp();
+    await page.getByTestId('nav-settings').click();
+    await page.getByLabel(/custom evm json-rpc/i).check();
+    await page.getByLabel(/^name/i).fill('OpenLedger testnet');
+    await page.getByLabel(/rpc url/i).fill('not-a-url');
+    await page.getByLabel(/chain id/i).fill('1612');
+    await page.getByTestId('ledger-save').click();
+    await expect.poll(() => page.getByTestId('ledger-error').textContent()).toMatch(/URL/);
+    await page.screenshot({ path: screenshotPath('settings-ledger-error') });
+    await page.getByLabel(/rpc url/i).fill('https://rpc.testnet.example.org');
+    await page.getByTestId('ledger-save').click();
+    await expect.poll(() => page.getByTestId('status-ledger').textContent()).toContain('OpenLedger testnet');
+    expect(await backendCall('settings.get')).toMatchObject({ ledger: { kind: 'rpc', chainId: 1612 } });
+    await backendCall('settings.update', { ledger: { kind: 'devnet' } });
+    await expect.poll(() => page.getByTestId('status-ledger').textContent()).toContain('Local devnet');
+    await context.close();
+  });
+
+  it('backs up the database as a job and shows where the copy went', async () => {
+    const { context, page } = await openApp();
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('backup-button').click();
+    const result = page.getByTestId('backup-result');
+    await expect.poll(() => result.getAttribute('data-state')).toBe('succeeded');
+    const text = (await result.textContent()) ?? '';
+    const file = /(\/\S+\.db)/.exec(text)?.[1];
+    expect(file, text).toBeDefined();
+    expect(fs.existsSync(file!)).toBe(true);
+    expect(file!.startsWith(path.join(app.dataDir, 'backups'))).toBe(true);
+    await context.close();
+  });
+
+  it('runs the diagnostics and shows each check', async () => {
+    const { context, page } = await openApp();
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('doctor-button').click();
+    const report = page.getByTestId('doctor-report');
+    await report.waitFor({ timeout: 40_000 });
+    expect(await report.getAttribute('data-ok')).toBe('true');
+    expect(await page.getByTestId('doctor-check-sqlite').getAttribute('data-status')).toBe('ok');
+    expect(await page.getByTestId('doctor-check-anvil').getAttribute('data-status')).toBe('ok');
+    // SwiftShader gives this headless window a WebGPU adapter.
+    await expect.poll(() => page.getByTestId('doctor-window-webgpu').textContent()).toMatch(/SwiftShader|available|found/i);
+    await page.getByTestId('doctor-report').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('settings-diagnostics'), fullPage: true });
+    await context.close();
+  });
+
+  it('shows a job running in the status bar with its progress', async () => {
+    const { context, page } = await openApp();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    app.backend.jobs.start({ kind: 'test.e2e', title: 'Importing 40 files', unit: 'files', total: 40 }, async (job) => {
+      job.progress({ done: 10 });
+      await gate;
+      return null;
+    });
+    const jobs = page.getByTestId('status-jobs');
+    await expect.poll(() => jobs.textContent()).toContain('Importing 40 files');
+    await expect.poll(() => jobs.textContent()).toContain('25%');
+    await page.screenshot({ path: screenshotPath('status-bar-job') });
+    release();
+    await expect.poll(() => jobs.textContent()).not.toContain('Importing 40 files');
+    await context.close();
+  });
+
+  it('tells the user when the window goes offline', async () => {
+    const { context, page } = await openApp();
+    await context.setOffline(true);
+    await expect.poll(() => page.getByTestId('status-online').getAttribute('data-online')).toBe('false');
+    await context.setOffline(false);
+    await expect.poll(() => page.getByTestId('status-online').getAttribute('data-online')).toBe('true');
+    await context.close();
+  });
+
+  it('refuses a browser that has not been given the token', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const response = await page.goto(app.server.url);
+    expect(response?.status()).toBe(401);
+    await context.close();
+  });
+
+  it('ran without console errors or CSP violations', () => {
+    // Going offline makes the socket retry; that is expected noise, anything else is a bug.
+    expect(problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|WebSocket connection/.test(p))).toEqual([]);
+  });
+});
