@@ -1,10 +1,6 @@
-import type { ApiResult } from '../../shared/api/errors';
+import type { ClientMessage } from '../../shared/api/wire';
 
-/** The WebSocket API's messages. The renderer's ws-transport speaks the other side. */
-export type ClientMessage = { type: 'call'; id: number; name: string; input: unknown };
-export type ServerMessage =
-  | { type: 'result'; id: number | null; result: ApiResult<unknown> }
-  | { type: 'event'; name: string; payload: unknown };
+export type { ClientMessage, ServerMessage } from '../../shared/api/wire';
 
 export function parseClientMessage(raw: string): ClientMessage | { error: string; id: number | null } {
   let value: unknown;

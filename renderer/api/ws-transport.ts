@@ -1,11 +1,9 @@
 /**
  * The browser transport: one WebSocket to `/api` on the page's own host (the auth cookie goes
- * with the upgrade request). Wire protocol, as the backend implements it:
- *   → {"type":"call","id":n,"name":s,"input":x}
- *   ← {"type":"result","id":n,"result":ApiResult}
- *   ← {"type":"event","name":s,"payload":x}
+ * with the upgrade request), speaking the frames of shared/api/wire.ts.
  */
 import { ApiFailure } from '../../shared/api/errors';
+import type { ClientMessage } from '../../shared/api/wire';
 import { createConnectionStore } from './connection-store';
 import type { Transport } from './transport';
 
@@ -112,7 +110,8 @@ export function createWsTransport(url: string = defaultApiUrl()): Transport & { 
           return;
         }
         const id = nextId++;
-        const frame = JSON.stringify({ type: 'call', id, name, input });
+        const message: ClientMessage = { type: 'call', id, name, input };
+        const frame = JSON.stringify(message);
         const p: Pending = { resolve, reject, sent: false, frame };
         pending.set(id, p);
         if (socket?.readyState === WebSocket.OPEN) {
