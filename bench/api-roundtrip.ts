@@ -43,7 +43,7 @@ fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html>');
 const server = await startServer({ backend, rendererDir, port: 0 });
 
 const echo = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-echo.on('connection', (s) => s.on('message', (d) => s.send(d.toString())));
+echo.on('connection', (s) => s.on('message', (d: Buffer) => s.send(d.toString())));
 await new Promise((r) => echo.once('listening', r));
 const echoPort = (echo.address() as { port: number }).port;
 
