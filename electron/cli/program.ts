@@ -2,18 +2,27 @@ import { Command, CommanderError } from 'commander';
 import { appVersion } from '../paths';
 import { doctorCommand } from './commands/doctor';
 import { serveCommand, type ServeFlags } from './commands/serve';
-import { CliError, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, oneLine } from './errors';
-import { globalOptions } from './globals';
+import { CliError, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, oneLine, usageError } from './errors';
+import { globalOptions, printJson } from './globals';
 
 function buildProgram(): Command {
   const program = new Command('studio')
     .description('Datanet Studio: curate data, train LoRA adapters, sign and settle contributions.')
-    .version(appVersion(), '-V, --version', 'print the version')
+    .option('-V, --version', 'print the version (with --json: {"version": …})')
     .option('--data-dir <dir>', 'the data folder (default: the OS app-data folder for "Datanet Studio", or $STUDIO_DATA_DIR)')
     .option('--json', 'machine-readable output: one JSON document on stdout')
     .showHelpAfterError('(run studio --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: () => {} });
+    .configureOutput({ writeErr: () => {} })
+    // Only reached without a subcommand: `studio --version [--json]`, or `studio` alone.
+    .argument('[command]')
+    .usage('[options] [command]')
+    .action((command: string | undefined, flags: { version?: boolean; json?: boolean }) => {
+      if (command !== undefined) throw usageError(`unknown command '${command}' (run studio --help for usage)`);
+      if (!flags.version) throw usageError('no command given (run studio --help for usage)');
+      if (flags.json) printJson({ version: appVersion() });
+      else process.stdout.write(`${appVersion()}\n`);
+    });
 
   program
     .command('serve')
@@ -40,11 +49,6 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return EXIT_OK; // --help, --version
-      if (error.code === 'commander.help') {
-        // `studio` alone: show what it can do, as a usage error.
-        process.stderr.write(program.helpInformation());
-        return EXIT_USAGE;
-      }
       // Without a subcommand commander shows help and "fails"; that is a usage error too.
       process.stderr.write(`studio: ${oneLine(error).replace(/^error:\s*/, '')}\n`);
       return EXIT_USAGE;

@@ -10,6 +10,15 @@ describe('studio CLI', () => {
   it('prints its version', async () => {
     const run = await runStudio(['--version']);
     expect(run).toMatchObject({ code: 0, stdout: `${appVersion()}\n` });
+    const json = await runStudio(['--version', '--json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({ version: appVersion() });
+  });
+
+  it('with no command, says so and exits 2', async () => {
+    const run = await runStudio([]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('studio: no command given (run studio --help for usage)\n');
   });
 
   it('doctor --json prints one JSON report that matches the contract', async () => {
