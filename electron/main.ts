@@ -51,15 +51,26 @@ if (!app.requestSingleInstanceLock()) {
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
 
+  // app://studio/… serves the built UI, with the same security headers as server mode.
   const serveRenderer = async (request: Request): Promise<Response> => {
     const root = rendererDir();
-    const { pathname } = new URL(request.url);
-    const file = path.normalize(path.join(root, decodeURIComponent(pathname === '/' ? '/index.html' : pathname)));
-    if (!file.startsWith(root + path.sep)) return new Response('Not found', { status: 404 });
-    const response = await net.fetch(pathToFileURL(file).href);
-    const headers = new Headers(response.headers);
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) headers.set(k, v);
-    return new Response(response.body, { status: response.status, headers });
+    const notFound = () => new Response('Not found', { status: 404, headers: SECURITY_HEADERS });
+    let file: string;
+    try {
+      const { pathname } = new URL(request.url);
+      file = path.normalize(path.join(root, decodeURIComponent(pathname === '/' ? '/index.html' : pathname)));
+    } catch {
+      return notFound();
+    }
+    if (!file.startsWith(root + path.sep)) return notFound();
+    try {
+      const response = await net.fetch(pathToFileURL(file).href);
+      const headers = new Headers(response.headers);
+      for (const [k, v] of Object.entries(SECURITY_HEADERS)) headers.set(k, v);
+      return new Response(response.body, { status: response.status, headers });
+    } catch {
+      return notFound();
+    }
   };
 
   const createWindow = () => {
