@@ -2,6 +2,8 @@ import path from 'node:path';
 import type { Runtime } from '../../shared/api/schemas/system';
 import { createRouter, type Handlers, type Router } from '../api/router';
 import type { BackendContext } from './context';
+import { datanetsApp } from './datanets/app';
+import { openDatanets, type DatanetService } from './datanets/service';
 import { createEventBus, type EventBus } from './events';
 import { jobsApp } from './jobs/app';
 import { JobRunner } from './jobs/runner';
@@ -20,6 +22,7 @@ export interface Backend {
   readonly events: EventBus;
   readonly jobs: JobRunner;
   readonly log: Logger;
+  readonly datanets: DatanetService;
   /** Stop running jobs (they read "interrupted" at next start), close the database, release the folder. */
   close(): Promise<void>;
 }
@@ -51,12 +54,14 @@ export function openBackend(options: BackendOptions): Backend {
     const ctx: BackendContext = { dataDir, runtime: options.runtime, db, bus, jobs, log, statusChanged: () => statusChanged() };
     statusChanged = () => bus.emit('status.changed', currentStatus(ctx));
 
+    const datanets = openDatanets(db, dataDir);
     const handlers: Handlers = {
       ...systemApp(ctx),
       ...statusApp(ctx),
       ...settingsApp(ctx),
       ...jobsApp(ctx),
       ...storeApp(ctx),
+      ...datanetsApp(ctx, datanets),
     };
     let closed = false;
     return {
@@ -65,6 +70,7 @@ export function openBackend(options: BackendOptions): Backend {
       events: bus,
       jobs,
       log,
+      datanets,
       async close() {
         if (closed) return;
         closed = true;

@@ -1,6 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { appVersion } from '../paths';
+import { registerDatanetCommands } from './commands/datanet';
+import { registerDbCommands } from './commands/db';
 import { doctorCommand } from './commands/doctor';
+import { registerImportCommand } from './commands/import';
+import { registerLabelCommand } from './commands/label';
+import { registerSearchCommand } from './commands/search';
 import { serveCommand, type ServeFlags } from './commands/serve';
 import { CliError, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, oneLine, usageError } from './errors';
 import { globalOptions, printJson } from './globals';
@@ -37,6 +42,11 @@ function buildProgram(): Command {
     .description('check this machine: data folder, SQLite, ONNX Runtime, WebGPU, anvil, Electron')
     .action(async (_flags: unknown, cmd: Command) => doctorCommand(globalOptions(cmd.optsWithGlobals())));
 
+  registerDatanetCommands(program);
+  registerImportCommand(program);
+  registerLabelCommand(program);
+  registerSearchCommand(program);
+  registerDbCommands(program);
   return program;
 }
 

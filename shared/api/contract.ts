@@ -6,6 +6,23 @@
 import { z } from 'zod';
 import { call, event, type CallSpec, type EventSpec } from './define';
 import { NoInput } from './schemas/common';
+import {
+  AnnotateInput,
+  AnnotationEvent,
+  Datanet,
+  DatanetCreateInput,
+  DatanetRef,
+  DatanetSummary,
+  EventRef,
+  ImportError,
+  ImportId,
+  ImportOptionsInput,
+  ImportRecord,
+  Item,
+  ItemId,
+  ItemsPage,
+  ItemsPageInput,
+} from './schemas/datanets';
 import { Job, JobRef, JobsListInput } from './schemas/jobs';
 import { Settings, SettingsPatch } from './schemas/settings';
 import { Status } from './schemas/status';
@@ -20,6 +37,20 @@ export const calls = {
   'jobs.list': call('Recent jobs, newest first, optionally only those in one state.', JobsListInput, z.array(Job)),
   'jobs.cancel': call('Ask a running job to stop; returns it as it is now.', JobRef, Job),
   'store.backup': call('Start a job that copies studio.db, consistently, into the backups folder.', NoInput, Job),
+
+  'datanets.create': call('Create a datanet from a schema or a Label Studio labeling config.', DatanetCreateInput, Datanet),
+  'datanets.list': call('Every datanet with its item and labeled counts.', NoInput, z.array(DatanetSummary)),
+  'datanets.get': call('One datanet (by id or name) with its counts.', DatanetRef, DatanetSummary),
+  'items.page': call('A page of items in arrival order, filtered and searched; pass `next` back as `after`.', ItemsPageInput, ItemsPage),
+  'items.get': call('One item with its current labels.', z.object({ item: ItemId }).strict(), Item),
+  'annotations.set': call('Set (or with null, clear) one field of one item; returns the new event.', AnnotateInput, AnnotationEvent),
+  'annotations.undo': call("Undo an event (the field's latest): a new event puts the value before it back.", EventRef, AnnotationEvent),
+  'annotations.redo': call('Redo an undo event (if nothing changed the field since).', EventRef, AnnotationEvent),
+  'annotations.history': call("Every annotation event of an item, oldest first.", z.object({ item: ItemId }).strict(), z.array(AnnotationEvent)),
+  'imports.start': call('Import files and folders into a datanet, as a job.', ImportOptionsInput, z.object({ import: ImportRecord, job: Job })),
+  'imports.resume': call('Resume an interrupted, cancelled or failed import, without duplicates.', z.object({ import: ImportId }).strict(), z.object({ import: ImportRecord, job: Job })),
+  'imports.list': call("A datanet's imports, newest first.", DatanetRef, z.array(ImportRecord)),
+  'imports.errors': call('The problems an import reported (file, line, reason), a page at a time.', z.object({ import: ImportId, after: z.number().int().nonnegative().default(0), limit: z.number().int().min(1).max(1000).default(100) }).strict(), z.array(ImportError)),
 } satisfies Record<string, CallSpec>;
 
 export const events = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRouter, type Handlers } from '../../electron/api/router';
+import { calls } from '../../shared/api/contract';
 import { ApiFailure, notFound } from '../../shared/api/errors';
 import { DEFAULT_SETTINGS } from '../../shared/api/schemas/settings';
 import { memoryLogger } from '../fixtures/logger';
@@ -10,11 +11,10 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers & { seen: unknown
   const fail = () => {
     throw new Error('not used in this test');
   };
+  const unused = Object.fromEntries(Object.keys(calls).map((name) => [name, fail])) as unknown as Handlers;
   return {
+    ...unused,
     seen,
-    'app.info': fail,
-    'app.doctor': fail,
-    'status.get': fail,
     'settings.get': () => DEFAULT_SETTINGS,
     'settings.update': (patch) => {
       seen.push(patch);
@@ -24,8 +24,6 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers & { seen: unknown
       seen.push(input);
       return [];
     },
-    'jobs.cancel': fail,
-    'store.backup': fail,
     ...overrides,
   };
 }

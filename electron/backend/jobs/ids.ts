@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { newId } from '../ids';
 
 /** Sortable by creation time, unique without coordination. */
 export function newJobId(now: number): string {
-  return `job_${now.toString(36)}${randomBytes(8).toString('hex')}`;
+  return newId('job', now);
 }

@@ -9,6 +9,7 @@ export interface ProgressUpdate {
   done: number;
   total?: number | null;
   detail?: string | null;
+  counts?: Record<string, number>;
 }
 
 /** What a job's body sees: a signal to stop on, and a way to report progress. */
@@ -70,7 +71,8 @@ function fromRow(row: Row): Job {
     id: row.id,
     kind: row.kind,
     title: row.title,
-    progress: JSON.parse(row.progress) as JobProgress,
+    // Rows written before `counts` existed read as having none.
+    progress: { counts: {}, ...(JSON.parse(row.progress) as Omit<JobProgress, 'counts'>) },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -116,7 +118,7 @@ export class JobRunner {
       kind: spec.kind,
       title: spec.title,
       state: 'running',
-      progress: { done: 0, total: spec.total ?? null, unit: spec.unit, rate: null, etaSeconds: null, detail: null },
+      progress: { done: 0, total: spec.total ?? null, unit: spec.unit, rate: null, etaSeconds: null, detail: null, counts: {} },
       createdAt: now,
       updatedAt: now,
     };
@@ -235,6 +237,7 @@ export class JobRunner {
         rate,
         etaSeconds: entry.meter.eta(update.done, total),
         detail: update.detail === undefined ? entry.job.progress.detail : update.detail,
+        counts: update.counts ?? entry.job.progress.counts,
       },
     };
     if (now - entry.lastPersist >= this.persistIntervalMs) {

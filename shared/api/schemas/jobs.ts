@@ -14,6 +14,8 @@ export const JobProgress = z.object({
   etaSeconds: z.number().nonnegative().nullable(),
   /** What it is doing right now, e.g. the file being read. */
   detail: z.string().nullable(),
+  /** Named tallies beside `done` (an import: files, items, duplicates, errors). */
+  counts: z.record(z.string(), z.number()),
 });
 export type JobProgress = z.infer<typeof JobProgress>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const Runtime = z.enum(['electron', 'server']);
+export const Runtime = z.enum(['electron', 'server', 'cli']);
 export type Runtime = z.infer<typeof Runtime>;
 
 export const AppInfo = z.object({

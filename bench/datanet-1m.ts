@@ -1,0 +1,94 @@
+// A datanet of N items (default 1,000,000): page, search and annotation latency against the
+// issue's limits, each printed as measured / limit (below 1 is within the limit).
+//
+//   node scripts/run-ts.mjs bench/datanet-1m.ts [items]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openBackend } from '../electron/backend';
+import type { Datanet } from '../shared/api/schemas/datanets';
+
+const N = Number(process.argv[2] ?? 1_000_000);
+const WORDS = 'data label model review price service quality delivery great late fast slow friendly broken fresh cheap value support return refund screen battery camera sound design colour size fit comfort'.split(' ');
+
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function time(fn: () => unknown): number {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
+}
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-bench-1m-'));
+const backend = openBackend({ dataDir, runtime: 'cli', quiet: true });
+const s = backend.datanets;
+try {
+  const d: Datanet = s.datanets.create({
+    name: 'bench',
+    description: '',
+    license: 'CC0-1.0',
+    schema: { fields: [{ kind: 'single_choice', name: 'sentiment', labels: ['positive', 'negative', 'neutral'] }] },
+  });
+  const random = rng(42);
+  const sentence = () => Array.from({ length: 8 + Math.floor(random() * 12) }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
+
+  let t = performance.now();
+  const BATCH = 5000;
+  const insert = s.db.transaction((texts: string[]) => {
+    for (const text of texts) s.items.insert(d.id, { content: { text, fields: {}, image: null }, source: null, importId: null });
+  });
+  for (let done = 0; done < N; done += BATCH) {
+    insert(Array.from({ length: Math.min(BATCH, N - done) }, (_, i) => `${sentence()} #${done + i}`));
+  }
+  const insertS = (performance.now() - t) / 1000;
+  console.log(`items: ${N} inserted in ${insertS.toFixed(1)} s (${Math.round(N / insertS)} items/s)`);
+
+  // Label a tenth of them, as a contributor would over time.
+  const seqs = s.db.prepare('SELECT seq FROM items WHERE datanet_id = ? ORDER BY seq').pluck().all(d.id) as number[];
+  t = performance.now();
+  s.db.transaction(() => {
+    for (let i = 0; i < seqs.length; i += 10) {
+      s.annotations.record({ itemSeq: seqs[i]!, datanetId: d.id }, 'sentiment', ['positive', 'negative', 'neutral'][i % 3], 'bench', 'set');
+    }
+  })();
+  console.log(`labels: ${Math.ceil(seqs.length / 10)} written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+  const pages: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const after = seqs[Math.floor(random() * (seqs.length - 100))]!;
+    pages.push(time(() => s.items.page(d.id, {}, after, 100)));
+  }
+  const filtered: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const after = seqs[Math.floor(random() * (seqs.length / 2))]!;
+    filtered.push(time(() => s.items.page(d.id, { label: { field: 'sentiment', value: 'negative' } }, after, 100)));
+  }
+  const searches: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const q = `${WORDS[Math.floor(random() * WORDS.length)]} ${WORDS[Math.floor(random() * WORDS.length)]}`;
+    searches.push(time(() => s.items.page(d.id, { query: q }, null, 100)));
+  }
+  const writes: number[] = [];
+  const ids = s.db.prepare('SELECT id FROM items WHERE datanet_id = ? AND seq % 997 = 0 LIMIT 500').pluck().all(d.id) as string[];
+  for (const id of ids) {
+    writes.push(time(() => s.annotations.set(d.schema, id, 'sentiment', 'neutral', 'bench')));
+  }
+
+  const report = (what: string, ms: number, limit: number) =>
+    console.log(`${what.padEnd(34)} ${ms.toFixed(2).padStart(8)} ms   limit ${String(limit).padStart(3)} ms   ratio ${(ms / limit).toFixed(3)}`);
+  report('page of 100 rows, p95', percentile(pages, 95), 20);
+  report('page of 100 filtered by label, p95', percentile(filtered, 95), 20);
+  report('FTS query (2 words), p95', percentile(searches, 95), 50);
+  report('annotation write, p99', percentile(writes, 99), 5);
+} finally {
+  await backend.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,108 @@
+import { conflict, notFound, ApiFailure } from '../../../shared/api/errors';
+import type { Datanet, DatanetSummary } from '../../../shared/api/schemas/datanets';
+import { LabelSchema } from '../../../shared/datanets/schema';
+import { labelStudioConfigToSchema } from '../../../shared/datanets/label-studio-config';
+import type { Db } from '../store/database';
+import { newId } from '../ids';
+
+interface Row {
+  id: string;
+  name: string;
+  description: string;
+  license: string;
+  schema: string;
+  created_at: number;
+  updated_at: number;
+}
+
+function fromRow(row: Row): Datanet {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    license: row.license,
+    schema: LabelSchema.parse(JSON.parse(row.schema)),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export interface CreateDatanet {
+  name: string;
+  description: string;
+  license: string;
+  schema?: LabelSchema | undefined;
+  labelStudioConfig?: string | undefined;
+}
+
+/** Turns a Label Studio config into a schema, or says what is wrong with it as an input error. */
+function schemaOf(input: CreateDatanet): LabelSchema {
+  if (input.schema) return input.schema;
+  if (input.labelStudioConfig === undefined) {
+    throw new ApiFailure({ code: 'invalid_input', field: 'schema', message: 'schema is required: give a schema or a Label Studio config' });
+  }
+  try {
+    return labelStudioConfigToSchema(input.labelStudioConfig);
+  } catch (error) {
+    throw new ApiFailure({ code: 'invalid_input', field: 'labelStudioConfig', message: `labelStudioConfig ${(error as Error).message}` });
+  }
+}
+
+export class Datanets {
+  constructor(private readonly db: Db) {}
+
+  create(input: CreateDatanet, now = Date.now()): Datanet {
+    const schema = schemaOf(input);
+    const row: Row = {
+      id: newId('dn', now),
+      name: input.name,
+      description: input.description,
+      license: input.license,
+      schema: JSON.stringify(schema),
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      this.db
+        .prepare(
+          `INSERT INTO datanets (id, name, description, license, schema, created_at, updated_at)
+           VALUES (@id, @name, @description, @license, @schema, @created_at, @updated_at)`,
+        )
+        .run(row);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw conflict(`A datanet named "${input.name}" already exists.`);
+      throw error;
+    }
+    return fromRow(row);
+  }
+
+  /** By id (dn_…) or by name, case-insensitively. */
+  get(ref: string): Datanet {
+    const row = (
+      ref.startsWith('dn_')
+        ? this.db.prepare('SELECT * FROM datanets WHERE id = ?').get(ref)
+        : this.db.prepare('SELECT * FROM datanets WHERE name = ?').get(ref)
+    ) as Row | undefined;
+    if (!row) throw notFound(`No datanet ${ref.startsWith('dn_') ? 'with id' : 'named'} "${ref}".`);
+    return fromRow(row);
+  }
+
+  list(): DatanetSummary[] {
+    const rows = this.db.prepare('SELECT * FROM datanets ORDER BY name').all() as Row[];
+    return rows.map((r) => this.withCounts(fromRow(r)));
+  }
+
+  summary(ref: string): DatanetSummary {
+    return this.withCounts(this.get(ref));
+  }
+
+  private withCounts(d: Datanet): DatanetSummary {
+    const itemCount = this.db.prepare('SELECT count(*) FROM items WHERE datanet_id = ?').pluck().get(d.id) as number;
+    // `$reviewed` and other `$` fields are bookkeeping, not labels.
+    const labeledCount = this.db
+      .prepare(`SELECT count(DISTINCT item_seq) FROM labels WHERE datanet_id = ? AND field NOT LIKE '$%'`)
+      .pluck()
+      .get(d.id) as number;
+    return { ...d, itemCount, labeledCount };
+  }
+}

@@ -1,0 +1,170 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { ApiFailure, notFound } from '../../../shared/api/errors';
+import type { Item, ItemFilter, ItemsPage } from '../../../shared/api/schemas/datanets';
+import type { ItemContent, ItemSource } from '../../../shared/datanets/item';
+import { wellFormed } from '../../../shared/datanets/well-formed';
+import type { Db } from '../store/database';
+import { labelText } from './label-text';
+
+export interface NewItem {
+  content: ItemContent;
+  source: ItemSource | null;
+  importId: string | null;
+}
+
+interface Row {
+  seq: number;
+  id: string;
+  datanet_id: string;
+  content: string;
+  source: string | null;
+  import_id: string | null;
+  created_at: number;
+}
+
+/**
+ * sha-256 of the item's canonical content. The thumbnail is left out: it is derived, and a newer
+ * image library may render it differently; the same picture and text is the same item.
+ */
+export function contentHash(content: ItemContent): string {
+  const image = content.image && { cid: content.image.cid, mime: content.image.mime, width: content.image.width, height: content.image.height };
+  return createHash('sha256').update(canonicalize({ text: content.text, fields: content.fields, image })!).digest('hex');
+}
+
+/** Stable: the same content in the same datanet gets the same id, even after a delete and re-import. */
+export function itemIdFor(datanetId: string, hash: string): string {
+  return `it_${createHash('sha256').update(`${datanetId}:${hash}`).digest('hex').slice(0, 24)}`;
+}
+
+/** Plain words become quoted terms (ANDed); a query that uses FTS5 syntax is passed as written. */
+export function ftsQuery(query: string): string {
+  if (/["*()^:]|\b(AND|OR|NOT|NEAR)\b/.test(query)) return query;
+  return query
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => `"${w}"`)
+    .join(' ');
+}
+
+export class Items {
+  private readonly insertStmt;
+  private readonly existingStmt;
+  private readonly ftsStmt;
+  private readonly labelsOfStmt;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO items (id, datanet_id, content_hash, content, source, import_id, created_at)
+       VALUES (@id, @datanetId, @hash, @content, @source, @importId, @now)
+       ON CONFLICT (datanet_id, content_hash) DO NOTHING`,
+    );
+    this.existingStmt = db.prepare('SELECT seq FROM items WHERE datanet_id = ? AND content_hash = ?').pluck();
+    this.ftsStmt = db.prepare('INSERT OR REPLACE INTO items_fts (rowid, text, labels) VALUES (?, ?, ?)');
+    this.labelsOfStmt = db.prepare('SELECT field, value FROM labels WHERE item_seq = ?');
+  }
+
+  /** Adds an item unless the datanet already has the same content. Call inside a transaction for batches. */
+  insert(datanetId: string, item: NewItem, now = Date.now()): { seq: number; id: string; added: boolean } {
+    const content = wellFormed(item.content);
+    const hash = contentHash(content);
+    const id = itemIdFor(datanetId, hash);
+    const result = this.insertStmt.run({
+      id,
+      datanetId,
+      hash,
+      content: JSON.stringify(content),
+      source: item.source ? JSON.stringify(item.source) : null,
+      importId: item.importId,
+      now,
+    });
+    if (result.changes === 0) return { seq: this.existingStmt.get(datanetId, hash) as number, id, added: false };
+    const seq = Number(result.lastInsertRowid);
+    this.ftsStmt.run(seq, content.text, '');
+    return { seq, id, added: true };
+  }
+
+  /** Re-indexes an item's label values for search (after an annotation changed). */
+  reindexLabels(seq: number): void {
+    const row = this.db.prepare('SELECT content FROM items WHERE seq = ?').get(seq) as { content: string };
+    const labels = this.labelsOfStmt.all(seq) as { field: string; value: string }[];
+    const text = labels.map((l) => labelText(JSON.parse(l.value))).join(' ');
+    this.ftsStmt.run(seq, (JSON.parse(row.content) as ItemContent).text, text);
+  }
+
+  seqOf(itemId: string): { seq: number; datanetId: string } {
+    const row = this.db.prepare('SELECT seq, datanet_id FROM items WHERE id = ?').get(itemId) as { seq: number; datanet_id: string } | undefined;
+    if (!row) throw notFound(`No item with id ${itemId}.`);
+    return { seq: row.seq, datanetId: row.datanet_id };
+  }
+
+  get(itemId: string): Item {
+    const row = this.db.prepare('SELECT * FROM items WHERE id = ?').get(itemId) as Row | undefined;
+    if (!row) throw notFound(`No item with id ${itemId}.`);
+    return this.toItem(row);
+  }
+
+  /**
+   * One page of a datanet's items in arrival order, after the cursor `after` (a seq). Keyset
+   * pagination: the cost of a page does not grow with how deep into the datanet it is.
+   */
+  page(datanetId: string, filter: ItemFilter, after: number | null, limit: number): ItemsPage {
+    const where: string[] = ['i.datanet_id = @datanetId', 'i.seq > @after'];
+    const params: Record<string, unknown> = { datanetId, after: after ?? 0, limit: limit + 1 };
+    if (filter.labeled !== undefined) {
+      where.push(`${filter.labeled ? '' : 'NOT '}EXISTS (SELECT 1 FROM labels l WHERE l.item_seq = i.seq AND l.field NOT LIKE '$%')`);
+    }
+    if (filter.reviewed !== undefined) {
+      where.push(`${filter.reviewed ? '' : 'NOT '}EXISTS (SELECT 1 FROM labels l WHERE l.item_seq = i.seq AND l.field = '$reviewed' AND l.value = 'true')`);
+    }
+    if (filter.label) {
+      // A choice matches its value; a multiple choice matches when it contains the value.
+      where.push(`EXISTS (SELECT 1 FROM labels l WHERE l.item_seq = i.seq AND l.field = @labelField
+                  AND (l.value = @labelJson OR (json_type(l.value) = 'array' AND EXISTS (SELECT 1 FROM json_each(l.value) e WHERE e.value = @labelValue))))`);
+      params.labelField = filter.label.field;
+      params.labelJson = JSON.stringify(filter.label.value);
+      params.labelValue = typeof filter.label.value === 'string' || typeof filter.label.value === 'number' ? filter.label.value : null;
+    }
+    if (filter.importId) {
+      where.push('i.import_id = @importId');
+      params.importId = filter.importId;
+    }
+    let sql: string;
+    if (filter.query) {
+      params.query = ftsQuery(filter.query);
+      // The full-text index drives, in seq order, so a page stops after `limit` matches.
+      sql = `SELECT i.* FROM items_fts f JOIN items i ON i.seq = f.rowid
+             WHERE items_fts MATCH @query AND f.rowid > @after AND ${where.join(' AND ')}
+             ORDER BY f.rowid LIMIT @limit`;
+    } else {
+      sql = `SELECT i.* FROM items i WHERE ${where.join(' AND ')} ORDER BY i.seq LIMIT @limit`;
+    }
+    let rows: Row[];
+    try {
+      rows = this.db.prepare(sql).all(params) as Row[];
+    } catch (error) {
+      if (filter.query && /fts5|syntax/i.test((error as Error).message)) {
+        throw new ApiFailure({ code: 'invalid_input', field: 'filter.query', message: `filter.query is not a valid search: ${(error as Error).message}` });
+      }
+      throw error;
+    }
+    const more = rows.length > limit;
+    const pageRows = more ? rows.slice(0, limit) : rows;
+    return { items: pageRows.map((r) => this.toItem(r)), next: more ? pageRows.at(-1)!.seq : null };
+  }
+
+  private toItem(row: Row): Item {
+    const labels: Record<string, unknown> = {};
+    for (const l of this.labelsOfStmt.all(row.seq) as { field: string; value: string }[]) labels[l.field] = JSON.parse(l.value);
+    return {
+      id: row.id,
+      seq: row.seq,
+      datanetId: row.datanet_id,
+      content: JSON.parse(row.content) as ItemContent,
+      source: row.source ? (JSON.parse(row.source) as ItemSource) : null,
+      importId: row.import_id,
+      createdAt: row.created_at,
+      labels,
+    };
+  }
+}

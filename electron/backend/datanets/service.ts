@@ -1,0 +1,28 @@
+import path from 'node:path';
+import type { Db } from '../store/database';
+import { BlobStore } from '../store/blobs';
+import { Annotations } from './annotations';
+import { localAuthor } from './author';
+import { Datanets } from './datanets';
+import { Imports } from './import/imports';
+import { Items } from './items';
+
+/** The datanet store's parts over one database and one blob folder. */
+export interface DatanetService {
+  datanets: Datanets;
+  items: Items;
+  annotations: Annotations;
+  imports: Imports;
+  blobs: BlobStore;
+  author: string;
+  db: Db;
+}
+
+export function openDatanets(db: Db, dataDir: string): DatanetService {
+  const items = new Items(db);
+  const blobs = new BlobStore(path.join(dataDir, 'blobs'));
+  blobs.sweep();
+  const imports = new Imports(db);
+  imports.markInterrupted();
+  return { datanets: new Datanets(db), items, annotations: new Annotations(db, items), imports, blobs, author: localAuthor(), db };
+}

@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Command } from 'commander';
+import { backupDatabase } from '../../backend/store/backup';
+import { CliError, usageError } from '../errors';
+import { globalOptions, printJson } from '../globals';
+
+export function registerDbCommands(program: Command): void {
+  const db = program.command('db').description('the database file');
+  db.command('backup <out>')
+    .description('write a consistent copy of studio.db to OUT, even while the app is running')
+    .action(async (out: string, _flags: unknown, cmd: Command) => {
+      const globals = globalOptions(cmd.optsWithGlobals());
+      const source = path.join(globals.dataDir, 'studio.db');
+      if (!fs.existsSync(source)) throw new CliError(`No database at ${source}: nothing to back up (is --data-dir right?)`);
+      const target = path.resolve(out);
+      if (fs.existsSync(target)) throw usageError(`${target} already exists; choose another name`);
+      // A read-only connection of its own: no lock on the data folder, so the app may keep running.
+      const binding = process.env.STUDIO_SQLITE_BINDING;
+      const conn = new Database(source, { readonly: true, fileMustExist: true, ...(binding ? { nativeBinding: binding } : {}) });
+      try {
+        await backupDatabase(conn, target);
+      } catch (error) {
+        throw new CliError(`backup failed: ${(error as Error).message}`);
+      } finally {
+        conn.close();
+      }
+      const bytes = fs.statSync(target).size;
+      if (globals.json) printJson({ path: target, bytes });
+      else process.stdout.write(`Backed up ${source} to ${target} (${bytes} bytes).\n`);
+    });
+}

@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import type { ImportRecord } from '../../../shared/api/schemas/datanets';
+import type { Job } from '../../../shared/api/schemas/jobs';
+import type { Backend } from '../../backend';
+import { apiCall, withBackend } from '../backend';
+import { CliError, usageError } from '../errors';
+import { globalOptions, printJson } from '../globals';
+import { followJob } from '../progress';
+
+function parseMap(pairs: string[]): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const pair of pairs) {
+    const m = /^([^=]+)=(.+)$/.exec(pair);
+    if (!m) throw usageError(`--map ${pair}: must be FIELD=COLUMN, e.g. --map text=review_body`);
+    map[m[1]!.trim()] = m[2]!.trim();
+  }
+  return map;
+}
+
+/** Runs the import job to its end; Ctrl+C cancels it cleanly (it can be resumed). */
+async function runToEnd(backend: Backend, started: { import: ImportRecord; job: Job }): Promise<{ record: ImportRecord; job: Job }> {
+  const stopFollowing = followJob((listener) => backend.events.subscribe((name, payload) => name === 'job.updated' && listener(payload as Job)), started.job.id);
+  const cancel = () => {
+    try {
+      backend.jobs.cancel(started.job.id);
+    } catch {
+      // Already over.
+    }
+  };
+  process.once('SIGINT', cancel);
+  process.once('SIGTERM', cancel);
+  try {
+    const job = await backend.jobs.settled(started.job.id);
+    return { record: backend.datanets.imports.get(started.import.id), job };
+  } finally {
+    process.removeListener('SIGINT', cancel);
+    process.removeListener('SIGTERM', cancel);
+    stopFollowing();
+  }
+}
+
+export function registerImportCommand(program: Command): void {
+  program
+    .command('import <datanet> [paths...]')
+    .description('import files and folders into a datanet (text, markdown, JSONL, CSV/TSV, images, Label Studio JSON, Hugging Face JSONL)')
+    .option('--format <format>', 'auto|text|jsonl|csv|images|labelstudio|hf', 'auto')
+    .option('--map <field=column...>', 'take an item field from a key or column: --map text=body --map sentiment=label', [])
+    .option('--max-line-bytes <n>', 'longest line or record accepted (default 10 MB)')
+    .option('--resume <import-id>', 'resume an interrupted, cancelled or failed import instead of starting one')
+    .action(async (datanet: string, paths: string[], flags: { format: string; map: string[]; maxLineBytes?: string; resume?: string }, cmd: Command) => {
+      const globals = globalOptions(cmd.optsWithGlobals());
+      if (!flags.resume && paths.length === 0) throw usageError('give at least one file or folder to import (or --resume IMPORT_ID)');
+      const maxLineBytes = flags.maxLineBytes === undefined ? undefined : Number(flags.maxLineBytes);
+      const { record, job, errors } = await withBackend(globals, async (b) => {
+        const started = flags.resume
+          ? await apiCall(b, 'imports.resume', { import: flags.resume })
+          : await apiCall(b, 'imports.start', {
+              datanet,
+              paths,
+              format: flags.format as 'auto',
+              map: parseMap(flags.map),
+              ...(maxLineBytes === undefined ? {} : { maxLineBytes }),
+            });
+        const end = await runToEnd(b, started);
+        return { ...end, errors: await apiCall(b, 'imports.errors', { import: started.import.id, limit: 1000 }) };
+      });
+      if (globals.json) printJson({ import: record, job, errors });
+      else {
+        for (const e of errors) process.stderr.write(`${e.path}${e.line ? `:${e.line}` : ''}: ${e.reason}\n`);
+        process.stdout.write(`${record.id}: ${record.itemsAdded} items added, ${record.itemsDuplicate} already there, ${record.errors} problems (${record.state}).\n`);
+      }
+      if (job.state === 'failed') throw new CliError(`import failed: ${job.error} (resume with: studio import ${datanet} --resume ${record.id})`);
+      if (job.state === 'cancelled' || job.state === 'interrupted') throw new CliError(`import ${job.state} (resume with: studio import ${datanet} --resume ${record.id})`);
+    });
+}

@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { ItemContent, ItemSource } from '../../datanets/item';
+import { LabelSchema } from '../../datanets/schema';
+import { Timestamp } from './common';
+
+export const DatanetId = z.string().regex(/^dn_[0-9a-z]{8,40}$/, 'is not a datanet id (dn_…)');
+export const ItemId = z.string().regex(/^it_[0-9a-z]{8,40}$/, 'is not an item id (it_…)');
+export const ImportId = z.string().regex(/^im_[0-9a-z]{8,40}$/, 'is not an import id (im_…)');
+
+/** An SPDX license id or expression, e.g. CC-BY-4.0, MIT, "Apache-2.0 OR MIT", LicenseRef-proprietary. */
+export const License = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9.+-]+(?: (?:AND|OR|WITH) [A-Za-z0-9.+-]+)*$/, 'must be an SPDX license id, e.g. CC-BY-4.0 or MIT');
+
+export const DatanetName = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(80, 'must be at most 80 characters')
+  .regex(/^[^/\\\n\r\t]+$/, 'must not contain slashes, tabs or line breaks');
+
+export const Datanet = z.object({
+  id: DatanetId,
+  name: z.string(),
+  description: z.string(),
+  license: z.string(),
+  schema: LabelSchema,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Datanet = z.infer<typeof Datanet>;
+
+export const DatanetSummary = Datanet.extend({
+  itemCount: z.number().int().nonnegative(),
+  labeledCount: z.number().int().nonnegative(),
+});
+export type DatanetSummary = z.infer<typeof DatanetSummary>;
+
+/** A schema as JSON, or a Label Studio labeling config (XML) to convert. */
+export const SchemaInput = z.union([
+  z.object({ schema: LabelSchema }).strict(),
+  z.object({ labelStudioConfig: z.string().min(1) }).strict(),
+]);
+
+export const DatanetCreateInput = z
+  .object({
+    name: DatanetName,
+    description: z.string().max(10_000).default(''),
+    license: License,
+    schema: LabelSchema.optional(),
+    labelStudioConfig: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((i) => !(i.schema && i.labelStudioConfig), { error: 'give a schema or a Label Studio config, not both', path: ['schema'] });
+
+export const DatanetRef = z.object({ datanet: z.union([DatanetId, DatanetName]) }).strict();
+
+export const Label = z.object({ field: z.string(), value: z.unknown(), eventSeq: z.number().int(), author: z.string(), at: Timestamp });
+
+export const Item = z.object({
+  id: ItemId,
+  seq: z.number().int().positive(),
+  datanetId: DatanetId,
+  content: ItemContent,
+  source: ItemSource.nullable(),
+  importId: ImportId.nullable(),
+  createdAt: Timestamp,
+  /** Current value of each field that has one; `$reviewed` when an item was marked reviewed. */
+  labels: z.record(z.string(), z.unknown()),
+});
+export type Item = z.infer<typeof Item>;
+
+export const ItemFilter = z
+  .object({
+    labeled: z.boolean().optional(),
+    reviewed: z.boolean().optional(),
+    /** Only items whose `field` currently has exactly this value (for choices: the label). */
+    label: z.object({ field: z.string(), value: z.unknown() }).strict().optional(),
+    importId: ImportId.optional(),
+    /** Full-text query over item text and label values (SQLite FTS5 syntax; plain words are ANDed). */
+    query: z.string().trim().min(1).max(1000).optional(),
+  })
+  .strict();
+export type ItemFilter = z.infer<typeof ItemFilter>;
+
+export const ItemsPageInput = z
+  .object({
+    datanet: z.union([DatanetId, DatanetName]),
+    filter: ItemFilter.default({}),
+    /** The `next` of the previous page. */
+    after: z.number().int().nonnegative().nullable().default(null),
+    limit: z.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+
+export const ItemsPage = z.object({ items: z.array(Item), next: z.number().int().nullable() });
+export type ItemsPage = z.infer<typeof ItemsPage>;
+
+export const AnnotationEvent = z.object({
+  seq: z.number().int().positive(),
+  itemId: ItemId,
+  field: z.string(),
+  value: z.unknown(),
+  author: z.string(),
+  at: Timestamp,
+  supersedes: z.number().int().nullable(),
+  kind: z.enum(['set', 'undo', 'redo', 'import']),
+});
+export type AnnotationEvent = z.infer<typeof AnnotationEvent>;
+
+export const AnnotateInput = z
+  .object({
+    item: ItemId,
+    field: z.string().min(1),
+    /** null clears the field. */
+    value: z.unknown(),
+  })
+  .strict();
+
+export const EventRef = z.object({ event: z.number().int().positive() }).strict();
+
+export const ImportOptionsInput = z
+  .object({
+    datanet: z.union([DatanetId, DatanetName]),
+    paths: z.array(z.string().min(1)).min(1, 'needs at least one file or folder'),
+    format: z.enum(['auto', 'text', 'jsonl', 'csv', 'images', 'labelstudio', 'hf']).default('auto'),
+    map: z.record(z.string(), z.string()).default({}),
+    maxLineBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
+  })
+  .strict();
+
+export const ImportState = z.enum(['running', 'done', 'failed', 'cancelled', 'interrupted']);
+
+export const ImportRecord = z.object({
+  id: ImportId,
+  datanetId: DatanetId,
+  jobId: z.string().nullable(),
+  paths: z.array(z.string()),
+  state: ImportState,
+  filesDone: z.number().int(),
+  itemsAdded: z.number().int(),
+  itemsDuplicate: z.number().int(),
+  errors: z.number().int(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type ImportRecord = z.infer<typeof ImportRecord>;
+
+export const ImportError = z.object({ seq: z.number().int(), path: z.string(), line: z.number().int().nullable(), reason: z.string() });
+export type ImportError = z.infer<typeof ImportError>;
