@@ -3,9 +3,11 @@ import { appVersion } from '../paths';
 import { registerDatanetCommands } from './commands/datanet';
 import { registerDbCommands } from './commands/db';
 import { doctorCommand } from './commands/doctor';
+import { registerExportCommand } from './commands/export';
 import { registerImportCommand } from './commands/import';
 import { registerLabelCommand } from './commands/label';
 import { registerSearchCommand } from './commands/search';
+import { registerVersionCommands } from './commands/version';
 import { serveCommand, type ServeFlags } from './commands/serve';
 import { CliError, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, oneLine, usageError } from './errors';
 import { globalOptions, printJson } from './globals';
@@ -46,6 +48,8 @@ function buildProgram(): Command {
   registerImportCommand(program);
   registerLabelCommand(program);
   registerSearchCommand(program);
+  registerVersionCommands(program);
+  registerExportCommand(program);
   registerDbCommands(program);
   return program;
 }

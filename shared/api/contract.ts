@@ -22,6 +22,13 @@ import {
   ItemId,
   ItemsPage,
   ItemsPageInput,
+  ExportInput,
+  RecordProof,
+  Version,
+  VersionCreateInput,
+  VersionDiff,
+  VersionDiffInput,
+  VersionRef,
 } from './schemas/datanets';
 import { Job, JobRef, JobsListInput } from './schemas/jobs';
 import { Settings, SettingsPatch } from './schemas/settings';
@@ -51,6 +58,12 @@ export const calls = {
   'imports.resume': call('Resume an interrupted, cancelled or failed import, without duplicates.', z.object({ import: ImportId }).strict(), z.object({ import: ImportRecord, job: Job })),
   'imports.list': call("A datanet's imports, newest first.", DatanetRef, z.array(ImportRecord)),
   'imports.errors': call('The problems an import reported (file, line, reason), a page at a time.', z.object({ import: ImportId, after: z.number().int().nonnegative().default(0), limit: z.number().int().min(1).max(1000).default(100) }).strict(), z.array(ImportError)),
+
+  'versions.create': call('Freeze a datanet into a new version (Merkle root over every record), as a job.', VersionCreateInput, Job),
+  'versions.list': call("A datanet's versions, oldest first.", DatanetRef, z.array(Version)),
+  'versions.diff': call('Records added, removed and changed from one version to another.', VersionDiffInput, VersionDiff),
+  'versions.proof': call("One item's record in a version with its Merkle proof.", z.object({ datanet: DatanetRef.shape.datanet, version: VersionRef, item: ItemId }).strict(), RecordProof),
+  'exports.start': call('Export a datanet (items and current labels) as JSONL, CSV, Label Studio JSON or a Hugging Face folder, as a job.', ExportInput, Job),
 } satisfies Record<string, CallSpec>;
 
 export const events = {

@@ -1,5 +1,6 @@
 import type { Handlers } from '../../api/router';
 import type { BackendContext } from '../context';
+import { startExport } from './export-job';
 import { resumeImport, startImport } from './import/start-import';
 import type { DatanetService } from './service';
 
@@ -16,7 +17,12 @@ type Names =
   | 'imports.start'
   | 'imports.resume'
   | 'imports.list'
-  | 'imports.errors';
+  | 'imports.errors'
+  | 'versions.create'
+  | 'versions.list'
+  | 'versions.diff'
+  | 'versions.proof'
+  | 'exports.start';
 
 export function datanetsApp(ctx: BackendContext, s: DatanetService): Pick<Handlers, Names> {
   const schemaOfItem = (itemId: string) => s.datanets.get(s.items.seqOf(itemId).datanetId).schema;
@@ -38,5 +44,16 @@ export function datanetsApp(ctx: BackendContext, s: DatanetService): Pick<Handle
     },
     'imports.list': ({ datanet }) => s.imports.list(s.datanets.get(datanet).id),
     'imports.errors': ({ import: id, after, limit }) => s.imports.errors(id, after, limit),
+    'versions.create': ({ datanet, note }) => {
+      const d = s.datanets.get(datanet);
+      return ctx.jobs.start({ kind: 'datanet.version', title: `Version of ${d.name}`, unit: 'records' }, async (job) => {
+        const v = await s.versions.create(d.id, note, { signal: job.signal, onProgress: (done, total) => job.progress({ done, total }) });
+        return `version ${v.number}: ${v.recordCount} records, root ${v.root}`;
+      });
+    },
+    'versions.list': ({ datanet }) => s.versions.list(s.datanets.get(datanet).id),
+    'versions.diff': ({ datanet, from, to, limit }) => s.versions.diff(s.datanets.get(datanet).id, from, to, limit),
+    'versions.proof': ({ datanet, version, item }) => s.versions.proof(s.datanets.get(datanet).id, version, item),
+    'exports.start': ({ datanet, format, out, testFraction }) => startExport(s, ctx.jobs, s.datanets.get(datanet), format, out, testFraction),
   };
 }

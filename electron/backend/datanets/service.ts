@@ -6,6 +6,7 @@ import { localAuthor } from './author';
 import { Datanets } from './datanets';
 import { Imports } from './import/imports';
 import { Items } from './items';
+import { Versions } from './versions';
 
 /** The datanet store's parts over one database and one blob folder. */
 export interface DatanetService {
@@ -14,6 +15,7 @@ export interface DatanetService {
   annotations: Annotations;
   imports: Imports;
   blobs: BlobStore;
+  versions: Versions;
   author: string;
   db: Db;
 }
@@ -24,5 +26,5 @@ export function openDatanets(db: Db, dataDir: string): DatanetService {
   blobs.sweep();
   const imports = new Imports(db);
   imports.markInterrupted();
-  return { datanets: new Datanets(db), items, annotations: new Annotations(db, items), imports, blobs, author: localAuthor(), db };
+  return { datanets: new Datanets(db), items, annotations: new Annotations(db, items), imports, blobs, versions: new Versions(db), author: localAuthor(), db };
 }

@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
-import type { ImportRecord } from '../../../shared/api/schemas/datanets';
-import type { Job } from '../../../shared/api/schemas/jobs';
-import type { Backend } from '../../backend';
 import { apiCall, withBackend } from '../backend';
 import { CliError, usageError } from '../errors';
 import { globalOptions, printJson } from '../globals';
-import { followJob } from '../progress';
+import { waitForJob } from '../wait-job';
 
 function parseMap(pairs: string[]): Record<string, string> {
   const map: Record<string, string> = {};
@@ -15,28 +12,6 @@ function parseMap(pairs: string[]): Record<string, string> {
     map[m[1]!.trim()] = m[2]!.trim();
   }
   return map;
-}
-
-/** Runs the import job to its end; Ctrl+C cancels it cleanly (it can be resumed). */
-async function runToEnd(backend: Backend, started: { import: ImportRecord; job: Job }): Promise<{ record: ImportRecord; job: Job }> {
-  const stopFollowing = followJob((listener) => backend.events.subscribe((name, payload) => name === 'job.updated' && listener(payload as Job)), started.job.id);
-  const cancel = () => {
-    try {
-      backend.jobs.cancel(started.job.id);
-    } catch {
-      // Already over.
-    }
-  };
-  process.once('SIGINT', cancel);
-  process.once('SIGTERM', cancel);
-  try {
-    const job = await backend.jobs.settled(started.job.id);
-    return { record: backend.datanets.imports.get(started.import.id), job };
-  } finally {
-    process.removeListener('SIGINT', cancel);
-    process.removeListener('SIGTERM', cancel);
-    stopFollowing();
-  }
 }
 
 export function registerImportCommand(program: Command): void {
@@ -61,8 +36,8 @@ export function registerImportCommand(program: Command): void {
               map: parseMap(flags.map),
               ...(maxLineBytes === undefined ? {} : { maxLineBytes }),
             });
-        const end = await runToEnd(b, started);
-        return { ...end, errors: await apiCall(b, 'imports.errors', { import: started.import.id, limit: 1000 }) };
+        const job = await waitForJob(b, started.job.id);
+        return { record: b.datanets.imports.get(started.import.id), job, errors: await apiCall(b, 'imports.errors', { import: started.import.id, limit: 1000 }) };
       });
       if (globals.json) printJson({ import: record, job, errors });
       else {

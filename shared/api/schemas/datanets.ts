@@ -149,3 +149,65 @@ export type ImportRecord = z.infer<typeof ImportRecord>;
 
 export const ImportError = z.object({ seq: z.number().int(), path: z.string(), line: z.number().int().nullable(), reason: z.string() });
 export type ImportError = z.infer<typeof ImportError>;
+
+export const VersionId = z.string().regex(/^ver_[0-9a-z]{8,40}$/, 'is not a version id (ver_…)');
+
+export const Version = z.object({
+  id: VersionId,
+  datanetId: DatanetId,
+  /** 1, 2, 3… within the datanet. */
+  number: z.number().int().positive(),
+  note: z.string(),
+  /** Merkle root over the records, 0x-hex (shared/merkle.ts). */
+  root: z.string(),
+  recordCount: z.number().int().nonnegative(),
+  recordFormat: z.number().int(),
+  createdAt: Timestamp,
+});
+export type Version = z.infer<typeof Version>;
+
+/** A version by its number (1, 2…), its id, or "latest". */
+export const VersionRef = z.union([z.number().int().positive(), VersionId, z.literal('latest')]);
+
+export const VersionCreateInput = z.object({ datanet: z.union([DatanetId, DatanetName]), note: z.string().max(2000).default('') }).strict();
+
+export const VersionDiffInput = z
+  .object({ datanet: z.union([DatanetId, DatanetName]), from: VersionRef, to: VersionRef, limit: z.number().int().min(1).max(100_000).default(1000) })
+  .strict();
+
+export const VersionDiff = z.object({
+  from: z.number().int(),
+  to: z.number().int(),
+  counts: z.object({ added: z.number().int(), removed: z.number().int(), changed: z.number().int() }),
+  /** Item ids, at most `limit` of each kind. */
+  added: z.array(z.string()),
+  removed: z.array(z.string()),
+  changed: z.array(z.string()),
+});
+export type VersionDiff = z.infer<typeof VersionDiff>;
+
+export const RecordProof = z.object({
+  version: z.number().int(),
+  itemId: ItemId,
+  /** The canonical record (shared/datanets/canonical.ts) as it was in that version. */
+  record: z.string(),
+  recordHash: z.string(),
+  leaf: z.string(),
+  position: z.number().int().nonnegative(),
+  proof: z.array(z.string()),
+  root: z.string(),
+  /** Checked here with this app's implementation before it is handed out. */
+  verified: z.boolean(),
+});
+export type RecordProof = z.infer<typeof RecordProof>;
+
+export const ExportInput = z
+  .object({
+    datanet: z.union([DatanetId, DatanetName]),
+    format: z.enum(['jsonl', 'csv', 'labelstudio', 'hf']),
+    /** A file (jsonl, csv, labelstudio) or a folder (hf), on this machine. */
+    out: z.string().min(1),
+    /** hf: the share of items in the test split. */
+    testFraction: z.number().min(0).max(0.9).default(0),
+  })
+  .strict();

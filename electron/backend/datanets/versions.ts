@@ -1,0 +1,203 @@
+import { conflict, notFound } from '../../../shared/api/errors';
+import type { RecordProof, Version, VersionDiff } from '../../../shared/api/schemas/datanets';
+import { RECORD_FORMAT_VERSION, canonicalRecord, recordHash, type VersionRecord } from '../../../shared/datanets/canonical';
+import type { ItemContent } from '../../../shared/datanets/item';
+import { diffVersions, type LeafEntry } from '../../../shared/datanets/version-diff';
+import { buildTreeFromBuffer, fromHex, proofWith, standardLeaf, toHex, verifyProof } from '../../../shared/merkle';
+import type { Db } from '../store/database';
+import { newId } from '../ids';
+
+/** Records are read, hashed and written this many at a time, yielding to the event loop between chunks. */
+const CHUNK = 2000;
+
+interface VersionRow {
+  id: string;
+  datanet_id: string;
+  number: number;
+  note: string;
+  root: string;
+  record_count: number;
+  record_format: number;
+  max_item_seq: number;
+  max_event_seq: number;
+  created_at: number;
+}
+
+function fromRow(r: VersionRow): Version {
+  return {
+    id: r.id,
+    datanetId: r.datanet_id,
+    number: r.number,
+    note: r.note,
+    root: r.root,
+    recordCount: r.record_count,
+    recordFormat: r.record_format,
+    createdAt: r.created_at,
+  };
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Freezing a datanet: every item with its labels, canonically serialized, hashed into a Merkle
+ * tree (shared/merkle.ts) whose root can go on chain; any record's proof can be produced later.
+ */
+export class Versions {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Builds a version of the datanet as it is now. The snapshot is pinned by the highest item and
+   * annotation event at the start, so edits made while it runs (in chunks) are not in it.
+   */
+  async create(
+    datanetId: string,
+    note: string,
+    options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+  ): Promise<Version> {
+    const maxItemSeq = (this.db.prepare('SELECT coalesce(max(seq), 0) FROM items').pluck().get() as number);
+    const maxEventSeq = (this.db.prepare('SELECT coalesce(max(seq), 0) FROM annotation_events').pluck().get() as number);
+    const total = this.db.prepare('SELECT count(*) FROM items WHERE datanet_id = ? AND seq <= ?').pluck().get(datanetId, maxItemSeq) as number;
+    const id = newId('ver');
+    const leaves = new Uint8Array(total * 32);
+    const hashes: { itemId: string; hash: Uint8Array }[] = [];
+    const page = this.db.prepare(
+      `SELECT seq, id, content FROM items WHERE datanet_id = ? AND seq <= ? AND id > ? ORDER BY id LIMIT ?`,
+    );
+    let afterId = '';
+    let done = 0;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const rows = page.all(datanetId, maxItemSeq, afterId, CHUNK) as { seq: number; id: string; content: string }[];
+      if (rows.length === 0) break;
+      const labels = this.labelsAsOf(rows.map((r) => r.seq), maxEventSeq);
+      for (const row of rows) {
+        const record: VersionRecord = { itemId: row.id, content: JSON.parse(row.content) as ItemContent, labels: labels.get(row.seq) ?? {} };
+        const hash = recordHash(record);
+        leaves.set(standardLeaf(hash), done * 32);
+        hashes.push({ itemId: row.id, hash });
+        done++;
+      }
+      afterId = rows.at(-1)!.id;
+      options.onProgress?.(done, total);
+      await tick();
+    }
+    if (done !== total) throw new Error(`Version of ${datanetId}: expected ${total} records, read ${done}`);
+    const tree = total > 0 ? buildTreeFromBuffer(leaves) : null;
+    const root = tree ? toHex(tree.root) : toHex(new Uint8Array(32));
+    options.signal?.throwIfAborted();
+
+    const insertRecord = this.db.prepare('INSERT INTO version_records (version_id, position, item_id, record_hash) VALUES (?, ?, ?, ?)');
+    this.db.transaction(() => {
+      const number = (this.db.prepare('SELECT coalesce(max(number), 0) + 1 FROM versions WHERE datanet_id = ?').pluck().get(datanetId) as number);
+      this.db
+        .prepare(
+          `INSERT INTO versions (id, datanet_id, number, note, root, record_count, record_format, max_item_seq, max_event_seq, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(id, datanetId, number, note, root, total, RECORD_FORMAT_VERSION, maxItemSeq, maxEventSeq, Date.now());
+      hashes.forEach((h, position) => insertRecord.run(id, position, h.itemId, h.hash));
+      if (tree) this.db.prepare('INSERT INTO version_trees (version_id, nodes) VALUES (?, ?)').run(id, tree.nodes);
+    })();
+    return this.get(datanetId, id);
+  }
+
+  list(datanetId: string): Version[] {
+    return (this.db.prepare('SELECT * FROM versions WHERE datanet_id = ? ORDER BY number').all(datanetId) as VersionRow[]).map(fromRow);
+  }
+
+  /** By number, id or "latest". */
+  get(datanetId: string, ref: number | string): Version {
+    return fromRow(this.row(datanetId, ref));
+  }
+
+  diff(datanetId: string, from: number | string, to: number | string, limit: number): VersionDiff {
+    const a = this.row(datanetId, from);
+    const b = this.row(datanetId, to);
+    const out: VersionDiff = { from: a.number, to: b.number, counts: { added: 0, removed: 0, changed: 0 }, added: [], removed: [], changed: [] };
+    for (const entry of diffVersions(this.entries(a.id), this.entries(b.id))) {
+      out.counts[entry.kind]++;
+      const list = out[entry.kind];
+      if (list.length < limit) list.push(entry.itemId);
+    }
+    return out;
+  }
+
+  /** The record of one item as it was in a version, with its Merkle proof, checked before it is returned. */
+  proof(datanetId: string, ref: number | string, itemId: string): RecordProof {
+    const v = this.row(datanetId, ref);
+    const entry = this.db
+      .prepare('SELECT position, record_hash FROM version_records WHERE version_id = ? AND item_id = ?')
+      .get(v.id, itemId) as { position: number; record_hash: Buffer } | undefined;
+    if (!entry) throw notFound(`Item ${itemId} is not in version ${v.number}.`);
+    const item = this.db.prepare('SELECT seq, content FROM items WHERE id = ?').get(itemId) as { seq: number; content: string };
+    const record: VersionRecord = {
+      itemId,
+      content: JSON.parse(item.content) as ItemContent,
+      labels: this.labelsAsOf([item.seq], v.max_event_seq).get(item.seq) ?? {},
+    };
+    const hash = recordHash(record);
+    // The rebuilt record must hash to what was frozen; anything else means the store was altered.
+    if (!Buffer.from(hash).equals(entry.record_hash)) throw conflict(`The record of ${itemId} no longer matches version ${v.number}: the store was altered.`);
+    const nodeAt = this.db.prepare('SELECT substr(nodes, ?, 32) FROM version_trees WHERE version_id = ?').pluck();
+    const proof = proofWith(v.record_count, entry.position, (k) => new Uint8Array(nodeAt.get(k * 32 + 1, v.id) as Buffer));
+    const leaf = standardLeaf(hash);
+    return {
+      version: v.number,
+      itemId,
+      record: canonicalRecord(record),
+      recordHash: toHex(hash),
+      leaf: toHex(leaf),
+      position: entry.position,
+      proof: proof.map(toHex),
+      root: v.root,
+      verified: verifyProof(leaf, proof, fromHex(v.root)),
+    };
+  }
+
+  /** Labels of these items as of an annotation event: the latest event per field, cleared fields and `$` bookkeeping left out. */
+  private labelsAsOf(seqs: number[], maxEventSeq: number): Map<number, Record<string, unknown>> {
+    const latest = new Map<number, Map<string, string | null>>();
+    if (seqs.length === 0) return new Map();
+    const events = this.db
+      .prepare(
+        `SELECT item_seq, field, value FROM annotation_events
+         WHERE item_seq IN (SELECT value FROM json_each(?)) AND seq <= ? AND field NOT LIKE '$%'
+         ORDER BY item_seq, seq`,
+      )
+      .all(JSON.stringify(seqs), maxEventSeq) as { item_seq: number; field: string; value: string | null }[];
+    for (const e of events) {
+      let fields = latest.get(e.item_seq);
+      if (!fields) latest.set(e.item_seq, (fields = new Map<string, string | null>()));
+      fields.set(e.field, e.value);
+    }
+    const out = new Map<number, Record<string, unknown>>();
+    for (const [seq, fields] of latest) {
+      const labels: Record<string, unknown> = {};
+      for (const [field, value] of fields) if (value !== null) labels[field] = JSON.parse(value);
+      out.set(seq, labels);
+    }
+    return out;
+  }
+
+  private *entries(versionId: string): Generator<LeafEntry> {
+    const page = this.db.prepare('SELECT position, item_id, record_hash FROM version_records WHERE version_id = ? AND position >= ? ORDER BY position LIMIT 5000');
+    for (let at = 0; ; ) {
+      const rows = page.all(versionId, at) as { position: number; item_id: string; record_hash: Buffer }[];
+      if (rows.length === 0) return;
+      for (const r of rows) yield { itemId: r.item_id, leaf: r.record_hash.toString('hex') };
+      at = rows.at(-1)!.position + 1;
+    }
+  }
+
+  private row(datanetId: string, ref: number | string): VersionRow {
+    const row = (
+      ref === 'latest'
+        ? this.db.prepare('SELECT * FROM versions WHERE datanet_id = ? ORDER BY number DESC LIMIT 1').get(datanetId)
+        : typeof ref === 'number'
+          ? this.db.prepare('SELECT * FROM versions WHERE datanet_id = ? AND number = ?').get(datanetId, ref)
+          : this.db.prepare('SELECT * FROM versions WHERE datanet_id = ? AND id = ?').get(datanetId, ref)
+    ) as VersionRow | undefined;
+    if (!row) throw notFound(ref === 'latest' ? 'This datanet has no version yet: create one first.' : `No version ${ref} of this datanet.`);
+    return row;
+  }
+}

@@ -1,0 +1,90 @@
+import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
+import { keccak256 } from 'ethereum-cryptography/keccak.js';
+import { describe, expect, it } from 'vitest';
+import type { AnnotationEvent, Datanet, RecordProof, Version, VersionDiff } from '../../shared/api/schemas/datanets';
+import type { Job } from '../../shared/api/schemas/jobs';
+import { SENTIMENT, call, testBackend } from '../fixtures/datanet-backend';
+
+async function setup(texts: string[]) {
+  const b = testBackend();
+  const d = await call<Datanet>(b, 'datanets.create', { name: 'V', license: 'MIT', schema: SENTIMENT });
+  const items = b.datanets.db.transaction(() =>
+    texts.map((text) => b.datanets.items.insert(d.id, { content: { text, fields: { n: text.length }, image: null }, source: null, importId: null })),
+  )();
+  return { b, d, items };
+}
+
+async function version(b: ReturnType<typeof testBackend>, note = ''): Promise<Version> {
+  const job = await call<Job>(b, 'versions.create', { datanet: 'V', note });
+  expect((await b.jobs.settled(job.id)).state).toBe('succeeded');
+  return (await call<Version[]>(b, 'versions.list', { datanet: 'V' })).at(-1)!;
+}
+
+const hex = (s: string) => Buffer.from(s.slice(2), 'hex');
+
+describe('versions', () => {
+  it("freezes records into a Merkle root that OpenZeppelin's tree reproduces independently", async () => {
+    const { b, items } = await setup(['alpha', 'beta', 'gamma', 'delta', 'epsilon']);
+    await call(b, 'annotations.set', { item: items[1]!.id, field: 'sentiment', value: 'positive' });
+    const v1 = await version(b, 'first');
+    expect(v1).toMatchObject({ number: 1, recordCount: 5, note: 'first' });
+
+    // Independent check: recompute each record hash from the canonical bytes the app hands out,
+    // with another keccak, and build the tree with @openzeppelin/merkle-tree.
+    const proofs: RecordProof[] = [];
+    for (const it of items) proofs.push(await call<RecordProof>(b, 'versions.proof', { datanet: 'V', version: 1, item: it.id }));
+    const ordered = [...proofs].sort((a, z) => a.position - z.position);
+    for (const p of ordered) expect(`0x${Buffer.from(keccak256(Buffer.from(p.record, 'utf8'))).toString('hex')}`).toBe(p.recordHash);
+    const oz = StandardMerkleTree.of(ordered.map((p) => [p.recordHash]), ['bytes32'], { sortLeaves: false });
+    expect(oz.root).toBe(v1.root);
+    for (const p of proofs) {
+      expect(p.verified).toBe(true);
+      expect(StandardMerkleTree.verify(v1.root, ['bytes32'], [p.recordHash], p.proof)).toBe(true);
+      expect(oz.getProof(p.position)).toEqual(p.proof);
+    }
+    const labeled = proofs.find((p) => p.itemId === items[1]!.id)!;
+    expect(JSON.parse(labeled.record)).toMatchObject({ v: 1, itemId: items[1]!.id, labels: { sentiment: 'positive' } });
+    // A tampered proof does not verify.
+    const bad = [...labeled.proof];
+    bad[0] = `0x${'00'.repeat(32)}`;
+    expect(StandardMerkleTree.verify(v1.root, ['bytes32'], [labeled.recordHash], bad)).toBe(false);
+  });
+
+  it('proves a record as it was in an old version, after later edits', async () => {
+    const { b, items } = await setup(['one', 'two', 'three']);
+    const e = await call<AnnotationEvent>(b, 'annotations.set', { item: items[0]!.id, field: 'sentiment', value: 'negative' });
+    await version(b);
+    await call(b, 'annotations.set', { item: items[0]!.id, field: 'sentiment', value: 'positive' });
+    await call(b, 'annotations.undo', { event: e.seq }).catch(() => undefined);
+    const old = await call<RecordProof>(b, 'versions.proof', { datanet: 'V', version: 1, item: items[0]!.id });
+    expect(JSON.parse(old.record).labels).toEqual({ sentiment: 'negative' });
+    expect(old.verified).toBe(true);
+  });
+
+  it('diffs two versions: added, removed (none here: items are append-only) and changed records', async () => {
+    const { b, d, items } = await setup(['a1', 'a2', 'a3', 'a4']);
+    await version(b);
+    await call(b, 'annotations.set', { item: items[2]!.id, field: 'note', value: 'edited' });
+    const [added] = b.datanets.db.transaction(() => [b.datanets.items.insert(d.id, { content: { text: 'new one', fields: {}, image: null }, source: null, importId: null })])();
+    await version(b);
+    const diff = await call<VersionDiff>(b, 'versions.diff', { datanet: 'V', from: 1, to: 'latest' });
+    expect(diff).toMatchObject({ from: 1, to: 2, counts: { added: 1, removed: 0, changed: 1 }, added: [added!.id], changed: [items[2]!.id] });
+    const back = await call<VersionDiff>(b, 'versions.diff', { datanet: 'V', from: 2, to: 1 });
+    expect(back.counts).toEqual({ added: 0, removed: 1, changed: 1 });
+    await expect(call(b, 'versions.diff', { datanet: 'V', from: 1, to: 7 })).rejects.toThrow(/No version 7/);
+  });
+
+  it('refuses a proof when the store was altered under the version', async () => {
+    const { b, items } = await setup(['x', 'y']);
+    await version(b);
+    b.datanets.db.prepare(`UPDATE items SET content = json_set(content, '$.text', 'forged') WHERE id = ?`).run(items[0]!.id);
+    await expect(call(b, 'versions.proof', { datanet: 'V', version: 1, item: items[0]!.id })).rejects.toThrow(/no longer matches version 1/);
+  });
+
+  it('an empty datanet versions to an empty tree', async () => {
+    const { b } = await setup([]);
+    const v = await version(b);
+    expect(v).toMatchObject({ recordCount: 0, root: `0x${'00'.repeat(32)}` });
+    expect(hex(v.root)).toHaveLength(32);
+  });
+});
