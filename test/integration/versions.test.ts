@@ -57,7 +57,7 @@ describe('versions', () => {
     await call(b, 'annotations.set', { item: items[0]!.id, field: 'sentiment', value: 'positive' });
     await call(b, 'annotations.undo', { event: e.seq }).catch(() => undefined);
     const old = await call<RecordProof>(b, 'versions.proof', { datanet: 'V', version: 1, item: items[0]!.id });
-    expect(JSON.parse(old.record).labels).toEqual({ sentiment: 'negative' });
+    expect((JSON.parse(old.record) as { labels: unknown }).labels).toEqual({ sentiment: 'negative' });
     expect(old.verified).toBe(true);
   });
 
