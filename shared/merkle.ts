@@ -28,7 +28,7 @@
  * one through a callback). Rebuilding from the n stored leaves instead costs n − 1 pair hashes
  * (~1.5 µs each here).
  */
-import { keccak256, keccak256PairInto } from './keccak';
+import { keccak256, keccak256Into, keccak256PairInto } from './keccak';
 
 /** How many leaves a node buffer of this many bytes holds. */
 function leafCountOf(nodes: Uint8Array): number {
@@ -140,6 +140,12 @@ export function verifyProof(leaf: Uint8Array, proof: readonly Uint8Array[], root
 export function standardLeaf(value: Uint8Array): Uint8Array {
   if (value.length !== 32) throw new Error('standardLeaf takes a 32-byte value.');
   return keccak256(keccak256(value));
+}
+
+/** `standardLeaf` of the 32 bytes at src[off…] written to dst[dstOff…] (may be the same place), without allocating. */
+export function standardLeafInto(src: Uint8Array, off: number, dst: Uint8Array, dstOff: number): void {
+  keccak256Into(src, off, 32, dst, dstOff);
+  keccak256Into(dst, dstOff, 32, dst, dstOff);
 }
 
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

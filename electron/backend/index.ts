@@ -75,6 +75,7 @@ export function openBackend(options: BackendOptions): Backend {
         if (closed) return;
         closed = true;
         await jobs.shutdown();
+        datanets.close();
         db.close();
         release();
       },

@@ -39,8 +39,8 @@
  *
  * 5. The Merkle leaf: keccak256(keccak256(recordHash)), i.e. OpenZeppelin's StandardMerkleTree
  *    leaf for the type `bytes32` (`standardLeaf` in shared/merkle.ts, which says why twice). A
- *    version's tree (shared/merkle.ts) takes these leaves in item-id order (UTF-8 byte order,
- *    SQLite's BINARY collation; see version-diff.ts `compareItemIds`).
+ *    version's tree (shared/merkle.ts) takes these leaves in the order the items arrived in the
+ *    datanet (items.seq); the version stores each item's position.
  */
 import { keccak256Into } from '../keccak';
 import { standardLeaf } from '../merkle';
@@ -88,21 +88,39 @@ export function jcs(value: unknown): string {
   }
 }
 
-/** The canonical JSON text of a record (section 2 above), its fixed members written in their sorted order. */
-export function canonicalRecord(record: VersionRecord): string {
-  const { text, fields, image } = record.content;
+/**
+ * The canonical text of an item's content alone: the `content` member of section 1 (no thumbCid).
+ * The store keeps items in this form, so a version need not parse and re-serialize them.
+ */
+export function canonicalContent(content: ItemContent): string {
+  const { text, fields, image } = content;
+  const img = image && jcs({ cid: image.cid, height: image.height, mime: image.mime, width: image.width });
+  return `{"fields":${jcs(fields)},"image":${img ?? 'null'},"text":${jcsString(text)}}`;
+}
+
+/** The canonical record from an item's canonical content text (as `canonicalContent` wrote it) and its labels. */
+export function canonicalRecordFrom(itemId: string, contentText: string, labels: Readonly<Record<string, unknown>>): string {
   try {
-    const img = image && jcs({ cid: image.cid, height: image.height, mime: image.mime, width: image.width });
-    const labels = record.labels as Record<string, unknown>;
     const parts: string[] = [];
     for (const k of Object.keys(labels).sort()) {
       const v = labels[k];
       if (v !== null && v !== undefined) parts.push(`${jcsString(k)}:${jcs(v)}`);
     }
-    return `{"content":{"fields":${jcs(fields)},"image":${img ?? 'null'},"text":${jcsString(text)}},"itemId":${jcsString(record.itemId)},"labels":{${parts.join(',')}},"v":${RECORD_FORMAT_VERSION}}`;
+    return `{"content":${contentText},"itemId":${jcsString(itemId)},"labels":{${parts.join(',')}},"v":${RECORD_FORMAT_VERSION}}`;
+  } catch (err) {
+    throw new Error(`Record of item ${itemId} cannot be serialized: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+}
+
+/** The canonical JSON text of a record (section 2 above), its fixed members written in their sorted order. */
+export function canonicalRecord(record: VersionRecord): string {
+  let content: string;
+  try {
+    content = canonicalContent(record.content);
   } catch (err) {
     throw new Error(`Record of item ${record.itemId} cannot be serialized: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
+  return canonicalRecordFrom(record.itemId, content, record.labels);
 }
 
 const utf8 = new TextEncoder();
@@ -114,12 +132,16 @@ export function recordBytes(record: VersionRecord): Uint8Array {
 
 /** keccak256 of the canonical bytes (section 4); encodes into a reused buffer, as this runs once per record. */
 export function recordHash(record: VersionRecord): Uint8Array {
-  const text = canonicalRecord(record);
+  const out = new Uint8Array(32);
+  recordTextHashInto(canonicalRecord(record), out, 0);
+  return out;
+}
+
+/** keccak256 of a canonical record's text (UTF-8) into dst at dstOff, without allocating. */
+export function recordTextHashInto(text: string, dst: Uint8Array, dstOff: number): void {
   if (scratch.length < text.length * 3) scratch = new Uint8Array(text.length * 3); // UTF-8 takes ≤ 3 bytes per UTF-16 unit
   const { written } = utf8.encodeInto(text, scratch);
-  const out = new Uint8Array(32);
-  keccak256Into(scratch, 0, written, out, 0);
-  return out;
+  keccak256Into(scratch, 0, written, dst, dstOff);
 }
 
 /** The record's Merkle leaf (section 5). */

@@ -82,6 +82,19 @@ export function fieldValue(field: LabelField): z.ZodType {
   }
 }
 
+// Building a zod schema costs far more than using one: one validator per field object, reused.
+const validators = new WeakMap<LabelField, z.ZodType>();
+
+/** `fieldValue(field)`, built once per field object. */
+export function fieldValidator(field: LabelField): z.ZodType {
+  let validator = validators.get(field);
+  if (!validator) {
+    validator = fieldValue(field);
+    validators.set(field, validator);
+  }
+  return validator;
+}
+
 export function findField(schema: LabelSchema, fieldName: string): LabelField | undefined {
   return schema.fields.find((f) => f.name === fieldName);
 }

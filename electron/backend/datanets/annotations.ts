@@ -1,6 +1,6 @@
 import { ApiFailure, conflict, notFound } from '../../../shared/api/errors';
 import type { AnnotationEvent } from '../../../shared/api/schemas/datanets';
-import { fieldValue, findField, type LabelSchema } from '../../../shared/datanets/schema';
+import { fieldValidator, findField, type LabelSchema } from '../../../shared/datanets/schema';
 import { wellFormed } from '../../../shared/datanets/well-formed';
 import type { Db } from '../store/database';
 import type { Items } from './items';
@@ -39,7 +39,7 @@ export function validateAnnotation(schema: LabelSchema, field: string, value: un
       message: `field "${field}" is not in this datanet's schema (${schema.fields.map((f) => f.name).join(', ')})`,
     });
   }
-  const parsed = fieldValue(spec).safeParse(value);
+  const parsed = fieldValidator(spec).safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length ? `value.${issue.path.join('.')}` : 'value';
@@ -94,7 +94,7 @@ export class Annotations {
       );
       if (json === null) this.deleteLabel.run(target.itemSeq, field);
       else this.upsertLabel.run({ itemSeq: target.itemSeq, field, datanetId: target.datanetId, seq, value: json });
-      this.items.reindexLabels(target.itemSeq);
+      this.items.labelsChanged(target.itemSeq);
       return seq;
     };
     return this.db.inTransaction ? write() : this.db.transaction(write)();

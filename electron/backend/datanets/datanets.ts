@@ -15,13 +15,25 @@ interface Row {
   updated_at: number;
 }
 
+// Parsed schemas by their stored text: the same text always parses the same, so no invalidation.
+const parsedSchemas = new Map<string, LabelSchema>();
+function parseSchema(text: string): LabelSchema {
+  let schema = parsedSchemas.get(text);
+  if (!schema) {
+    schema = LabelSchema.parse(JSON.parse(text));
+    if (parsedSchemas.size > 1000) parsedSchemas.clear();
+    parsedSchemas.set(text, schema);
+  }
+  return schema;
+}
+
 function fromRow(row: Row): Datanet {
   return {
     id: row.id,
     name: row.name,
     description: row.description,
     license: row.license,
-    schema: LabelSchema.parse(JSON.parse(row.schema)),
+    schema: parseSchema(row.schema),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

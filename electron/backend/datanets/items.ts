@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import { ApiFailure, notFound } from '../../../shared/api/errors';
 import type { Item, ItemFilter, ItemsPage } from '../../../shared/api/schemas/datanets';
 import type { ItemContent, ItemSource } from '../../../shared/datanets/item';
+import { canonicalContent } from '../../../shared/datanets/canonical';
 import { wellFormed } from '../../../shared/datanets/well-formed';
 import type { Db } from '../store/database';
 import { labelText } from './label-text';
@@ -18,18 +18,18 @@ interface Row {
   id: string;
   datanet_id: string;
   content: string;
+  thumb_cid: string | null;
   source: string | null;
   import_id: string | null;
   created_at: number;
 }
 
 /**
- * sha-256 of the item's canonical content. The thumbnail is left out: it is derived, and a newer
- * image library may render it differently; the same picture and text is the same item.
+ * sha-256 of the item's canonical content text. The thumbnail is left out: it is derived, and a
+ * newer image library may render it differently; the same picture and text is the same item.
  */
-export function contentHash(content: ItemContent): string {
-  const image = content.image && { cid: content.image.cid, mime: content.image.mime, width: content.image.width, height: content.image.height };
-  return createHash('sha256').update(canonicalize({ text: content.text, fields: content.fields, image })!).digest('hex');
+export function contentHash(canonical: string): string {
+  return createHash('sha256').update(canonical).digest('hex');
 }
 
 /** Stable: the same content in the same datanet gets the same id, even after a delete and re-import. */
@@ -52,28 +52,33 @@ export class Items {
   private readonly existingStmt;
   private readonly ftsStmt;
   private readonly labelsOfStmt;
+  private readonly pendingStmt;
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO items (id, datanet_id, content_hash, content, source, import_id, created_at)
-       VALUES (@id, @datanetId, @hash, @content, @source, @importId, @now)
+      `INSERT INTO items (id, datanet_id, content_hash, content, thumb_cid, source, import_id, created_at)
+       VALUES (@id, @datanetId, @hash, @content, @thumb, @source, @importId, @now)
        ON CONFLICT (datanet_id, content_hash) DO NOTHING`,
     );
     this.existingStmt = db.prepare('SELECT seq FROM items WHERE datanet_id = ? AND content_hash = ?').pluck();
     this.ftsStmt = db.prepare('INSERT OR REPLACE INTO items_fts (rowid, text, labels) VALUES (?, ?, ?)');
     this.labelsOfStmt = db.prepare('SELECT field, value FROM labels WHERE item_seq = ?');
+    this.pendingStmt = db.prepare('INSERT OR IGNORE INTO items_fts_pending (item_seq) VALUES (?)');
   }
 
   /** Adds an item unless the datanet already has the same content. Call inside a transaction for batches. */
   insert(datanetId: string, item: NewItem, now = Date.now()): { seq: number; id: string; added: boolean } {
     const content = wellFormed(item.content);
-    const hash = contentHash(content);
+    const canonical = canonicalContent(content);
+    const hash = contentHash(canonical);
     const id = itemIdFor(datanetId, hash);
     const result = this.insertStmt.run({
       id,
       datanetId,
       hash,
-      content: JSON.stringify(content),
+      content: canonical,
+      thumb: content.image?.thumbCid ?? null,
       source: item.source ? JSON.stringify(item.source) : null,
       importId: item.importId,
       now,
@@ -84,9 +89,37 @@ export class Items {
     return { seq, id, added: true };
   }
 
-  /** Re-indexes an item's label values for search (after an annotation changed). */
-  reindexLabels(seq: number): void {
-    const row = this.db.prepare('SELECT content FROM items WHERE seq = ?').get(seq) as { content: string };
+  /** Notes that an item's labels changed; the search index catches up in a batch soon after (or before the next search). */
+  labelsChanged(seq: number): void {
+    this.pendingStmt.run(seq);
+    if (this.flushTimer === undefined) {
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = undefined;
+        this.flushLabelIndex();
+      }, 25);
+      this.flushTimer.unref();
+    }
+  }
+
+  /** Brings the label words of every changed item into the search index, in one transaction. */
+  flushLabelIndex(): number {
+    return this.db.transaction(() => {
+      const seqs = this.db.prepare('SELECT item_seq FROM items_fts_pending').pluck().all() as number[];
+      for (const seq of seqs) this.reindexLabels(seq);
+      this.db.prepare('DELETE FROM items_fts_pending').run();
+      return seqs.length;
+    })();
+  }
+
+  /** Stops the pending flush timer; what is still pending stays in the table for the next start. */
+  close(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+  }
+
+  private reindexLabels(seq: number): void {
+    const row = this.db.prepare('SELECT content FROM items WHERE seq = ?').get(seq) as { content: string } | undefined;
+    if (!row) return;
     const labels = this.labelsOfStmt.all(seq) as { field: string; value: string }[];
     const text = labels.map((l) => labelText(JSON.parse(l.value))).join(' ');
     this.ftsStmt.run(seq, (JSON.parse(row.content) as ItemContent).text, text);
@@ -131,6 +164,7 @@ export class Items {
     }
     let sql: string;
     if (filter.query) {
+      this.flushLabelIndex();
       params.query = ftsQuery(filter.query);
       // The full-text index drives, in seq order, so a page stops after `limit` matches.
       sql = `SELECT i.* FROM items_fts f JOIN items i ON i.seq = f.rowid
@@ -156,11 +190,13 @@ export class Items {
   private toItem(row: Row): Item {
     const labels: Record<string, unknown> = {};
     for (const l of this.labelsOfStmt.all(row.seq) as { field: string; value: string }[]) labels[l.field] = JSON.parse(l.value);
+    const content = JSON.parse(row.content) as ItemContent;
+    if (content.image) content.image = { ...content.image, thumbCid: row.thumb_cid };
     return {
       id: row.id,
       seq: row.seq,
       datanetId: row.datanet_id,
-      content: JSON.parse(row.content) as ItemContent,
+      content,
       source: row.source ? (JSON.parse(row.source) as ItemSource) : null,
       importId: row.import_id,
       createdAt: row.created_at,

@@ -18,6 +18,8 @@ export interface DatanetService {
   versions: Versions;
   author: string;
   db: Db;
+  /** Stops background work; call before the database closes. */
+  close(): void;
 }
 
 export function openDatanets(db: Db, dataDir: string): DatanetService {
@@ -26,5 +28,17 @@ export function openDatanets(db: Db, dataDir: string): DatanetService {
   blobs.sweep();
   const imports = new Imports(db);
   imports.markInterrupted();
-  return { datanets: new Datanets(db), items, annotations: new Annotations(db, items), imports, blobs, versions: new Versions(db), author: localAuthor(), db };
+  // Label words a crash kept out of the search index go in now.
+  items.flushLabelIndex();
+  return {
+    datanets: new Datanets(db),
+    items,
+    annotations: new Annotations(db, items),
+    imports,
+    blobs,
+    versions: new Versions(db),
+    author: localAuthor(),
+    db,
+    close: () => items.close(),
+  };
 }

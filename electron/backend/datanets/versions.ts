@@ -1,9 +1,7 @@
 import { conflict, notFound } from '../../../shared/api/errors';
 import type { RecordProof, Version, VersionDiff } from '../../../shared/api/schemas/datanets';
-import { RECORD_FORMAT_VERSION, canonicalRecord, recordHash, type VersionRecord } from '../../../shared/datanets/canonical';
-import type { ItemContent } from '../../../shared/datanets/item';
-import { diffVersions, type LeafEntry } from '../../../shared/datanets/version-diff';
-import { buildTreeFromBuffer, fromHex, proofWith, standardLeaf, toHex, verifyProof } from '../../../shared/merkle';
+import { RECORD_FORMAT_VERSION, canonicalRecordFrom, recordTextHashInto } from '../../../shared/datanets/canonical';
+import { buildTreeFromBuffer, fromHex, proofWith, standardLeaf, standardLeafInto, toHex, verifyProof } from '../../../shared/merkle';
 import type { Db } from '../store/database';
 import { newId } from '../ids';
 
@@ -58,26 +56,26 @@ export class Versions {
     const maxEventSeq = (this.db.prepare('SELECT coalesce(max(seq), 0) FROM annotation_events').pluck().get() as number);
     const total = this.db.prepare('SELECT count(*) FROM items WHERE datanet_id = ? AND seq <= ?').pluck().get(datanetId, maxItemSeq) as number;
     const id = newId('ver');
+    // Records in arrival order (items.seq): the leaf order. The stored content is already
+    // canonical text, so a record is a concatenation, not a parse and a re-serialization.
+    const hashes = new Uint8Array(total * 32);
     const leaves = new Uint8Array(total * 32);
-    const hashes: { itemId: string; hash: Uint8Array }[] = [];
-    const page = this.db.prepare(
-      `SELECT seq, id, content FROM items WHERE datanet_id = ? AND seq <= ? AND id > ? ORDER BY id LIMIT ?`,
-    );
-    let afterId = '';
+    const itemIds: string[] = [];
+    const page = this.db.prepare(`SELECT seq, id, content FROM items WHERE datanet_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`);
+    let afterSeq = 0;
     let done = 0;
     for (;;) {
       options.signal?.throwIfAborted();
-      const rows = page.all(datanetId, maxItemSeq, afterId, CHUNK) as { seq: number; id: string; content: string }[];
+      const rows = page.all(datanetId, afterSeq, maxItemSeq, CHUNK) as { seq: number; id: string; content: string }[];
       if (rows.length === 0) break;
       const labels = this.labelsAsOf(rows.map((r) => r.seq), maxEventSeq);
       for (const row of rows) {
-        const record: VersionRecord = { itemId: row.id, content: JSON.parse(row.content) as ItemContent, labels: labels.get(row.seq) ?? {} };
-        const hash = recordHash(record);
-        leaves.set(standardLeaf(hash), done * 32);
-        hashes.push({ itemId: row.id, hash });
+        recordTextHashInto(canonicalRecordFrom(row.id, row.content, labels.get(row.seq) ?? {}), hashes, done * 32);
+        standardLeafInto(hashes, done * 32, leaves, done * 32);
+        itemIds.push(row.id);
         done++;
       }
-      afterId = rows.at(-1)!.id;
+      afterSeq = rows.at(-1)!.seq;
       options.onProgress?.(done, total);
       await tick();
     }
@@ -95,7 +93,7 @@ export class Versions {
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(id, datanetId, number, note, root, total, RECORD_FORMAT_VERSION, maxItemSeq, maxEventSeq, Date.now());
-      hashes.forEach((h, position) => insertRecord.run(id, position, h.itemId, h.hash));
+      itemIds.forEach((itemId, position) => insertRecord.run(id, position, itemId, Buffer.from(hashes.buffer, hashes.byteOffset + position * 32, 32)));
       if (tree) this.db.prepare('INSERT INTO version_trees (version_id, nodes) VALUES (?, ?)').run(id, tree.nodes);
     })();
     return this.get(datanetId, id);
@@ -110,14 +108,19 @@ export class Versions {
     return fromRow(this.row(datanetId, ref));
   }
 
+  /** Joined on item id in SQL (both sides are indexed by it): one pass, whatever the sizes. */
   diff(datanetId: string, from: number | string, to: number | string, limit: number): VersionDiff {
     const a = this.row(datanetId, from);
     const b = this.row(datanetId, to);
     const out: VersionDiff = { from: a.number, to: b.number, counts: { added: 0, removed: 0, changed: 0 }, added: [], removed: [], changed: [] };
-    for (const entry of diffVersions(this.entries(a.id), this.entries(b.id))) {
-      out.counts[entry.kind]++;
-      const list = out[entry.kind];
-      if (list.length < limit) list.push(entry.itemId);
+    const kinds = [
+      ['added', `SELECT nb.item_id FROM version_records nb WHERE nb.version_id = @b AND NOT EXISTS (SELECT 1 FROM version_records na WHERE na.version_id = @a AND na.item_id = nb.item_id)`],
+      ['removed', `SELECT na.item_id FROM version_records na WHERE na.version_id = @a AND NOT EXISTS (SELECT 1 FROM version_records nb WHERE nb.version_id = @b AND nb.item_id = na.item_id)`],
+      ['changed', `SELECT na.item_id FROM version_records na JOIN version_records nb ON nb.version_id = @b AND nb.item_id = na.item_id WHERE na.version_id = @a AND na.record_hash != nb.record_hash`],
+    ] as const;
+    for (const [kind, sql] of kinds) {
+      out.counts[kind] = this.db.prepare(`SELECT count(*) FROM (${sql})`).pluck().get({ a: a.id, b: b.id }) as number;
+      out[kind] = this.db.prepare(`${sql} ORDER BY 1 LIMIT @limit`).pluck().all({ a: a.id, b: b.id, limit }) as string[];
     }
     return out;
   }
@@ -130,12 +133,9 @@ export class Versions {
       .get(v.id, itemId) as { position: number; record_hash: Buffer } | undefined;
     if (!entry) throw notFound(`Item ${itemId} is not in version ${v.number}.`);
     const item = this.db.prepare('SELECT seq, content FROM items WHERE id = ?').get(itemId) as { seq: number; content: string };
-    const record: VersionRecord = {
-      itemId,
-      content: JSON.parse(item.content) as ItemContent,
-      labels: this.labelsAsOf([item.seq], v.max_event_seq).get(item.seq) ?? {},
-    };
-    const hash = recordHash(record);
+    const record = canonicalRecordFrom(itemId, item.content, this.labelsAsOf([item.seq], v.max_event_seq).get(item.seq) ?? {});
+    const hash = new Uint8Array(32);
+    recordTextHashInto(record, hash, 0);
     // The rebuilt record must hash to what was frozen; anything else means the store was altered.
     if (!Buffer.from(hash).equals(entry.record_hash)) throw conflict(`The record of ${itemId} no longer matches version ${v.number}: the store was altered.`);
     const nodeAt = this.db.prepare('SELECT substr(nodes, ?, 32) FROM version_trees WHERE version_id = ?').pluck();
@@ -144,7 +144,7 @@ export class Versions {
     return {
       version: v.number,
       itemId,
-      record: canonicalRecord(record),
+      record,
       recordHash: toHex(hash),
       leaf: toHex(leaf),
       position: entry.position,
@@ -177,16 +177,6 @@ export class Versions {
       out.set(seq, labels);
     }
     return out;
-  }
-
-  private *entries(versionId: string): Generator<LeafEntry> {
-    const page = this.db.prepare('SELECT position, item_id, record_hash FROM version_records WHERE version_id = ? AND position >= ? ORDER BY position LIMIT 5000');
-    for (let at = 0; ; ) {
-      const rows = page.all(versionId, at) as { position: number; item_id: string; record_hash: Buffer }[];
-      if (rows.length === 0) return;
-      for (const r of rows) yield { itemId: r.item_id, leaf: r.record_hash.toString('hex') };
-      at = rows.at(-1)!.position + 1;
-    }
   }
 
   private row(datanetId: string, ref: number | string): VersionRow {

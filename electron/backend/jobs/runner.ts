@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Job, type JobProgress, type JobState } from '../../../shared/api/schemas/jobs';
 import { conflict, notFound } from '../../../shared/api/errors';
 import type { Db } from '../store/database';
@@ -129,6 +130,8 @@ export class JobRunner {
       )
       .run({ ...job, progress: JSON.stringify(job.progress) });
     const controller = new AbortController();
+    // A job may read many files at once, each stream listening for the abort.
+    setMaxListeners(1000, controller.signal);
     const entry: Live = {
       job,
       controller,

@@ -1,14 +1,15 @@
 import path from 'node:path';
-import { ApiFailure } from '../../../../shared/api/errors';
 import type { Datanet } from '../../../../shared/api/schemas/datanets';
 import type { JobControl } from '../../jobs/runner';
 import { DiskFullError, type BlobStore } from '../../store/blobs';
 import type { Db } from '../../store/database';
-import { validateAnnotation, type Annotations } from '../annotations';
+import type { Annotations } from '../annotations';
 import type { Items } from '../items';
 import type { Imports } from './imports';
 import { readerFor } from './readers';
-import type { ImportedItem, SourceFile } from './types';
+import { BatchWriter, type Committed, type ImportProblem } from './batch-writer';
+import { readInOrder } from './read-in-order';
+import type { SourceFile } from './types';
 import { walkSources } from './walk';
 
 export interface ImportDeps {
@@ -19,14 +20,6 @@ export interface ImportDeps {
   blobs: BlobStore;
   /** Who an imported annotation is credited to when its source does not say. */
   author: string;
-}
-
-/** Items are committed in batches this big: a cancel or a crash loses at most one uncommitted batch, never half an item. */
-const BATCH = 256;
-
-interface Pending {
-  items: ImportedItem[];
-  errors: { path: string; line: number | null; reason: string }[];
 }
 
 export interface ImportTally {
@@ -72,7 +65,7 @@ export async function runImport(deps: ImportDeps, datanet: Datanet, importId: st
     .run(importId, importId);
 
   const files: SourceFile[] = [];
-  const walkErrors: Pending['errors'] = [];
+  const walkErrors: ImportProblem[] = [];
   for await (const event of walkSources(inputs.map((p) => path.resolve(p)), options.format, job.signal)) {
     if (event.type === 'file') files.push(event.file);
     else walkErrors.push(event);
@@ -81,53 +74,27 @@ export async function runImport(deps: ImportDeps, datanet: Datanet, importId: st
   const totalBytes = todo.reduce((n, f) => n + f.size, 0);
   const tally: ImportTally = { files: files.length - todo.length, filesTotal: files.length, items: 0, duplicates: 0, errors: 0 };
   let bytesDone = 0;
+  let bytesInFile = 0;
+  let current: string | null = null;
   const started = Date.now();
 
-  const insertError = deps.db.prepare(
-    `INSERT INTO import_errors (import_id, seq, path, line, reason)
-     VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM import_errors WHERE import_id = ?), ?, ?, ?)`,
-  );
-  const markFile = deps.db.prepare('INSERT OR REPLACE INTO import_files (import_id, path, items) VALUES (?, ?, ?)');
-  const updateCounts = deps.db.prepare(
-    `UPDATE imports SET files_done = (SELECT count(*) FROM import_files WHERE import_id = @id),
-       items_added = items_added + @added, items_duplicate = items_duplicate + @dup,
-       errors = (SELECT count(*) FROM import_errors WHERE import_id = @id), updated_at = @now WHERE id = @id`,
-  );
-
-  const commit = deps.db.transaction((pending: Pending, finishedFile: { path: string; items: number } | null) => {
-    let added = 0;
-    let dup = 0;
-    for (const item of pending.items) {
-      const result = deps.items.insert(datanet.id, { content: item.content, source: item.source, importId }, Date.now());
-      if (!result.added) {
-        dup++;
-        continue;
-      }
-      added++;
-      for (const a of item.annotations) {
-        try {
-          const value = validateAnnotation(datanet.schema, a.field, a.value);
-          deps.annotations.record({ itemSeq: result.seq, datanetId: datanet.id }, a.field, value, a.author ?? deps.author, 'import');
-        } catch (error) {
-          if (!(error instanceof ApiFailure)) throw error;
-          pending.errors.push({ path: item.source.path, line: item.source.line, reason: `annotation not imported: ${error.message}` });
-        }
-      }
-    }
-    for (const e of pending.errors) insertError.run(importId, importId, e.path, e.line, e.reason);
-    if (finishedFile) markFile.run(importId, finishedFile.path, finishedFile.items);
-    updateCounts.run({ id: importId, added, dup, now: Date.now() });
-    tally.items += added;
-    tally.duplicates += dup;
-    tally.errors += pending.errors.length;
-  });
-
-  const report = (bytesInFile: number, current: string | null) => {
+  BatchWriter.resetCounts(deps.db, importId);
+  const writer = new BatchWriter(deps.db, deps, datanet, importId);
+  const count = (c: Committed | null) => {
+    if (!c) return;
+    tally.items += c.added;
+    tally.duplicates += c.duplicates;
+    tally.errors += c.errors;
+    tally.files += c.files;
+    report();
+  };
+  const report = () => {
     const seconds = Math.max(0.001, (Date.now() - started) / 1000);
     job.progress({
       done: bytesDone + bytesInFile,
       total: totalBytes,
-      detail: `${tally.files} of ${tally.filesTotal} files · ${tally.items} items (${Math.round(tally.items / seconds)}/s)` +
+      detail:
+        `${tally.files} of ${tally.filesTotal} files · ${tally.items} items (${Math.round(tally.items / seconds)}/s)` +
         `${tally.duplicates ? ` · ${tally.duplicates} already there` : ''}${tally.errors ? ` · ${tally.errors} problems` : ''}` +
         (current ? ` · ${path.basename(current)}` : ''),
       counts: { files: tally.files, filesTotal: tally.filesTotal, items: tally.items, duplicates: tally.duplicates, errors: tally.errors, itemsPerSecond: tally.items / seconds },
@@ -135,35 +102,42 @@ export async function runImport(deps: ImportDeps, datanet: Datanet, importId: st
   };
 
   try {
-    commit({ items: [], errors: walkErrors }, null);
-    for (const file of todo) {
+    for (const e of walkErrors) writer.problem(e);
+    const optionsFor = (file: SourceFile) => ({
+      map: options.map,
+      maxLineBytes: options.maxLineBytes,
+      schema: datanet.schema,
+      root: rootFor(file.path, inputs, isDir),
+      blobs: deps.blobs,
+      signal: job.signal,
+    });
+    for await (const { file, events } of readInOrder(todo, (f) => readerFor(f.format), optionsFor)) {
       job.signal.throwIfAborted();
-      const root = rootFor(file.path, inputs, isDir);
-      let pending: Pending = { items: [], errors: [] };
+      current = file.path;
+      bytesInFile = 0;
       let itemsInFile = 0;
-      let bytesInFile = 0;
-      for await (const event of readerFor(file.format)(file.path, { map: options.map, maxLineBytes: options.maxLineBytes, schema: datanet.schema, root, blobs: deps.blobs, signal: job.signal })) {
+      for await (const event of events) {
         if (event.type === 'item') {
-          pending.items.push(event.item);
+          writer.item(event.item);
           itemsInFile++;
         } else if (event.type === 'error') {
-          pending.errors.push(event);
+          writer.problem(event);
         } else {
           bytesInFile = event.read;
         }
-        if (pending.items.length >= BATCH) {
+        if (event.type !== 'bytes') {
           job.signal.throwIfAborted();
-          commit(pending, null);
-          pending = { items: [], errors: [] };
-          report(bytesInFile, file.path);
+          count(writer.maybeCommit());
         }
       }
       job.signal.throwIfAborted();
-      tally.files++;
-      commit(pending, { path: file.path, items: itemsInFile });
+      writer.fileDone(file.path, itemsInFile);
       bytesDone += file.size;
-      report(0, null);
+      bytesInFile = 0;
+      count(writer.maybeCommit());
     }
+    current = null;
+    count(writer.commit());
   } catch (error) {
     if (isFullDisk(error)) throw new DiskFullError('the import', { cause: error });
     throw error;

@@ -20,13 +20,14 @@ export async function* walkSources(paths: readonly string[], format: ImportForma
   const seen = new Set<string>(); // real paths already walked: folders and files
   const error = (p: string, reason: string): WalkEvent => ({ type: 'error', path: p, line: null, reason });
 
-  async function* visit(p: string, ancestors: readonly string[]): AsyncGenerator<WalkEvent> {
+  /** `knownReal`: the real path, when the caller knows it (a plain file listed in a real folder), saving a realpath call per file. */
+  async function* visit(p: string, ancestors: readonly string[], knownReal?: string): AsyncGenerator<WalkEvent> {
     signal.throwIfAborted();
     let stat: fs.Stats;
     let real: string;
     try {
       stat = await fs.promises.stat(p);
-      real = await fs.promises.realpath(p);
+      real = knownReal ?? (await fs.promises.realpath(p));
     } catch (cause) {
       const code = (cause as NodeJS.ErrnoException).code;
       const link = await fs.promises.lstat(p).then((s) => s.isSymbolicLink(), () => false);
@@ -42,17 +43,19 @@ export async function* walkSources(paths: readonly string[], format: ImportForma
       }
       if (seen.has(real)) return;
       seen.add(real);
-      let names: string[];
+      let entries: fs.Dirent[];
       try {
-        names = await fs.promises.readdir(p);
+        entries = await fs.promises.readdir(p, { withFileTypes: true });
       } catch (cause) {
         yield error(p, `cannot list this folder: ${describeReadError(cause)}`);
         return;
       }
-      names.sort();
-      for (const name of names) {
-        if (name.startsWith('.')) continue;
-        yield* visit(path.join(p, name), [...ancestors, real]);
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const inside = [...ancestors, real];
+      for (const entry of entries) {
+        if (entry.name.startsWith('.')) continue;
+        // A plain file (not a link) in a real folder is at that folder's real path plus its name.
+        yield* visit(path.join(p, entry.name), inside, entry.isFile() ? path.join(real, entry.name) : undefined);
       }
       return;
     }

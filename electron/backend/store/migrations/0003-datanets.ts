@@ -48,13 +48,17 @@ export const migration: Migration = {
       PRIMARY KEY (import_id, seq)
     ) STRICT;
 
-    -- seq is the rowid: the order items arrived in, and the key of every page.
+    -- seq is the rowid: the order items arrived in, and the key of every page. content is the
+    -- canonical text of the item (shared/datanets/canonical.ts, canonicalContent: RFC 8785, no
+    -- thumbnail), so content_hash is its sha-256 and a version uses it as it is; the thumbnail,
+    -- derived from the image, sits beside it.
     CREATE TABLE items (
       seq          INTEGER PRIMARY KEY,
       id           TEXT NOT NULL UNIQUE,
       datanet_id   TEXT NOT NULL REFERENCES datanets(id) ON DELETE CASCADE,
       content_hash TEXT NOT NULL,
       content      TEXT NOT NULL CHECK (json_valid(content)),
+      thumb_cid    TEXT,
       source       TEXT CHECK (source IS NULL OR json_valid(source)),
       import_id    TEXT REFERENCES imports(id) ON DELETE SET NULL,
       created_at   INTEGER NOT NULL,
@@ -95,5 +99,9 @@ export const migration: Migration = {
     CREATE VIRTUAL TABLE items_fts USING fts5(
       text, labels, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
     );
+    -- Items whose label words the index has not caught up with yet. An annotation write only
+    -- adds a row here (cheap, in its own transaction); the index is brought up to date in
+    -- batches, and always before a search runs, so searches never see stale labels.
+    CREATE TABLE items_fts_pending (item_seq INTEGER PRIMARY KEY) STRICT;
   `,
 };

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FileReader, ReadEvent, ReadOptions } from '../types';
-import { fileChunks, guardRead, INVALID_UTF8, tooLong } from './file-source';
+import { decodeUtf8, fileChunks, guardRead, INVALID_UTF8, tooLong } from './file-source';
 
 /**
  * Text and Markdown: one item per file, the whole content as its text, the file's name in
@@ -11,13 +11,31 @@ import { fileChunks, guardRead, INVALID_UTF8, tooLong } from './file-source';
  */
 async function* textEvents(file: string, options: ReadOptions): AsyncGenerator<ReadEvent> {
   const error = (reason: string): ReadEvent => ({ type: 'error', path: file, line: null, reason });
-  const { size } = await fs.promises.stat(file);
+  // One open for the size and, for the usual small file, the bytes too.
+  const handle = await fs.promises.open(file, 'r');
+  let size: number;
+  let whole: Buffer | null = null;
+  try {
+    size = (await handle.stat()).size;
+    if (size > 0 && size <= WHOLE_READ) whole = await handle.readFile({ signal: options.signal });
+  } finally {
+    await handle.close();
+  }
   if (size === 0) {
     yield error('empty file');
     return;
   }
   if (size > options.maxLineBytes) {
     yield error(tooLong('the file', size, options.maxLineBytes));
+    return;
+  }
+  if (whole) {
+    // Most text files are small: one read costs far less than a stream (and imports read thousands).
+    const text = decodeUtf8(stripBom(whole));
+    yield { type: 'bytes', path: file, read: whole.length };
+    if (text === null) yield error(INVALID_UTF8);
+    else if (text.trim() === '') yield error('empty file: only whitespace');
+    else yield item(file, text);
     return;
   }
   const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -49,7 +67,17 @@ async function* textEvents(file: string, options: ReadOptions): AsyncGenerator<R
     yield error('empty file: only whitespace');
     return;
   }
-  yield {
+  yield item(file, text);
+}
+
+const WHOLE_READ = 256 * 1024;
+
+function stripBom(bytes: Buffer): Buffer {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+}
+
+function item(file: string, text: string): ReadEvent {
+  return {
     type: 'item',
     item: { content: { text, fields: { filename: path.basename(file) }, image: null }, source: { path: file, line: null }, annotations: [] },
   };

@@ -1,0 +1,114 @@
+import { ApiFailure } from '../../../../shared/api/errors';
+import type { Datanet } from '../../../../shared/api/schemas/datanets';
+import type { Db } from '../../store/database';
+import { validateAnnotation, type Annotations } from '../annotations';
+import type { Items } from '../items';
+import type { ImportedItem } from './types';
+
+export interface ImportProblem {
+  path: string;
+  line: number | null;
+  reason: string;
+}
+
+/** What one commit wrote, for the caller's running tally. */
+export interface Committed {
+  added: number;
+  duplicates: number;
+  errors: number;
+  files: number;
+}
+
+/**
+ * Collects an import's items, problems and finished files, and writes them in one transaction
+ * per batch. A file is marked finished in the same transaction as its last items, so after a
+ * crash a resumed import re-reads exactly the files whose items might be missing, and the
+ * content-hash uniqueness of items makes the re-read add nothing twice. Many small files share
+ * a batch: a transaction per file would cost more than the files themselves.
+ */
+export class BatchWriter {
+  private items: ImportedItem[] = [];
+  private problems: ImportProblem[] = [];
+  private finished: { path: string; items: number }[] = [];
+  private lastCommit = Date.now();
+  private nextErrorSeq: number;
+  private readonly commitTx: () => Committed;
+
+  constructor(
+    private readonly db: Db,
+    private readonly deps: { items: Items; annotations: Annotations; author: string },
+    private readonly datanet: Datanet,
+    private readonly importId: string,
+    private readonly limits = { items: 256, files: 500, ms: 250 },
+  ) {
+    this.nextErrorSeq = (db.prepare('SELECT coalesce(max(seq), 0) + 1 FROM import_errors WHERE import_id = ?').pluck().get(importId) as number);
+    const insertError = db.prepare('INSERT INTO import_errors (import_id, seq, path, line, reason) VALUES (?, ?, ?, ?, ?)');
+    const markFile = db.prepare('INSERT OR REPLACE INTO import_files (import_id, path, items) VALUES (?, ?, ?)');
+    const updateCounts = db.prepare(
+      `UPDATE imports SET files_done = files_done + @files, items_added = items_added + @added,
+         items_duplicate = items_duplicate + @dup, errors = errors + @errors, updated_at = @now WHERE id = @id`,
+    );
+    this.commitTx = db.transaction(() => {
+      let added = 0;
+      let duplicates = 0;
+      for (const item of this.items) {
+        const result = deps.items.insert(datanet.id, { content: item.content, source: item.source, importId }, Date.now());
+        if (!result.added) {
+          duplicates++;
+          continue;
+        }
+        added++;
+        for (const a of item.annotations) {
+          try {
+            const value = validateAnnotation(datanet.schema, a.field, a.value);
+            deps.annotations.record({ itemSeq: result.seq, datanetId: datanet.id }, a.field, value, a.author ?? deps.author, 'import');
+          } catch (error) {
+            if (!(error instanceof ApiFailure)) throw error;
+            this.problems.push({ path: item.source.path, line: item.source.line, reason: `annotation not imported: ${error.message}` });
+          }
+        }
+      }
+      for (const p of this.problems) insertError.run(importId, this.nextErrorSeq++, p.path, p.line, p.reason);
+      for (const f of this.finished) markFile.run(importId, f.path, f.items);
+      const committed = { added, duplicates, errors: this.problems.length, files: this.finished.length };
+      updateCounts.run({ id: importId, files: committed.files, added, dup: duplicates, errors: committed.errors, now: Date.now() });
+      return committed;
+    });
+  }
+
+  /** Counters recomputed from the rows, once at the start of a run (a resume dropped some problems). */
+  static resetCounts(db: Db, importId: string): void {
+    db.prepare(
+      `UPDATE imports SET files_done = (SELECT count(*) FROM import_files WHERE import_id = @id),
+         errors = (SELECT count(*) FROM import_errors WHERE import_id = @id) WHERE id = @id`,
+    ).run({ id: importId });
+  }
+
+  item(item: ImportedItem): void {
+    this.items.push(item);
+  }
+
+  problem(problem: ImportProblem): void {
+    this.problems.push(problem);
+  }
+
+  fileDone(path: string, items: number): void {
+    this.finished.push({ path, items });
+  }
+
+  /** Commits when the batch is big enough or old enough; returns what it wrote, or null. */
+  maybeCommit(): Committed | null {
+    const due =
+      this.items.length >= this.limits.items || this.finished.length >= this.limits.files || Date.now() - this.lastCommit >= this.limits.ms;
+    return due ? this.commit() : null;
+  }
+
+  commit(): Committed {
+    const committed = this.commitTx();
+    this.items = [];
+    this.problems = [];
+    this.finished = [];
+    this.lastCommit = Date.now();
+    return committed;
+  }
+}
