@@ -13,7 +13,8 @@ import type { Exporter } from './types';
  *
  *   id, text, <every content field any item has>, image (only when some item has one), <each schema field>
  *
- * A content field named id, text, image or like a schema field is the column `field.<name>`.
+ * A content field named id, text, image, like a schema field, or starting with `field.` is the
+ * column `field.<name>` (see fieldKey).
  * Cells (`cell` below) are what the CSV importer reads back for the same field kind: strings as
  * they are; numbers and booleans as JSON writes them; an empty cell for no value; multiple choice
  * as labels joined by `|` (a JSON array instead when a label holds a `|`, and `[]` for an empty
@@ -24,6 +25,18 @@ import type { Exporter } from './types';
  * The header must list every content field before the first record, and items arrive as a stream,
  * so the items are first spooled to a temporary JSONL file beside the output (learning the field
  * names), then read back one line at a time into records: memory holds the field names, never the items.
+ *
+ * Round trip: importing the file (format auto or csv) into a datanet with the same schema gives
+ * back every item — the image ones too, from the `image` column (a path resolved inside the import
+ * folder, same CID) — with the same text and the same current labels of every kind (cells are
+ * read back by the field's kind). The reader knows these rows by their `id` column (an item id,
+ * not stored) and undoes the `field.` renaming. What CSV cannot carry, and comes back otherwise:
+ * - content field types: every value is text, so a number 3 comes back "3", true "true", and a
+ *   chat's messages the JSON text of the array;
+ * - empty values: an empty cell is "no value", so a content field that was null or "" is absent
+ *   (which is also what keeps the columns of other items' fields off an item), and an empty free
+ *   text label comes back unlabeled.
+ * Not carried either: label history and authors, `$reviewed`, thumbnails.
  */
 export function cell(value: unknown, field?: LabelField): string {
   if (value === null || value === undefined) return '';
@@ -53,7 +66,7 @@ export const exportCsv: Exporter = async (items, options) => {
     });
 
     const reserved = new Set(['id', 'text', 'image', ...schema.fields.map((f) => f.name)]);
-    const fieldColumns = [...names].map((name) => [name, fieldKey(name, reserved, names)] as const);
+    const fieldColumns = [...names].map((name) => [name, fieldKey(name, reserved)] as const);
     const header = ['id', 'text', ...fieldColumns.map(([, key]) => key), ...(hasImage ? ['image'] : []), ...schema.fields.map((f) => f.name)];
     const out = new OutputFile(options.out); // opened only now, so an abort while spooling leaves nothing
     const count = await writeOutputs([out], async () => {

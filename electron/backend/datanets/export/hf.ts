@@ -18,8 +18,18 @@ import type { Exporter, ExportOptions } from './types';
  * A row is the JSONL export's id, text, content fields and image, then one column per schema field
  * (its value, null when unlabeled: every row has every column, so `datasets` infers one schema).
  * An instruction pair is spread into `system`, `prompt`, `response` columns (TRL's
- * prompt-completion layout, which our HF importer reads back), or `<field>_system`, … when the
- * schema has several pairs. A content field named like a column is `field.<name>`.
+ * prompt-completion layout), or `<field>_system`, … when the schema has several pairs. A content
+ * field named like a column, the id, text or image, a schema field, or starting with `field.` is
+ * `field.<name>` (see fieldKey).
+ *
+ * Round trip: `data/train.jsonl` and `data/test.jsonl` import back (format auto detects them as
+ * hf; jsonl reads them the same) into a datanet with the same schema with every item exact — text,
+ * typed content fields, image (from `image.file`, relative to data/) — and the same current
+ * labels: each label column by its field's name, a pair gathered back from its three columns
+ * (all null: unlabeled). The rows are known by their `id` (an item id, not stored), and read
+ * against the schema they were written with (the pair columns are named from it). Importing the
+ * whole folder would also read README.md and the copied images as items of their own: import the
+ * data files. Not carried: label history and authors, `$reviewed`, thumbnails.
  *
  * The split is a hash, not a draw: an item is in test when the first 4 bytes of
  * sha256(seed + "\0" + item id), read as a fraction of 2^32, are below testFraction. The same id
@@ -31,10 +41,10 @@ export function inTestSplit(id: string, testFraction: number, seed: string | num
   return h / 2 ** 32 < testFraction;
 }
 
-const PAIR_PARTS = ['system', 'prompt', 'response'] as const;
+export const PAIR_PARTS = ['system', 'prompt', 'response'] as const;
 
-/** Each schema field's columns: its name, or a pair's three. */
-function columnsOf(schema: LabelSchema): { field: LabelField; columns: string[] }[] {
+/** Each schema field's columns: its name, or a pair's three (in PAIR_PARTS order). The HF reader gathers pairs back with it. */
+export function labelColumns(schema: LabelSchema): { field: LabelField; columns: string[] }[] {
   const pairs = schema.fields.filter((f) => f.kind === 'instruction_pair').length;
   return schema.fields.map((field) => ({
     field,
@@ -85,8 +95,8 @@ export const exportHf: Exporter = async (items, options) => {
   const readme = new OutputFile(path.join(options.out, 'README.md'));
   const outputs = [train, ...(test ? [test] : []), readme];
   const copier = new ImageCopier(options.blobs, dataDir);
-  const columns = columnsOf(options.schema);
-  const reserved = new Set(['id', 'text', 'image', ...columns.flatMap((c) => c.columns)]);
+  const columns = labelColumns(options.schema);
+  const reserved = new Set(['id', 'text', 'image', ...columns.flatMap((c) => [c.field.name, ...c.columns])]);
   const tally = new Tally(options.schema);
 
   await writeOutputs(outputs, async () => {

@@ -16,15 +16,24 @@ import type { Exporter } from './types';
  *
  * - `data.image` is the image copied to `images/…` beside the JSON file, referenced by a path
  *   relative to it (what our importer resolves inside the import folder; in Label Studio itself,
- *   serve the folder with local storage). A content field named text or image is `field.<name>`.
+ *   serve the folder with local storage). Content fields keep their JSON values (a chat stays an
+ *   array of messages); one named text or image, or starting with `field.`, is `field.<name>`.
  * - One annotation holds the current labels (none: `annotations: []`). Results, `from_name` = the
  *   field, `to_name` = the object its control points at in the config: choices (single choice,
  *   multiple choice, image class), labels (one result per text span, with its `text`), textarea
  *   (free text), rating, rectanglelabels (one per box, with the image's original size). Result
  *   ids are `<field>_<n>`: stable, so two exports of the same labels diff clean.
  * - Label Studio has no control for an instruction pair; its value rides in `meta`, which Label
- *   Studio keeps through its own import and export, so it is not lost (our importer does not read it yet).
+ *   Studio keeps through its own import and export, so it is not lost; our importer reads it back.
  * Tasks are streamed: `[`, tasks separated by `,\n`, `]`.
+ *
+ * Round trip: importing the JSON file (format auto or labelstudio) into a datanet with the same
+ * schema gives back every item exactly — text, content fields with their JSON types (chats as
+ * arrays), the image (same CID) — and the same current labels, pairs included. The importer knows
+ * our tasks by `meta.item_id` and then undoes the `field.` renaming and takes `filename` from the
+ * data rather than from the image's path. Not carried: label history and authors (results have no
+ * `completed_by`; the import credits the importer), `$reviewed`, thumbnails. The `.config.xml`
+ * holds no pair control (Label Studio has none): a datanet created from it alone lacks pair fields.
  */
 type Result = Record<string, unknown> & { value: Record<string, unknown> };
 
@@ -81,15 +90,14 @@ function resultsOf(field: LabelField, value: unknown, item: Item, toName: string
   }
 }
 
+/** The data keys of a task that are the format's own: content fields so named are renamed. */
 const RESERVED = new Set(['text', 'image']);
 
 async function taskOf(item: Item, schema: LabelSchema, targets: Map<string, string>, copier: ImageCopier): Promise<unknown> {
-  const fields = Object.entries(item.content.fields);
-  const names = new Set(fields.map(([name]) => name));
   const data: [string, unknown][] = [['text', item.content.text]];
   const image = await copier.copy(item);
   if (image !== null) data.push(['image', image]);
-  for (const [name, value] of fields) data.push([fieldKey(name, RESERVED, names), value]);
+  for (const [name, value] of Object.entries(item.content.fields)) data.push([fieldKey(name, RESERVED), value]);
 
   const result: Result[] = [];
   const pairs: [string, unknown][] = [];

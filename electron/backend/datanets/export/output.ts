@@ -76,16 +76,23 @@ export function schemaLabels(item: Item, schema: LabelSchema): [string, unknown]
   return schema.fields.filter((f) => Object.hasOwn(item.labels, f.name) && item.labels[f.name] != null).map((f) => [f.name, item.labels[f.name]]);
 }
 
+/** The prefix that marks a renamed content field (see `fieldKey`). */
+const RENAMED = 'field.';
+
 /**
- * The key a content field gets in a flat record. Formats put the item id, text, image and label
- * columns at the top level too; a content field whose name is one of those is written as
- * `field.<name>` (again if that is taken), so no value hides another. `names` are all content
- * field names in play, so a renamed key never lands on another field's own name.
+ * The key a content field gets in a flat record. Formats put their own keys (the item id, text,
+ * image, labels, label columns) at the top level too; a content field named like one of those is
+ * written as `field.<name>`, and so is one whose name already starts with `field.`, so the mapping
+ * is one-to-one: `fieldNameOf` undoes it exactly, and no value hides another. (Schema field names
+ * cannot contain a dot, so a renamed key never lands on a format's own key.)
  */
-export function fieldKey(name: string, reserved: ReadonlySet<string>, names: ReadonlySet<string>): string {
-  let key = name;
-  while (reserved.has(key) || (key !== name && names.has(key))) key = `field.${key}`;
-  return key;
+export function fieldKey(name: string, reserved: ReadonlySet<string>): string {
+  return reserved.has(name) || name.startsWith(RENAMED) ? `${RENAMED}${name}` : name;
+}
+
+/** The content field name a key of one of our exports stands for: the inverse of `fieldKey`. */
+export function fieldNameOf(key: string): string {
+  return key.startsWith(RENAMED) ? key.slice(RENAMED.length) : key;
 }
 
 const EXT: Record<NonNullable<Item['content']['image']>['mime'], string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif' };

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { splitRecords } from './line-splitter';
 import { decodeUtf8, fileChunks } from './readers/file-source';
+import { isPlainObject } from './readers/json-lines';
+import { isItemId } from './readers/record-mapping';
 import type { FileFormat } from './types';
 
 /** The format `auto` reads a file as, by its extension (case-insensitive). */
@@ -31,6 +33,18 @@ export function looksLikeHf(value: unknown): boolean {
 }
 
 /**
+ * The format of a JSON-lines file from its first record: a row of our own exports (an `id` that
+ * is one of our item ids) is jsonl when it nests its labels in a `labels` object (our JSONL
+ * export), else hf (our HF folder's data files, whose label columns may include prompt and
+ * response); both readers read both kinds of row the same way. Other records: hf when they look
+ * like one (`looksLikeHf`), else jsonl.
+ */
+export function jsonLinesFormat(value: unknown): 'jsonl' | 'hf' {
+  if (isPlainObject(value) && isItemId(value.id)) return isPlainObject(value.labels) ? 'jsonl' : 'hf';
+  return looksLikeHf(value) ? 'hf' : 'jsonl';
+}
+
+/**
  * JSONL or HF, from the first non-blank line (within the first MB). Anything unreadable there
  * means plain JSONL: its reader then reports the problem with the line number.
  */
@@ -41,7 +55,7 @@ async function jsonlOrHf(file: string, signal: AbortSignal): Promise<FileFormat>
     if (text === null) return 'jsonl';
     if (text.trim() === '') continue;
     try {
-      return looksLikeHf(JSON.parse(text)) ? 'hf' : 'jsonl';
+      return jsonLinesFormat(JSON.parse(text));
     } catch {
       return 'jsonl';
     }

@@ -3,11 +3,17 @@ import { parse } from 'csv-parse/sync';
 import { splitRecords } from '../line-splitter';
 import type { FileReader, ReadEvent, ReadOptions } from '../types';
 import { decodeUtf8, fileChunks, guardRead, INVALID_UTF8, tooLong } from './file-source';
-import { mapRecord } from './record-mapping';
+import type { ImageContent } from './image-content';
+import { imageRefOf, storeImageRef } from './record-image';
+import { isItemId, mapRecord } from './record-mapping';
 
 /**
  * CSV and TSV (by the `.tsv`/`.tab` extension, a tab delimiter): a header row, then one item per
- * record, mapped by the rules of `mapRecord` with the header's names as keys.
+ * record, mapped by the rules of `mapRecord` with the header's names as keys. An image is read
+ * from the column `map.image` names, and in rows of our CSV export (an `id` cell that is one of
+ * our item ids) from the `image` column: a path relative to the CSV file's folder, resolved inside
+ * the import folder (`storeImageRef`); such an item may have an empty text. In other CSVs an
+ * `image` column is a content field like any other.
  *
  * Records are cut by the quote-aware line splitter (so a record over the limit is never gathered,
  * and every record knows its line). A record without a quote is split on the delimiter, which is
@@ -20,6 +26,8 @@ import { mapRecord } from './record-mapping';
  * wrong-length row must be reported and skipped, not end the file. Empty lines are skipped.
  */
 const CSV_OPTIONS = { relax_quotes: true, relax_column_count: true, record_delimiter: '\n' } as const;
+/** Our exported rows, read as CSV: every cell is text (see `mapRecord`). */
+const CSV_CELLS = { typed: false } as const;
 
 function cellsOf(text: string, delimiter: string): string[] | { reason: string } {
   if (!text.includes('"')) return text.split(delimiter);
@@ -71,7 +79,7 @@ async function* csvEvents(file: string, options: ReadOptions): AsyncGenerator<Re
   let rows = 0;
   let pending: Pending[] = [];
 
-  function* flush(columns: string[]): Generator<ReadEvent> {
+  async function* flush(columns: string[]): AsyncGenerator<ReadEvent> {
     options.signal.throwIfAborted(); // a chunk holds thousands of records: stop between chunks, not at the end
     const batch = pending;
     pending = [];
@@ -93,13 +101,36 @@ async function* csvEvents(file: string, options: ReadOptions): AsyncGenerator<Re
         yield error(line, `this row has ${row.length} column${row.length === 1 ? '' : 's'}, the header has ${columns.length}; skipped`);
         continue;
       }
-      const mapped = mapRecord(Object.fromEntries(columns.map((key, i) => [key, row[i]])), { map: options.map, schema: options.schema, text: 'required', labels: true });
+      const record: Record<string, unknown> = Object.fromEntries(columns.map((key, i) => [key, row[i]]));
+      const exported = isItemId(record.id);
+      const taken = imageRefOf(record, { key: options.map.image ?? 'image', paths: exported || options.map.image !== undefined });
+      if ('reason' in taken) {
+        yield error(line, taken.reason);
+        continue;
+      }
+      let image: ImageContent | null = null;
+      if (taken.ref !== null) {
+        const stored = await storeImageRef(taken.ref, null, file, options);
+        if ('reason' in stored) {
+          yield error(line, stored.reason);
+          continue;
+        }
+        image = stored.image;
+        for (const reason of stored.problems) yield error(line, reason);
+      }
+      const mapped = mapRecord(taken.rest, {
+        map: options.map,
+        schema: options.schema,
+        text: image ? 'optional' : 'required',
+        labels: true,
+        exported: exported ? CSV_CELLS : null,
+      });
       if (!mapped.ok) {
         yield error(line, mapped.reason);
         continue;
       }
       for (const reason of mapped.problems) yield error(line, reason);
-      yield { type: 'item', item: { content: { text: mapped.text, fields: mapped.fields, image: null }, source: { path: file, line }, annotations: mapped.annotations } };
+      yield { type: 'item', item: { content: { text: mapped.text, fields: mapped.fields, image }, source: { path: file, line }, annotations: mapped.annotations } };
     }
   }
 

@@ -2,7 +2,8 @@ import { ChatMessage } from '../../../../../shared/datanets/item';
 import type { FileReader, ImportedAnnotation } from '../types';
 import { guardRead } from './file-source';
 import { readJsonLines, type LineResult } from './json-lines';
-import { annotationFor, mapRecord, setField, type Fields } from './record-mapping';
+import { jsonRecordItem } from './json-record';
+import { annotationFor, isItemId, mapRecord, setField, type Fields } from './record-mapping';
 
 /**
  * Hugging Face style JSONL. A line is either an instruction record `{prompt, response, system?}`
@@ -15,6 +16,10 @@ import { annotationFor, mapRecord, setField, type Fields } from './record-mappin
  * annotation `{system, prompt, response}`; for a chat: the system messages, the last user message
  * before the last assistant message, and that assistant message (earlier turns stay in `messages`).
  * Other keys are mapped like JSONL (fields, or labels for schema fields); `map.text` does not apply.
+ *
+ * Rows of our own exports (an `id` that is one of our item ids: the HF folder's `data/*.jsonl`, or
+ * a JSONL export) are not rendered from prompt and response: they keep their text, fields, image
+ * and labels as the exporter wrote them (`jsonRecordItem`).
  */
 const OWN_KEYS = ['prompt', 'response', 'completion', 'system', 'messages'];
 
@@ -72,7 +77,8 @@ export const readHf: FileReader = (file, options) =>
   guardRead(
     file,
     options.signal,
-    readJsonLines(file, options, (record, line): LineResult => {
+    readJsonLines(file, options, (record, line): LineResult | Promise<LineResult> => {
+      if (isItemId(record.id)) return jsonRecordItem(record, line, file, options);
       const { parsed, rest } = hfLine(record);
       if ('reason' in parsed) return { item: null, problems: [parsed.reason] };
       const others = mapRecord(rest, { map: options.map, schema: options.schema, text: 'none', labels: true });

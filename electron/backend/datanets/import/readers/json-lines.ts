@@ -26,7 +26,7 @@ function kindOf(v: unknown): string {
 export async function* readJsonLines(
   file: string,
   options: ReadOptions,
-  toItem: (record: Record<string, unknown>, line: number) => LineResult,
+  toItem: (record: Record<string, unknown>, line: number) => LineResult | Promise<LineResult>,
 ): AsyncGenerator<ReadEvent> {
   let lines = 0;
   for await (const event of splitRecords(fileChunks(file, options.signal), { maxBytes: options.maxLineBytes })) {
@@ -61,7 +61,8 @@ export async function* readJsonLines(
       yield { type: 'error', path: file, line, reason: `expected a JSON object on the line, found ${kindOf(value)}` };
       continue;
     }
-    const result = toItem(value, line);
+    const pending = toItem(value, line);
+    const result = pending instanceof Promise ? await pending : pending; // most lines need no await
     for (const reason of result.problems) yield { type: 'error', path: file, line, reason };
     if (result.item) yield { type: 'item', item: result.item };
   }

@@ -1,19 +1,12 @@
 import type { FileReader } from '../types';
 import { guardRead } from './file-source';
+import { jsonRecordItem } from './json-record';
 import { readJsonLines } from './json-lines';
-import { mapRecord } from './record-mapping';
 
-/** JSONL: one item per line, keys mapped by the rules of `mapRecord`. */
+/** JSONL: one item per line, read by `jsonRecordItem` (our JSONL and HF exports' rows included). */
 export const readJsonl: FileReader = (file, options) =>
   guardRead(
     file,
     options.signal,
-    readJsonLines(file, options, (record, line) => {
-      const mapped = mapRecord(record, { map: options.map, schema: options.schema, text: 'required', labels: true });
-      if (!mapped.ok) return { item: null, problems: [mapped.reason] };
-      return {
-        item: { content: { text: mapped.text, fields: mapped.fields, image: null }, source: { path: file, line }, annotations: mapped.annotations },
-        problems: mapped.problems,
-      };
-    }),
+    readJsonLines(file, options, (record, line) => jsonRecordItem(record, line, file, options)),
   );

@@ -16,6 +16,10 @@ import { annotationFor } from './record-mapping';
  * that control's value. Cancelled annotations (`was_cancelled`) and model `predictions` are not
  * labels and are skipped; `completions` (older exports) is read like `annotations`. A result that
  * fits nothing is reported and skipped; the task's item is still imported.
+ *
+ * Label Studio has no control for an instruction pair, so our exporter keeps pairs in the task's
+ * `meta.instruction_pair` (`{<field>: {system, prompt, response}}`), which Label Studio carries
+ * through its own import and export: they are read back from there, for instruction_pair fields.
  */
 const FITS: Record<string, readonly LabelFieldKind[]> = {
   choices: ['single_choice', 'multiple_choice', 'image_class'],
@@ -117,6 +121,19 @@ export function annotationsOfTask(task: Record<string, unknown>, schema: LabelSc
   }
 
   const annotations: ImportedAnnotation[] = [];
+  const pairs = isPlainObject(task.meta) ? task.meta.instruction_pair : undefined;
+  if (pairs !== undefined && pairs !== null && !isPlainObject(pairs)) problems.add('meta.instruction_pair is not an object of {field: {system, prompt, response}}; skipped');
+  for (const [name, value] of Object.entries(isPlainObject(pairs) ? pairs : {})) {
+    const field = findField(schema, name);
+    if (field?.kind !== 'instruction_pair') {
+      problems.add(`meta.instruction_pair.${name}: the datanet's schema has no instruction_pair field '${name}'; skipped`);
+      continue;
+    }
+    if (value === null) continue;
+    const result = annotationFor(field, value, null, `meta.instruction_pair.${name}`);
+    if ('annotation' in result) annotations.push(result.annotation);
+    else problems.add(result.problem);
+  }
   for (const { pieces, author } of latest.values()) {
     const value = valueOf(pieces);
     if ('problem' in value) {

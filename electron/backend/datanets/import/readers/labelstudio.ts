@@ -1,56 +1,47 @@
-import path from 'node:path';
-import { DiskFullError } from '../../../store/blobs';
 import { splitJsonArray } from '../json-array-splitter';
 import type { FileReader, ImportedItem, ReadEvent, ReadOptions } from '../types';
-import { decodeUtf8, describeReadError, fileChunks, guardRead, INVALID_UTF8, tooLong } from './file-source';
-import { ImageRejected, storeImage, type ImageContent } from './image-content';
+import { decodeUtf8, fileChunks, guardRead, INVALID_UTF8, tooLong } from './file-source';
+import type { ImageContent } from './image-content';
 import { isPlainObject } from './json-lines';
 import { annotationsOfTask } from './label-studio-results';
-import { resolveTaskImage } from './local-image-path';
-import { mapRecord, setField } from './record-mapping';
+import { imageRefOf, storeImageRef } from './record-image';
+import { isItemId, mapRecord, setField } from './record-mapping';
 
 /**
  * A Label Studio JSON export: an array of tasks `{id, data, annotations}`, streamed task by task
  * (a task over `maxLineBytes` is reported and skipped). A task's `data` gives the item: the image
  * under `data.image` (or the key `map.image` names), read from a local file inside the import
- * folder (see `resolveTaskImage`); the text under `data.text` (or `map.text`; for a task without an
+ * folder (see `resolveImageRef`); the text under `data.text` (or `map.text`; for a task without an
  * image, else the first string value); every other data key becomes a field, and an image task
  * also gets `fields.filename`. The annotations come from `annotationsOfTask`. A task whose content
  * cannot be read (no data, image refused or corrupt) is reported and yields no item; a bad result
  * is reported and the item is imported without it. `source.line` is the line the task starts on.
+ *
+ * Tasks of our own export (`meta.item_id` is one of our item ids) are read as that exporter wrote
+ * them: data keys `field.<name>` are the content field `<name>`, and `filename` is whatever the
+ * data holds (the item's own field, or none), not taken from the image's path.
  */
-async function imageOfTask(ref: string, file: string, options: ReadOptions): Promise<{ image: ImageContent; filename: string } | { reason: string }> {
-  const resolved = await resolveTaskImage(ref, file, options.root);
-  if (!resolved.ok) return { reason: resolved.reason };
-  try {
-    const { image } = await storeImage(resolved.path, options.blobs, options.signal);
-    return { image, filename: path.basename(resolved.path) };
-  } catch (error) {
-    if (options.signal.aborted || error instanceof DiskFullError) throw error;
-    // One task's unreadable image must not end the file the way guardRead would.
-    return { reason: `image ${ref}: ${error instanceof ImageRejected ? error.message : describeReadError(error)}` };
-  }
-}
-
 async function taskItem(task: unknown, line: number, file: string, options: ReadOptions): Promise<{ item: ImportedItem | null; problems: string[] }> {
   if (!isPlainObject(task) || !isPlainObject(task.data)) {
     return { item: null, problems: ['the task has no data object (export from Label Studio as JSON, not JSON-MIN or CSV)'] };
   }
-  const imageKey = options.map.image ?? 'image';
-  const { [imageKey]: imageRef, ...data } = task.data;
+  const exported = isPlainObject(task.meta) && isItemId(task.meta.item_id);
+  const taken = imageRefOf(task.data, { key: options.map.image ?? 'image', paths: true, where: 'data.' });
+  if ('reason' in taken) return { item: null, problems: [taken.reason] };
   let image: ImageContent | null = null;
   let filename: string | null = null;
-  if (imageRef !== undefined && imageRef !== null) {
-    if (typeof imageRef !== 'string') return { item: null, problems: [`data.${imageKey} must be a path or URL string`] };
-    const stored = await imageOfTask(imageRef, file, options);
+  const problems: string[] = [];
+  if (taken.ref !== null) {
+    const stored = await storeImageRef(taken.ref, null, file, options);
     if ('reason' in stored) return { item: null, problems: [stored.reason] };
     ({ image, filename } = stored);
+    problems.push(...stored.problems);
   }
-  const mapped = mapRecord(data, { map: options.map, schema: options.schema, text: image ? 'optional' : 'required', labels: false });
+  const mapped = mapRecord(taken.rest, { map: options.map, schema: options.schema, text: image ? 'optional' : 'required', labels: false, exported: exported ? { typed: true } : null });
   if (!mapped.ok) return { item: null, problems: [mapped.reason] };
-  if (filename !== null) setField(mapped.fields, 'filename', filename);
-  const { annotations, problems } = annotationsOfTask(task, options.schema);
-  return { item: { content: { text: mapped.text, fields: mapped.fields, image }, source: { path: file, line }, annotations }, problems };
+  if (filename !== null && !exported) setField(mapped.fields, 'filename', filename);
+  const labels = annotationsOfTask(task, options.schema);
+  return { item: { content: { text: mapped.text, fields: mapped.fields, image }, source: { path: file, line }, annotations: labels.annotations }, problems: [...problems, ...labels.problems] };
 }
 
 async function* labelStudioEvents(file: string, options: ReadOptions): AsyncGenerator<ReadEvent> {

@@ -11,16 +11,18 @@ export function isInside(root: string, p: string): boolean {
 }
 
 /**
- * Where a Label Studio task's image reference points on this machine, refusing anything outside
- * the import folder `root`: a task must not make the import copy /etc/shadow or ~/.ssh into the
- * blob store. Accepted references: a path relative to the export's folder, an absolute path, a
- * file:// URL, and Label Studio's local-storage URL `/data/local-files/?d=PATH` (PATH relative to
- * `root`, Label Studio's document root). The check is made twice: on the path as written (so a
- * `../` outside is refused without even looking whether it exists there) and on its real path
- * (so a symlink inside the folder pointing out is refused too); the image is then read through the
- * real path, leaving no window for a link to change between check and read beyond a rename race.
+ * Where an image reference in an imported file (a Label Studio task's `data.image`, the `image`
+ * of a JSONL or HF row, a CSV `image` cell) points on this machine, refusing anything outside the
+ * import folder `root`: a record must not make the import copy /etc/shadow or ~/.ssh into the
+ * blob store. Accepted references: a path relative to the folder of the file that names it, an
+ * absolute path, a file:// URL, and Label Studio's local-storage URL `/data/local-files/?d=PATH`
+ * (PATH relative to `root`, Label Studio's document root). The check is made twice: on the path as
+ * written (so a `../` outside is refused without even looking whether it exists there) and on its
+ * real path (so a symlink inside the folder pointing out is refused too); the image is then read
+ * through the real path, leaving no window for a link to change between check and read beyond a
+ * rename race.
  */
-export async function resolveTaskImage(ref: string, exportFile: string, root: string): Promise<ResolvedImage> {
+export async function resolveImageRef(ref: string, sourceFile: string, root: string): Promise<ResolvedImage> {
   if (/^https?:\/\//i.test(ref)) return { ok: false, reason: `image ${ref}: remote images are not fetched; download them next to the export` };
   if (ref.startsWith('data:')) return { ok: false, reason: 'inline data: images are not imported; save the image next to the export and reference its path' };
   if (ref.startsWith('/data/upload/')) {
@@ -38,7 +40,7 @@ export async function resolveTaskImage(ref: string, exportFile: string, root: st
       return { ok: false, reason: `image ${ref}: not a valid file URL` };
     }
   } else {
-    candidate = path.resolve(path.dirname(exportFile), ref);
+    candidate = path.resolve(path.dirname(sourceFile), ref);
   }
 
   const refused = (how: string): ResolvedImage => ({ ok: false, reason: `image ${ref} is outside the import folder ${root}${how}; refused` });

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
-import type { ItemContent } from '../../../../../shared/datanets/item';
-import { fieldValue, type LabelField, type LabelSchema } from '../../../../../shared/datanets/schema';
+import { ChatMessage, type ItemContent } from '../../../../../shared/datanets/item';
+import { fieldValidator, type LabelField, type LabelSchema } from '../../../../../shared/datanets/schema';
+import { fieldNameOf } from '../../export/output';
 import type { ImportedAnnotation } from '../types';
+import { isPlainObject } from './json-lines';
 
 /**
  * How a flat record (a JSONL object, a CSV row, a Label Studio task's `data`) becomes an item.
@@ -11,16 +13,28 @@ import type { ImportedAnnotation } from '../types';
  * column). A record without a non-blank text is refused (an item needs something to show and search).
  *
  * Labels — a key becomes an annotation of a schema field when `map` names that field as a target
- * (`--map sentiment=label`), or, with no map entry for the field, when the key has the field's own
- * name. An empty value (missing, null, "") is "unlabeled", not an error. A string is first read as
- * the field's kind needs: a number for a rating, `a|b` or a JSON array for multiple choice, JSON
- * for spans, boxes and instruction pairs. A value the field does not accept is reported as a
- * problem and the item is still imported, without that label: the content is good and fixing the
- * label later is an edit, whereas dropping the item would lose it.
+ * (`--map sentiment=label`); else, when the record has a nested `labels` object whose keys are all
+ * schema fields (our JSONL export's shape), from there; else, with no map entry for the field,
+ * when the key has the field's own name. An empty value (missing, null, "") is "unlabeled", not an
+ * error. A string is first read as the field's kind needs: a number for a rating, `a|b` or a JSON
+ * array for multiple choice, JSON for spans, boxes and instruction pairs. A value the field does
+ * not accept is reported as a problem and the item is still imported, without that label: the
+ * content is good and fixing the label later is an edit, whereas dropping the item would lose it.
  *
  * Fields — other map targets rename a key (`--map title=headline`); every other key is kept under
- * its own name. Scalars stay as they are; nested objects and arrays are stored as JSON text.
- * `text` as a target always means the item's text, never a schema field.
+ * its own name. Scalars stay as they are, and so does a chat (a non-empty array of
+ * `{role, content}` messages, the one nested value an item field holds); anything else nested is
+ * stored as JSON text. `text` as a target always means the item's text, never a schema field.
+ * An `id` that is one of our item ids (`it_` and 24 hex digits) is not kept: item ids are derived
+ * from the content, so the importing datanet gives the item its own; any other `id` is a field.
+ *
+ * Rows our exporters wrote (`exported`: the reader recognised one by an item id in its `id`, or in
+ * a Label Studio task's `meta.item_id`) are read by
+ * the layout the exporter documents: a `labels` object is the labels even when it holds a key the
+ * schema lacks (reported), keys `field.<name>` are the content field `<name>` (the exporters'
+ * renaming, see export/output.ts `fieldKey`), and in JSON only null is unlabeled (an empty free
+ * text is a label), while in CSV, where every cell is text, an empty cell is no value at all: no
+ * label, and no content field either.
  */
 export interface MapSettings {
   map: Readonly<Record<string, string>>;
@@ -29,6 +43,15 @@ export interface MapSettings {
   text: 'required' | 'optional' | 'none';
   /** Whether keys may become annotations (off for Label Studio `data`, whose labels are results). */
   labels: boolean;
+  /** Set for a row one of our exporters wrote; `typed`: its values are JSON (not CSV text). */
+  exported?: { typed: boolean } | null;
+}
+
+/** Our item ids (items.ts `itemIdFor`): an `id` like this in an imported record is one of our exports' rows. */
+const ITEM_ID = /^it_[0-9a-f]{24}$/;
+
+export function isItemId(v: unknown): boolean {
+  return typeof v === 'string' && ITEM_ID.test(v);
 }
 
 export type Fields = ItemContent['fields'];
@@ -43,9 +66,13 @@ function isScalar(v: unknown): v is Scalar {
   return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }
 
-/** A record's value as an item field: scalars as they are, anything nested as JSON text. */
-export function toFieldValue(v: unknown): Scalar {
-  return isScalar(v) ? v : JSON.stringify(v);
+function isChat(v: unknown): v is ChatMessage[] {
+  return Array.isArray(v) && v.length > 0 && v.every((m) => ChatMessage.safeParse(m).success);
+}
+
+/** A record's value as an item field: scalars and chats as they are, anything else nested as JSON text. */
+export function toFieldValue(v: unknown): Fields[string] {
+  return isScalar(v) || isChat(v) ? v : JSON.stringify(v);
 }
 
 /** A record's own value for a key (never something inherited, such as `constructor`). */
@@ -116,6 +143,10 @@ function isEmpty(v: unknown): boolean {
   return v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 }
 
+function isNullish(v: unknown): boolean {
+  return v === undefined || v === null;
+}
+
 /** "must be one of: a, b (got "c")": the first issue of a failed parse, on one line. */
 export function describeInvalid(error: z.ZodError, got: unknown): string {
   const issue = error.issues[0];
@@ -124,27 +155,31 @@ export function describeInvalid(error: z.ZodError, got: unknown): string {
   return `${where}${issue?.message ?? 'invalid value'} (got ${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown})`;
 }
 
-// Building a zod schema costs far more than using one: one validator per field object, not per line.
-const validators = new WeakMap<LabelField, z.ZodType>();
-function validatorOf(field: LabelField): z.ZodType {
-  let validator = validators.get(field);
-  if (!validator) {
-    validator = fieldValue(field);
-    validators.set(field, validator);
-  }
-  return validator;
-}
-
 /** Validates a value for a schema field: an annotation, or the problem a person reads. */
 export function annotationFor(field: LabelField, value: unknown, author: string | null, from: string): { annotation: ImportedAnnotation } | { problem: string } {
-  const parsed = validatorOf(field).safeParse(value);
+  const parsed = fieldValidator(field).safeParse(value);
   if (parsed.success) return { annotation: { field: field.name, value: parsed.data, author } };
   return { problem: `label '${field.name}' (from ${from}): ${describeInvalid(parsed.error, value)}; imported without this label` };
 }
 
+/**
+ * A nested `labels` object to read labels from, or null: always in our exported rows (a key the
+ * schema lacks is then reported), else only when it is non-empty and every key is a schema field,
+ * so a user's `labels` key of another shape stays a content field.
+ */
+function nestedLabels(record: Readonly<Record<string, unknown>>, settings: MapSettings, mapSources: ReadonlySet<string>): Record<string, unknown> | null {
+  const nested = own(record, 'labels');
+  if (!settings.labels || mapSources.has('labels') || !isPlainObject(nested)) return null;
+  if (settings.exported) return nested;
+  const keys = Object.keys(nested);
+  return keys.length > 0 && keys.every((k) => settings.schema.fields.some((f) => f.name === k)) ? nested : null;
+}
+
 export function mapRecord(record: Readonly<Record<string, unknown>>, settings: MapSettings): MappedRecord {
-  const { map, schema } = settings;
+  const { map, schema, exported } = settings;
   const consumed = new Set<string>();
+  const mapSources = new Set(Object.values(map));
+  if (isItemId(own(record, 'id')) && !mapSources.has('id')) consumed.add('id');
   let text = '';
   if (settings.text !== 'none') {
     const picked = pickText(record, settings, consumed);
@@ -156,15 +191,32 @@ export function mapRecord(record: Readonly<Record<string, unknown>>, settings: M
   const annotations: ImportedAnnotation[] = [];
   const problems: string[] = [];
   const schemaNames = new Set(schema.fields.map((f) => f.name));
+  // Our JSON rows keep null for "unlabeled", so an empty or blank free text is a label there.
+  const unlabeled = exported?.typed ? isNullish : isEmpty;
   if (settings.labels) {
-    const mapSources = new Set(Object.values(map));
+    const nested = nestedLabels(record, settings, mapSources);
+    if (nested) {
+      consumed.add('labels');
+      for (const name of Object.keys(nested)) {
+        if (!schemaNames.has(name)) problems.push(`label '${name}' (from 'labels'): the datanet's schema has no field '${name}'; skipped`);
+      }
+    }
     for (const field of schema.fields) {
-      if (field.name === 'text') continue;
-      const source = map[field.name] ?? (Object.hasOwn(record, field.name) && !mapSources.has(field.name) && !consumed.has(field.name) ? field.name : undefined);
-      if (source === undefined) continue;
-      consumed.add(source);
-      const raw = own(record, source);
-      if (isEmpty(raw)) continue;
+      let raw: unknown;
+      let source: string; // where the value was, as a problem names it
+      if (map[field.name] === undefined && nested) {
+        // A record that carries its labels nested takes them from there only; a top-level key of the same name stays a content field.
+        raw = own(nested, field.name);
+        source = `labels.${field.name}`;
+      } else {
+        if (field.name === 'text') continue;
+        const key = map[field.name] ?? (Object.hasOwn(record, field.name) && !mapSources.has(field.name) && !consumed.has(field.name) ? field.name : undefined);
+        if (key === undefined) continue;
+        consumed.add(key);
+        raw = own(record, key);
+        source = key;
+      }
+      if (unlabeled(raw)) continue;
       const result = annotationFor(field, coerceForField(field, raw), null, `'${source}'`);
       if ('annotation' in result) annotations.push(result.annotation);
       else problems.push(result.problem);
@@ -178,8 +230,12 @@ export function mapRecord(record: Readonly<Record<string, unknown>>, settings: M
     if (Object.hasOwn(record, source)) setField(fields, target, toFieldValue(own(record, source)));
   }
   for (const [key, value] of Object.entries(record)) {
-    if (consumed.has(key) || Object.hasOwn(fields, key)) continue;
-    setField(fields, key, toFieldValue(value));
+    if (consumed.has(key)) continue;
+    // In our CSV an empty cell is no value: the column of a field other items have, or a null.
+    if (exported && !exported.typed && value === '') continue;
+    const name = exported ? fieldNameOf(key) : key;
+    if (Object.hasOwn(fields, name)) continue;
+    setField(fields, name, toFieldValue(value));
   }
   return { ok: true, text, fields, annotations, problems };
 }
