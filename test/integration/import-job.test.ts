@@ -96,7 +96,7 @@ describe('import job', () => {
   it('survives kill -9 mid-import: the store is intact, no half items, and a resume completes it', async () => {
     const dataDir = tempDir();
     const corpus = tempDir();
-    const total = writeCorpus(corpus, 200, 400);
+    const total = writeCorpus(corpus, 100, 300);
     const schemaFile = path.join(tempDir(), 'schema.json');
     fs.writeFileSync(schemaFile, JSON.stringify(SENTIMENT));
     execFileSync(process.execPath, [STUDIO_BIN, '--data-dir', dataDir, 'datanet', 'create', 'Crash', '--schema', schemaFile]);
@@ -130,5 +130,5 @@ describe('import job', () => {
     expect((await b.jobs.settled(resumed.job.id)).state).toBe('succeeded');
     expect(b.datanets.db.prepare('SELECT count(*) FROM items').pluck().get()).toBe(total);
     expect(b.datanets.db.prepare('SELECT count(DISTINCT content_hash) FROM items').pluck().get()).toBe(total);
-  });
+  }, 120_000);
 });

@@ -17,7 +17,9 @@ async function collect(events: AsyncIterable<ReadEvent>): Promise<ReadEvent[] | 
 /**
  * Yields each file's read events in the files' order. Small files are read ahead, up to
  * READ_AHEAD at a time, so the many-small-files case is not one disk round trip after another;
- * a large file is streamed when its turn comes, never held whole.
+ * a large file is streamed when its turn comes, never held whole. When the consumer stops (an
+ * error, a cancel), the reads still in flight are aborted and awaited, so none is left writing
+ * (an image half-copied into the blob store) after the import has ended.
  */
 export async function* readInOrder(
   files: readonly SourceFile[],
@@ -25,26 +27,38 @@ export async function* readInOrder(
   optionsFor: (file: SourceFile) => ReadOptions,
 ): AsyncGenerator<{ file: SourceFile; events: AsyncIterable<ReadEvent> | ReadEvent[] }> {
   const ahead = new Map<number, Promise<ReadEvent[] | { error: unknown }>>();
+  const stopAhead = new AbortController();
   let next = 0;
   const fill = (from: number) => {
     for (let i = Math.max(next, from); i < files.length && ahead.size < READ_AHEAD; i++) {
       next = i + 1;
       const f = files[i]!;
-      if (f.size <= SMALL_FILE) ahead.set(i, collect(readerFor(f)(f.path, optionsFor(f))));
+      if (f.size > SMALL_FILE) continue;
+      const options = optionsFor(f);
+      ahead.set(i, collect(readerFor(f)(f.path, { ...options, signal: AbortSignal.any([options.signal, stopAhead.signal]) })));
     }
   };
-  for (let i = 0; i < files.length; i++) {
-    const file = files[i]!;
-    fill(i);
-    const pending = ahead.get(i);
-    if (pending) {
-      ahead.delete(i);
-      const result = await pending;
-      fill(i + 1);
-      if ('error' in result) throw result.error;
-      yield { file, events: result };
-    } else {
-      yield { file, events: readerFor(file)(file.path, optionsFor(file)) };
+  try {
+    yield* inOrder();
+  } finally {
+    stopAhead.abort(new Error('import ended'));
+    await Promise.all(ahead.values());
+  }
+
+  async function* inOrder(): AsyncGenerator<{ file: SourceFile; events: AsyncIterable<ReadEvent> | ReadEvent[] }> {
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i]!;
+      fill(i);
+      const pending = ahead.get(i);
+      if (pending) {
+        ahead.delete(i);
+        const result = await pending;
+        fill(i + 1);
+        if ('error' in result) throw result.error;
+        yield { file, events: result };
+      } else {
+        yield { file, events: readerFor(file)(file.path, optionsFor(file)) };
+      }
     }
   }
 }
