@@ -13,7 +13,7 @@ describe('datanets', () => {
     const b = testBackend();
     const d = await call<Datanet>(b, 'datanets.create', { name: 'Reviews', license: 'CC-BY-4.0', schema: SENTIMENT });
     expect(d.id).toMatch(/^dn_/);
-    expect(await call<DatanetSummary>(b, 'datanets.get', { datanet: 'reviews' })).toMatchObject({ id: d.id, itemCount: 0, labeledCount: 0 });
+    expect(await call<DatanetSummary>(b, 'datanets.get', { datanet: 'reviews' })).toMatchObject({ id: d.id, itemCount: 0, labeledCount: 0, lastVersion: null });
     expect(await call<DatanetSummary>(b, 'datanets.get', { datanet: d.id })).toMatchObject({ name: 'Reviews' });
     await expect(call(b, 'datanets.create', { name: 'REVIEWS', license: 'MIT', schema: SENTIMENT })).rejects.toThrow(/"code":"conflict".*already exists/);
     await expect(call(b, 'datanets.get', { datanet: 'nope' })).rejects.toThrow(/not_found/);

@@ -28,6 +28,7 @@ describe('versions', () => {
     await call(b, 'annotations.set', { item: items[1]!.id, field: 'sentiment', value: 'positive' });
     const v1 = await version(b, 'first');
     expect(v1).toMatchObject({ number: 1, recordCount: 5, note: 'first' });
+    expect(await call(b, 'datanets.get', { datanet: 'V' })).toMatchObject({ lastVersion: { number: 1, root: v1.root } });
 
     // Independent check: recompute each record hash from the canonical bytes the app hands out,
     // with another keccak, and build the tree with @openzeppelin/merkle-tree.

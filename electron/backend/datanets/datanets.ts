@@ -115,6 +115,9 @@ export class Datanets {
       .prepare(`SELECT count(DISTINCT item_seq) FROM labels WHERE datanet_id = ? AND field NOT LIKE '$%'`)
       .pluck()
       .get(d.id) as number;
-    return { ...d, itemCount, labeledCount };
+    const last = this.db
+      .prepare('SELECT number, root, created_at AS createdAt FROM versions WHERE datanet_id = ? ORDER BY number DESC LIMIT 1')
+      .get(d.id) as { number: number; root: string; createdAt: number } | undefined;
+    return { ...d, itemCount, labeledCount, lastVersion: last ?? null };
   }
 }

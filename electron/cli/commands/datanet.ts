@@ -11,7 +11,7 @@ function describe(d: DatanetSummary): string {
   return [
     `${d.name}  ${d.id}`,
     d.description ? `  ${d.description}` : null,
-    `  license ${d.license} · ${d.itemCount} items · ${d.labeledCount} labeled`,
+    `  license ${d.license} · ${d.itemCount} items · ${d.labeledCount} labeled · ${d.lastVersion ? `version ${d.lastVersion.number}` : 'no version yet'}`,
     `  fields: ${fields.join('; ')}`,
   ]
     .filter((l) => l !== null)

@@ -34,6 +34,8 @@ export type Datanet = z.infer<typeof Datanet>;
 export const DatanetSummary = Datanet.extend({
   itemCount: z.number().int().nonnegative(),
   labeledCount: z.number().int().nonnegative(),
+  /** The newest version, or null before the first. */
+  lastVersion: z.object({ number: z.number().int().positive(), root: z.string(), createdAt: Timestamp }).nullable(),
 });
 export type DatanetSummary = z.infer<typeof DatanetSummary>;
 
