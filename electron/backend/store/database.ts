@@ -36,6 +36,10 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
+    // A million items means several indexes far bigger than SQLite's default 2 MB page cache;
+    // inserts into them are random, so a larger cache is most of import and annotation speed.
+    db.pragma('cache_size = -131072'); // 128 MiB
+    db.pragma('temp_store = MEMORY');
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') {
       throw new DatabaseError(

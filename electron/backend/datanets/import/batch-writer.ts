@@ -39,7 +39,7 @@ export class BatchWriter {
     private readonly deps: { items: Items; annotations: Annotations; author: string },
     private readonly datanet: Datanet,
     private readonly importId: string,
-    private readonly limits = { items: 256, files: 500, ms: 250 },
+    private readonly limits = { items: 2000, files: 500, ms: 500 },
   ) {
     this.nextErrorSeq = (db.prepare('SELECT coalesce(max(seq), 0) + 1 FROM import_errors WHERE import_id = ?').pluck().get(importId) as number);
     const insertError = db.prepare('INSERT INTO import_errors (import_id, seq, path, line, reason) VALUES (?, ?, ?, ?, ?)');

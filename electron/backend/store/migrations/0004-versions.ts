@@ -37,7 +37,5 @@ export const migration: Migration = {
       version_id TEXT PRIMARY KEY REFERENCES versions(id) ON DELETE CASCADE,
       nodes      BLOB NOT NULL
     ) STRICT;
-
-    CREATE INDEX items_by_datanet_id ON items (datanet_id, id);
   `,
 };
