@@ -28,34 +28,41 @@ async function makeSmall(files: number): Promise<void> {
   }
 }
 
-/** About a third each of images (noise PNGs, incompressible), JSONL and CSV, and some text files. */
+/**
+ * A contributor's folder by bytes: 70% images (PNG and JPEG of noise, which does not compress,
+ * 0.3 to 1.5 MB), 20% documents (Markdown, 10 to 200 KB), 10% tables (JSONL and CSV, rows of
+ * about 1 KB). Every row of a table is an item of its own, indexed for search: row-heavy data
+ * imports at items/s (printed), not at copy speed.
+ */
 async function makeMixed(megabytes: number): Promise<void> {
   const budget = megabytes * 1_000_000;
   let written = 0;
-  let n = 0;
+  const add = (file: string) => (written += fs.statSync(file).size);
   const images = path.join(source, 'images');
   fs.mkdirSync(images);
-  while (written < budget / 3) {
-    const file = path.join(images, `img-${n++}.png`);
-    await sharp(randomBytes(600 * 600 * 3), { raw: { width: 600, height: 600, channels: 3 } }).png({ compressionLevel: 1 }).toFile(file);
-    written += fs.statSync(file).size;
+  for (let n = 0; written < budget * 0.7; n++) {
+    const side = 300 + ((n * 37) % 400);
+    const img = sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } });
+    const file = path.join(images, n % 2 ? `photo-${n}.jpg` : `scan-${n}.png`);
+    await (n % 2 ? img.jpeg({ quality: 95 }) : img.png({ compressionLevel: 1 })).toFile(file);
+    add(file);
   }
+  const docs = path.join(source, 'docs');
+  fs.mkdirSync(docs);
   let line = 0;
-  for (let f = 0; written < (2 * budget) / 3; f++) {
-    const rows = Array.from({ length: 20000 }, () => JSON.stringify({ text: sentence(line++), source: 'bench' }));
-    const file = path.join(source, `part-${f}.jsonl`);
-    fs.writeFileSync(file, rows.join('\n') + '\n');
-    written += fs.statSync(file).size;
+  for (let n = 0; written < budget * 0.9; n++) {
+    const paragraphs = 10 + ((n * 53) % 190);
+    const file = path.join(docs, `doc-${n}.md`);
+    fs.writeFileSync(file, `# Document ${n}\n\n` + Array.from({ length: paragraphs }, () => `${sentence(line++)} ${sentence(line++)} ${sentence(line++)} ${sentence(line++)} ${sentence(line++)} ${sentence(line++)} ${sentence(line++)} ${sentence(line++)}`).join('\n\n'));
+    add(file);
   }
+  const long = () => Array.from({ length: 10 }, () => sentence(line++)).join(' ');
   for (let f = 0; written < budget; f++) {
-    const rows = Array.from({ length: 20000 }, () => `"${sentence(line++)}",bench`);
-    const file = path.join(source, `table-${f}.csv`);
-    fs.writeFileSync(file, `text,source\n${rows.join('\n')}\n`);
-    written += fs.statSync(file).size;
+    const file = path.join(source, f % 2 ? `table-${f}.csv` : `rows-${f}.jsonl`);
+    const rows = Array.from({ length: 5000 }, () => (f % 2 ? `"${long()}",bench` : JSON.stringify({ text: long(), source: 'bench' })));
+    fs.writeFileSync(file, (f % 2 ? 'text,source\n' : '') + rows.join('\n') + '\n');
+    add(file);
   }
-  const texts = path.join(source, 'notes');
-  fs.mkdirSync(texts);
-  for (let i = 0; i < 2000; i++) fs.writeFileSync(path.join(texts, `${i}.md`), `# note ${i}\n\n${sentence(line++)}\n`);
 }
 
 function dropCaches(): void {

@@ -43,7 +43,7 @@ export async function storeImage(file: string, blobs: BlobStore, signal: AbortSi
   signal.throwIfAborted();
   let thumb: Buffer;
   try {
-    thumb = await sharp(file).rotate().resize(THUMB_MAX, THUMB_MAX, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();
+    thumb = await sharp(file).rotate().resize(THUMB_MAX, THUMB_MAX, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80, effort: 0 }).toBuffer(); // effort 0: half the time of the default, for a 256 px preview
   } catch (error) {
     throw new ImageRejected(`corrupt image: ${(error as Error).message}`);
   }
