@@ -9,7 +9,6 @@ import { openBackend } from '../electron/backend';
 import type { Datanet } from '../shared/api/schemas/datanets';
 
 const N = Number(process.argv[2] ?? 1_000_000);
-let backend: ReturnType<typeof openBackend>;
 const WORDS = 'data label model review price service quality delivery great late fast slow friendly broken fresh cheap value support return refund screen battery camera sound design colour size fit comfort'.split(' ');
 
 function rng(seed: number) {
@@ -32,7 +31,7 @@ async function time(name: string, input: unknown): Promise<number> {
 }
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-bench-1m-'));
-backend = openBackend({ dataDir, runtime: 'cli', quiet: true });
+const backend = openBackend({ dataDir, runtime: 'cli', quiet: true });
 const s = backend.datanets;
 try {
   const d: Datanet = s.datanets.create({

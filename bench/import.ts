@@ -20,7 +20,7 @@ fs.mkdirSync(source);
 const WORDS = 'data label model review price service quality delivery great late fast slow friendly broken fresh cheap value'.split(' ');
 const sentence = (i: number) => Array.from({ length: 12 }, (_, k) => WORDS[(i * 7 + k * 13) % WORDS.length]).join(' ') + ` #${i}`;
 
-async function makeSmall(files: number): Promise<void> {
+function makeSmall(files: number): void {
   for (let d = 0; d < Math.ceil(files / 1000); d++) {
     const dir = path.join(source, `d${d}`);
     fs.mkdirSync(dir);
@@ -101,7 +101,7 @@ async function ours(): Promise<{ ms: number; items: number; errors: number }> {
 }
 
 try {
-  if (kind === 'small') await makeSmall(Number(process.argv[3] ?? 100_000));
+  if (kind === 'small') makeSmall(Number(process.argv[3] ?? 100_000));
   else await makeMixed(Number(process.argv[3] ?? 1000));
   const bytes = Number(execFileSync('du', ['-sb', source]).toString().split('\t')[0]);
   const files = Number(execFileSync('bash', ['-c', `find "${source}" -type f | wc -l`]).toString());
