@@ -6,6 +6,7 @@
  * checked for matching pairs: a broken element fails its own JSON.parse.
  */
 
+import { BoundedRecord } from './bounded-record';
 export type ArrayEvent =
   | { type: 'element'; bytes: Buffer; line: number }
   | { type: 'too-long'; line: number; bytes: number }
@@ -25,36 +26,16 @@ export async function* splitJsonArray(source: AsyncIterable<Uint8Array> | Iterab
   let escaped = false;
   let line = 1;
   let read = 0;
-  // The element being gathered: its pieces, their size, the line of its first byte (null: only space so far).
-  let parts: Buffer[] = [];
-  let held = 0;
-  let skipping = false;
-  let skipped = 0;
+  // The element being gathered, and the line of its first byte (null: only space so far).
+  const element = new BoundedRecord(maxBytes);
+  const append = (piece: Buffer): void => element.append(piece);
   let elementLine: number | null = null;
-
-  const append = (piece: Buffer): void => {
-    if (piece.length === 0) return;
-    if (skipping) skipped += piece.length;
-    else if (held + piece.length > maxBytes) {
-      skipping = true;
-      skipped = held + piece.length;
-      parts = [];
-      held = 0;
-    } else {
-      parts.push(piece);
-      held += piece.length;
-    }
-  };
   const finish = (): ArrayEvent | null => {
     const at = elementLine;
-    const event: ArrayEvent | null =
-      at === null ? null : skipping ? { type: 'too-long', line: at, bytes: skipped } : { type: 'element', bytes: parts.length === 1 ? parts[0]! : Buffer.concat(parts, held), line: at };
-    parts = [];
-    held = 0;
-    skipping = false;
-    skipped = 0;
+    const taken = element.take();
     elementLine = null;
-    return event;
+    if (at === null) return null;
+    return 'tooLong' in taken ? { type: 'too-long', line: at, bytes: taken.tooLong } : { type: 'element', bytes: taken.bytes, line: at };
   };
 
   for await (const input of source) {

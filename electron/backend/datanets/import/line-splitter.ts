@@ -9,6 +9,8 @@
  * files) and a UTF-8 byte order mark at the start of the file are removed.
  */
 
+import { BoundedRecord } from './bounded-record';
+
 export type SplitEvent =
   /** A whole record, without its line ending. `bytes` may be a view into the read chunk: use it before the next event. */
   | { type: 'record'; bytes: Buffer; line: number }
@@ -39,48 +41,28 @@ const QUOTE_IN_QUOTED = 3;
 
 export async function* splitRecords(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: SplitOptions): AsyncGenerator<SplitEvent> {
   const { maxBytes, csvDelimiter } = options;
-  let parts: Buffer[] = [];
-  let held = 0;
-  let skipping = false as boolean; // `as`: set inside `append`, which TypeScript's narrowing does not see
-  let skipped = 0;
+  // +1 leaves room for the `\r` of a CRLF line that is exactly at the limit.
+  const record = new BoundedRecord(maxBytes + 1);
   let line = 1;
   let recordLine = 1;
   let state = FIELD_START;
   let read = 0;
   let first = true;
 
-  // Adds a piece of the current record, or only counts it once the record is known to be too long.
-  const append = (piece: Buffer): void => {
-    if (piece.length === 0) return;
-    if (skipping) {
-      skipped += piece.length;
-    } else if (held + piece.length > maxBytes + 1) {
-      // +1 leaves room for the `\r` of a CRLF line that is exactly at the limit.
-      skipping = true;
-      skipped = held + piece.length;
-      parts = [];
-      held = 0;
-    } else {
-      parts.push(piece);
-      held += piece.length;
-    }
-  };
+  const append = (piece: Buffer): void => record.append(piece);
 
   const finish = (): SplitEvent => {
     let event: SplitEvent;
-    if (skipping) {
-      event = { type: 'too-long', line: recordLine, bytes: skipped };
+    const taken = record.take();
+    if ('tooLong' in taken) {
+      event = { type: 'too-long', line: recordLine, bytes: taken.tooLong };
     } else {
-      let bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts, held);
+      let bytes = taken.bytes;
       if (bytes.length > 0 && bytes[bytes.length - 1] === CR) bytes = bytes.subarray(0, bytes.length - 1);
       if (first && bytes[0] === BOM[0] && bytes[1] === BOM[1] && bytes[2] === BOM[2]) bytes = bytes.subarray(3);
       event = bytes.length > maxBytes ? { type: 'too-long', line: recordLine, bytes: bytes.length } : { type: 'record', bytes, line: recordLine };
     }
     first = false;
-    parts = [];
-    held = 0;
-    skipping = false;
-    skipped = 0;
     state = FIELD_START;
     return event;
   };
@@ -140,7 +122,7 @@ export async function* splitRecords(source: AsyncIterable<Uint8Array> | Iterable
   }
   if (state === QUOTED) {
     yield { type: 'unterminated', line: recordLine };
-  } else if (held > 0 || skipping) {
+  } else if (!record.empty) {
     yield finish();
   }
 }
