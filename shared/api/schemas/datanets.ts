@@ -118,7 +118,9 @@ export const AnnotateInput = z
     /** null clears the field. */
     value: z.unknown(),
   })
-  .strict();
+  .strict()
+  // A forgotten value must not silently clear a label.
+  .refine((i) => i.value !== undefined, { error: 'value is required (null clears the field)', path: ['value'] });
 
 export const EventRef = z.object({ event: z.number().int().positive() }).strict();
 
