@@ -109,7 +109,7 @@ describe('annotations', () => {
     await expect(set('entities', [{ start: 5, end: 2, label: 'PER' }])).rejects.toThrow(/value.0.end/);
     await expect(set('entities', [{ start: 0, end: 12, label: 'LOC' }])).rejects.toThrow(/value.0.label/);
     await expect(set('$reviewed', 'yes')).rejects.toThrow(/true or false/);
-    await expect(call(b, 'annotations.set', { item: item.id, field: 'note' })).rejects.toThrow(/"field":"value".*value is required/);
+    await expect(call(b, 'annotations.set', { item: item.id, field: 'note' })).rejects.toThrow(/value is required.*"field":"value"/);
     await set('entities', [{ start: 0, end: 12, label: 'PER' }]);
     expect((await call<Item>(b, 'items.get', { item: item.id })).labels).toEqual({ entities: [{ start: 0, end: 12, label: 'PER' }] });
   });

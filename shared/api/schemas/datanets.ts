@@ -120,7 +120,7 @@ export const AnnotateInput = z
   })
   .strict()
   // A forgotten value must not silently clear a label.
-  .refine((i) => i.value !== undefined, { error: 'value is required (null clears the field)', path: ['value'] });
+  .refine((i) => i.value !== undefined, { error: 'is required (null clears the field)', path: ['value'] });
 
 export const EventRef = z.object({ event: z.number().int().positive() }).strict();
 
