@@ -26,7 +26,8 @@ export async function* walkSources(paths: readonly string[], format: ImportForma
     let stat: fs.Stats;
     let real: string;
     try {
-      stat = await fs.promises.stat(p);
+      // A plain file listed in a folder: one direct stat (microseconds) beats a thread-pool round trip.
+      stat = knownReal ? fs.statSync(p) : await fs.promises.stat(p);
       real = knownReal ?? (await fs.promises.realpath(p));
     } catch (cause) {
       const code = (cause as NodeJS.ErrnoException).code;
