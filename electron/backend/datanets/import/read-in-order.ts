@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { FileReader, ReadEvent, ReadOptions, SourceFile } from './types';
 
 /** Files at most this big are read ahead, several at once, their events held in memory. */
@@ -38,7 +39,10 @@ export async function* readInOrder(
       const f = files[i]!;
       if (f.size > SMALL_FILE) continue;
       const options = optionsFor(f);
-      aheadSignal ??= AbortSignal.any([options.signal, stopAhead.signal]);
+      if (!aheadSignal) {
+        aheadSignal = AbortSignal.any([options.signal, stopAhead.signal]);
+        setMaxListeners(READ_AHEAD * 4, aheadSignal); // each read in flight listens for the abort
+      }
       ahead.set(i, collect(readerFor(f)(f.path, { ...options, signal: aheadSignal })));
     }
   };
