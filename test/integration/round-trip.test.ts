@@ -27,7 +27,7 @@ import type { Job } from '../../shared/api/schemas/jobs';
 import type { ItemContent } from '../../shared/datanets/item';
 import { call, testBackend } from '../fixtures/datanet-backend';
 import { blobFiles, collect, jsonl, readerOptions, READER_SCHEMA, sortEvents, writeFile, writeImage } from '../fixtures/import-files';
-import { SAMPLE_SCHEMA, SAMPLE_TEXT, span } from '../fixtures/sample-items';
+import { SAMPLE_SCHEMA, SAMPLE_TEXT, SAMPLE_TEXT_LABELS } from '../fixtures/sample-items';
 import { tempDir } from '../fixtures/temp-dir';
 
 type Backend = ReturnType<typeof testBackend>;
@@ -115,14 +115,7 @@ async function buildSource(b: Backend): Promise<{ datanet: Datanet; items: Item[
   const labels: [string, Record<string, unknown>][] = [
     [
       byText(SAMPLE_TEXT),
-      {
-        sentiment: 'positive',
-        topics: ['price', 'service, support'],
-        entities: [span(SAMPLE_TEXT, 'Ann', 'PER'), span(SAMPLE_TEXT, 'Acme, Inc.', 'ORG')],
-        note: 'Line one\nline "two", ünïcödé ✓',
-        stars: 4,
-        $reviewed: true,
-      },
+      SAMPLE_TEXT_LABELS,
     ],
     // The HF import labelled the pair from the record; a person corrected the response.
     [byText(PAIR_TEXT), { chat: { system: 'Be brief.', prompt: 'What is 2+2?', response: 'Four.' }, topics: ['a|b'], sentiment: 'neutral' }],
