@@ -87,7 +87,8 @@ describe('the app in Chromium, served by studio serve', () => {
     await expect.poll(async () => ((await backendCall('settings.get')) as { theme: string }).theme).toBe('dark');
     await page.reload();
     await page.getByTestId('theme-select').waitFor();
-    expect(await page.getByTestId('theme-select').inputValue()).toBe('dark');
+    // The settings arrive over the socket after the page draws.
+    await expect.poll(() => page.getByTestId('theme-select').inputValue()).toBe('dark');
     await page.getByTestId('theme-select').selectOption('system');
     await expect.poll(async () => ((await backendCall('settings.get')) as { theme: string }).theme).toBe('system');
     await context.close();
