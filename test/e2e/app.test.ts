@@ -47,8 +47,8 @@ describe('the app in Chromium, served by studio serve', () => {
     const { context, page } = await openApp();
     expect(page.url()).toBe(`${app.server.url}#/datanets`);
     await expect.poll(() => page.getByTestId('status-connection').count()).toBe(0);
-    expect(await page.getByTestId('status-ledger').textContent()).toContain('Local devnet (anvil)');
-    expect(await page.getByTestId('status-outbox').textContent()).toMatch(/0/);
+    await expect.poll(() => page.getByTestId('status-ledger').textContent()).toContain('Local devnet (anvil)');
+    await expect.poll(() => page.getByTestId('status-outbox').textContent()).toMatch(/0/);
     expect(await page.getByTestId('status-online').getAttribute('data-online')).toBe('true');
     await context.close();
   });
@@ -81,7 +81,7 @@ describe('the app in Chromium, served by studio serve', () => {
   it('round-trips through the API: a theme chosen in Settings is saved by the backend and survives a reload', async () => {
     const { context, page } = await openApp();
     await page.getByTestId('nav-settings').click();
-    expect(await page.getByTestId('app-version').textContent()).toBe('0.1.0');
+    await expect.poll(() => page.getByTestId('app-version').textContent()).toBe('0.1.0');
     await page.getByTestId('theme-select').selectOption('dark');
     await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe('dark');
     await expect.poll(async () => ((await backendCall('settings.get')) as { theme: string }).theme).toBe('dark');
