@@ -1,20 +1,24 @@
-import { ApiFailure } from '../../shared/api/errors';
 import type { CallName, CallInput, CallOutput } from '../../shared/api/contract';
 import { openBackend, type Backend } from '../backend';
 import { DataDirInUseError } from '../backend/store/data-dir';
 import { DatabaseError } from '../backend/store/database';
 import { CliError, EXIT_USAGE } from './errors';
 import type { GlobalOptions } from './globals';
+import type { Runtime } from '../../shared/api/schemas/system';
 
-/** Opens the backend for one command and always closes it, even when the command fails. */
-export async function withBackend<T>(globals: GlobalOptions, run: (backend: Backend) => Promise<T>): Promise<T> {
-  let backend: Backend;
+/** Opens the backend for a command; a folder in use or a database that cannot open is a one-line runtime error. */
+export function openForCli(globals: GlobalOptions, runtime: Runtime): Backend {
   try {
-    backend = openBackend({ dataDir: globals.dataDir, runtime: 'cli', quiet: globals.json });
+    return openBackend({ dataDir: globals.dataDir, runtime, quiet: globals.json });
   } catch (error) {
     if (error instanceof DataDirInUseError || error instanceof DatabaseError) throw new CliError(error.message);
     throw error;
   }
+}
+
+/** Opens the backend for one command and always closes it, even when the command fails. */
+export async function withBackend<T>(globals: GlobalOptions, run: (backend: Backend) => Promise<T>): Promise<T> {
+  const backend = openForCli(globals, 'cli');
   try {
     return await run(backend);
   } finally {
@@ -30,8 +34,4 @@ export async function apiCall<N extends CallName>(backend: Backend, name: N, inp
   const result = await backend.router.call(name, input);
   if (result.ok) return result.value as CallOutput<N>;
   throw new CliError(result.error.message, result.error.code === 'invalid_input' ? EXIT_USAGE : 1);
-}
-
-export function isApiFailure(error: unknown): error is ApiFailure {
-  return error instanceof ApiFailure;
 }

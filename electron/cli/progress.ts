@@ -1,29 +1,16 @@
 import type { Job } from '../../shared/api/schemas/jobs';
+import { formatBytes, formatDuration } from '../../shared/format';
 
 const BAR = 24;
 
-function bytes(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  while (n >= 1000 && i < units.length - 1) {
-    n /= 1000;
-    i++;
-  }
-  return `${n.toFixed(i ? 1 : 0)} ${units[i]}`;
-}
-
-function eta(seconds: number | null): string {
-  if (seconds === null) return '';
-  if (seconds < 60) return ` · ${Math.ceil(seconds)} s left`;
-  return ` · ${Math.floor(seconds / 60)} min ${Math.ceil(seconds % 60)} s left`;
-}
+const eta = (seconds: number | null) => (seconds === null ? '' : ` · ${formatDuration(seconds)} left`);
 
 /** One line a terminal redraws in place: bar, percent, amounts, ETA and what the job is doing. */
 export function progressLine(job: Job, width = process.stderr.columns || 100): string {
   const p = job.progress;
   const fraction = p.total ? Math.min(1, p.done / p.total) : 0;
   const bar = p.total ? '█'.repeat(Math.round(fraction * BAR)).padEnd(BAR, '░') : '░'.repeat(BAR);
-  const amount = p.unit === 'bytes' ? `${bytes(p.done)}${p.total ? ` / ${bytes(p.total)}` : ''}` : `${p.done}${p.total ? ` / ${p.total}` : ''} ${p.unit}`;
+  const amount = p.unit === 'bytes' ? `${formatBytes(p.done)}${p.total ? ` / ${formatBytes(p.total)}` : ''}` : `${p.done}${p.total ? ` / ${p.total}` : ''} ${p.unit}`;
   const line = `${bar} ${p.total ? `${Math.floor(fraction * 100)}%`.padStart(4) : ''} ${amount}${eta(p.etaSeconds)}${p.detail ? ` · ${p.detail}` : ''}`;
   return line.length > width - 1 ? line.slice(0, width - 2) + '…' : line;
 }

@@ -19,15 +19,23 @@ export class DatabaseError extends Error {
 }
 
 /**
+ * A better-sqlite3 connection on the native build this runtime needs: under `npm start`,
+ * STUDIO_SQLITE_BINDING names the build for Electron's ABI (scripts/start-electron.mjs).
+ */
+export function connect(file: string, options: Database.Options = {}): Db {
+  const nativeBinding = options.nativeBinding ?? process.env.STUDIO_SQLITE_BINDING;
+  return new Database(file, nativeBinding ? { ...options, nativeBinding } : options);
+}
+
+/**
  * Opens studio.db: WAL, foreign keys on, a quick integrity check, then the pending migrations.
  * A database written by a newer app version is refused rather than guessed at.
  */
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const nativeBinding = options.nativeBinding ?? process.env.STUDIO_SQLITE_BINDING;
   let db: Db;
   try {
-    db = new Database(file, nativeBinding ? { nativeBinding } : {});
+    db = connect(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   } catch (cause) {
     throw new DatabaseError(`Cannot open the database ${file}: ${(cause as Error).message}`, { cause });
   }

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import type { CheckStatus, DoctorReport } from '../../../shared/api/schemas/system';
 import { onnxRuntimeInfo } from '../../../engine/runtime/onnxruntime';
 import { probeWebGpu } from '../../../engine/runtime/webgpu-probe';
 import { appVersion } from '../../paths';
 import { locateElectron } from '../../electron-binary';
 import { anvilVersion, locateAnvil } from '../ledger/anvil-binary';
+import { connect, sqliteVersion } from '../store/database';
 
 interface Check {
   status: CheckStatus;
@@ -37,9 +37,8 @@ function checkDataDir(dir: string): DoctorReport['dataDir'] {
 
 function checkSqlite(): DoctorReport['sqlite'] {
   try {
-    const binding = process.env.STUDIO_SQLITE_BINDING;
-    const db = new Database(':memory:', binding ? { nativeBinding: binding } : {});
-    const version = (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+    const db = connect(':memory:');
+    const version = sqliteVersion(db);
     db.close();
     return { ...ok(`SQLite ${version} (better-sqlite3)`), version };
   } catch (e) {

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import type { Command } from 'commander';
 import { backupDatabase } from '../../backend/store/backup';
+import { connect } from '../../backend/store/database';
 import { CliError, usageError } from '../errors';
 import { globalOptions, printJson } from '../globals';
 
@@ -17,8 +17,7 @@ export function registerDbCommands(program: Command): void {
       const target = path.resolve(out);
       if (fs.existsSync(target)) throw usageError(`${target} already exists; choose another name`);
       // A read-only connection of its own: no lock on the data folder, so the app may keep running.
-      const binding = process.env.STUDIO_SQLITE_BINDING;
-      const conn = new Database(source, { readonly: true, fileMustExist: true, ...(binding ? { nativeBinding: binding } : {}) });
+      const conn = connect(source, { readonly: true, fileMustExist: true });
       try {
         await backupDatabase(conn, target);
       } catch (error) {

@@ -1,8 +1,6 @@
-import { openBackend } from '../../backend';
-import { DataDirInUseError } from '../../backend/store/data-dir';
-import { DatabaseError } from '../../backend/store/database';
 import { rendererDir } from '../../paths';
 import { ServeError, startServer } from '../../server';
+import { openForCli } from '../backend';
 import { CliError, usageError } from '../errors';
 import { printJson, type GlobalOptions } from '../globals';
 
@@ -22,13 +20,7 @@ export function parsePort(raw: string | undefined): number | undefined {
 /** Runs until SIGINT or SIGTERM, then stops jobs, closes the database and exits 0. */
 export async function serveCommand(globals: GlobalOptions, flags: ServeFlags): Promise<void> {
   const port = parsePort(flags.port);
-  let backend;
-  try {
-    backend = openBackend({ dataDir: globals.dataDir, runtime: 'server', quiet: globals.json });
-  } catch (error) {
-    if (error instanceof DataDirInUseError || error instanceof DatabaseError) throw new CliError(error.message);
-    throw error;
-  }
+  const backend = openForCli(globals, 'server');
   let server;
   try {
     server = await startServer({ backend, rendererDir: rendererDir(), host: flags.host, port, allowRemote: flags.allowRemote ?? false });

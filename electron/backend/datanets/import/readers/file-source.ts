@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { DiskFullError } from '../../../store/blobs';
+import { formatBytes } from '../../../../../shared/format';
 import type { ReadEvent } from '../types';
 
 /** Reads a file as a stream of chunks; aborting the signal ends the stream with an AbortError. */
@@ -22,13 +23,6 @@ export function decodeUtf8(bytes: Uint8Array): string | null {
 
 export const INVALID_UTF8 = 'not valid UTF-8 text (a binary file, or saved in another encoding such as Latin-1 or UTF-16?); convert it to UTF-8';
 
-/** "12.3 MB": sizes in reasons people read. */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} bytes`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return `${(n / 1024 / 1024 / 1024).toFixed(1)} GB`;
-}
 
 export function tooLong(what: string, bytes: number, limit: number, outcome = 'skipped'): string {
   return `${what} is ${formatBytes(bytes)}, over the ${formatBytes(limit)} limit; ${outcome}`;
