@@ -9,7 +9,7 @@ import { PAGES } from './routes';
 import './App.css';
 
 export function App() {
-  const pageId = useHashRoute();
+  const pageId = useHashRoute().page;
   const page = PAGES.find((p) => p.id === pageId) ?? PAGES[0];
   const PageComponent = page.component;
   const mainRef = useRef<HTMLElement>(null);

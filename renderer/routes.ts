@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react';
+import { hrefOf, parseRoute, type Route } from './route';
 import {
   AnnotateIcon,
   ContributionsIcon,
@@ -41,13 +42,9 @@ export const PAGES = [
 
 export type PageId = (typeof PAGES)[number]['id'];
 export const DEFAULT_PAGE: PageId = 'datanets';
+const PAGE_IDS: readonly PageId[] = PAGES.map((p) => p.id);
 
-export function pageHref(id: PageId): string {
-  return `#/${id}`;
-}
-
-/** `#/settings` → 'settings'; anything unknown → the default page. */
-export function pageFromHash(hash: string): PageId {
-  const id = hash.replace(/^#\/?/, '').split(/[/?]/)[0];
-  return PAGES.find((p) => p.id === id)?.id ?? DEFAULT_PAGE;
-}
+export const pageHref = (id: PageId, ...params: readonly string[]): string => hrefOf(id, params);
+export const routeFromHash = (hash: string): Route<PageId> => parseRoute(hash, PAGE_IDS, DEFAULT_PAGE);
+export const pageFromHash = (hash: string): PageId => routeFromHash(hash).page;
+export const routeHref = (route: Route<PageId>): string => hrefOf(route.page, route.params);

@@ -1,9 +1,10 @@
-import { useSyncExternalStore } from 'react';
-import { pageFromHash, pageHref, type PageId } from '../routes';
+import { useMemo, useSyncExternalStore } from 'react';
+import type { Route } from '../route';
+import { routeFromHash, routeHref, type PageId } from '../routes';
 
 /** Rewrite an empty or unknown hash to the page it shows, so the address always names the page. */
 export function normalizeHash(): void {
-  const href = pageHref(pageFromHash(location.hash));
+  const href = routeHref(routeFromHash(location.hash));
   if (location.hash !== href) history.replaceState(history.state, '', href);
 }
 
@@ -16,6 +17,13 @@ function subscribe(onChange: () => void): () => void {
   return () => removeEventListener('hashchange', handler);
 }
 
-export function useHashRoute(): PageId {
-  return useSyncExternalStore(subscribe, () => pageFromHash(location.hash));
+/** The current route; a new object only when the hash changes. */
+export function useHashRoute(): Route<PageId> {
+  const hash = useSyncExternalStore(subscribe, () => location.hash);
+  return useMemo(() => routeFromHash(hash), [hash]);
+}
+
+/** Go to a route (a new history entry, so Back returns). */
+export function navigate(href: string): void {
+  location.hash = href;
 }

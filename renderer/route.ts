@@ -1,0 +1,28 @@
+/** Where the app is: a page and the path segments after it (`#/datanets/dn_1` → datanets, ['dn_1']). */
+export interface Route<P extends string = string> {
+  readonly page: P;
+  readonly params: readonly string[];
+}
+
+/** `hrefOf('annotate', ['dn_1', 'it_2'])` → `#/annotate/dn_1/it_2`; segments are URI-encoded. */
+export function hrefOf(page: string, params: readonly string[]): string {
+  return `#/${[page, ...params.map(encodeURIComponent)].join('/')}`;
+}
+
+/** Parse a location hash; an unknown page gives `fallback` (its parameters dropped). */
+export function parseRoute<P extends string>(hash: string, pages: readonly P[], fallback: P): Route<P> {
+  const [id = '', ...rest] = (hash.replace(/^#\/?/, '').split('?')[0] ?? '').split('/');
+  const page = pages.find((p) => p === id);
+  if (page === undefined) return { page: fallback, params: [] };
+  const params: string[] = [];
+  for (const segment of rest) {
+    if (segment === '') continue;
+    try {
+      params.push(decodeURIComponent(segment));
+    } catch {
+      // A malformed %-escape: keep it as typed rather than lose the route.
+      params.push(segment);
+    }
+  }
+  return { page, params };
+}
