@@ -1,11 +1,14 @@
 // The Electron shell, kept thin: one window, the IPC transport, and the app's lifecycle. Everything
 // else is the backend, which runs unchanged under `studio serve` and in the tests.
+import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrowserWindow, Menu, app, dialog, ipcMain, nativeTheme, net, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
 import { IPC_CALL, IPC_EVENT } from '../shared/ipc';
 import { openBackend, type Backend } from './backend';
 import { appRoot, defaultDataDir, rendererDir } from './paths';
+import { BLOB_PATH, blobFile } from './transport/blob-response';
 import { SECURITY_HEADERS } from './transport/csp';
 
 const SCHEME = 'app';
@@ -58,6 +61,12 @@ if (!app.requestSingleInstanceLock()) {
     let file: string;
     try {
       const { pathname } = new URL(request.url);
+      const blobCid = BLOB_PATH.exec(pathname)?.[1];
+      if (blobCid !== undefined) {
+        const blob = backend && blobFile(backend.datanets.blobs, blobCid);
+        if (!blob) return notFound();
+        return new Response(Readable.toWeb(fs.createReadStream(blob.path)) as ReadableStream<Uint8Array>, { headers: blob.headers });
+      }
       file = path.normalize(path.join(root, decodeURIComponent(pathname === '/' ? '/index.html' : pathname)));
     } catch {
       return notFound();

@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { WebSocketServer } from 'ws';
 import { DEFAULT_SERVE_PORT } from '../shared/app';
 import type { Backend } from './backend';
+import { BLOB_PATH, blobFile } from './transport/blob-response';
 import { createGuard, isLoopback, newToken, type Guard } from './transport/guard';
 import { SECURITY_HEADERS } from './transport/csp';
 import { serveApiSocket } from './transport/ws-api';
@@ -90,6 +91,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
   app.addHook('onSend', async (_request, reply) => {
     reply.headers(SECURITY_HEADERS);
+  });
+  app.get('/blobs/:cid', async (request: FastifyRequest<{ Params: { cid: string } }>, reply: FastifyReply) => {
+    const match = BLOB_PATH.exec(`/blobs/${request.params.cid}`);
+    const blob = match ? blobFile(options.backend.datanets.blobs, request.params.cid) : undefined;
+    if (!blob) return refuse(reply, 404, 'not_found', `No blob ${JSON.stringify(request.params.cid)} in this data folder.`);
+    return reply.headers(blob.headers).send(fs.createReadStream(blob.path));
   });
   await app.register(fastifyStatic, { root: options.rendererDir, index: ['index.html'], wildcard: true });
 

@@ -53,6 +53,33 @@ describe('server mode: HTTP', () => {
   });
 });
 
+describe('server mode: blobs', () => {
+  const auth = () => ({ authorization: `Bearer ${app.server.token}` });
+  // A 1×1 PNG: the route names its type from the bytes, not from anything the client says.
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
+  it('serves a stored blob by its CID with its image type, cacheable for good', async () => {
+    const cid = await app.backend.datanets.blobs.putBytes(png);
+    const res = await fetch(`${base}blobs/${cid}`, { headers: auth() });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    expect(res.headers.get('cache-control')).toContain('immutable');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(Buffer.from(await res.arrayBuffer()).equals(png)).toBe(true);
+  });
+
+  it('serves opaque bytes as octet-stream, refuses without the token, and 404s what is not a stored CID', async () => {
+    const cid = await app.backend.datanets.blobs.putBytes(Buffer.from('<script>alert(1)</script>'));
+    const text = await fetch(`${base}blobs/${cid}`, { headers: auth() });
+    expect(text.headers.get('content-type')).toBe('application/octet-stream');
+    expect((await fetch(`${base}blobs/${cid}`)).status).toBe(401);
+    const missing = await fetch(`${base}blobs/bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy`, { headers: auth() });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ code: 'not_found' });
+    expect((await fetch(`${base}blobs/..%2Fstudio.db`, { headers: auth() })).status).toBe(404);
+  });
+});
+
 describe('server mode: WebSocket API', () => {
   const auth = () => ({ authorization: `Bearer ${app.server.token}` });
 
