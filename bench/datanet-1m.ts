@@ -6,21 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openBackend } from '../electron/backend';
-import type { Datanet } from '../shared/api/schemas/datanets';
+import { fillDatanet, percentile, rng, WORDS } from './million-items';
 
 const N = Number(process.argv[2] ?? 1_000_000);
-const WORDS = 'data label model review price service quality delivery great late fast slow friendly broken fresh cheap value support return refund screen battery camera sound design colour size fit comfort'.split(' ');
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 /** Through the API router, as the UI calls it: input and output validated. */
 async function time(name: string, input: unknown): Promise<number> {
   const t = performance.now();
@@ -34,35 +22,10 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-bench-1m-'));
 const backend = openBackend({ dataDir, runtime: 'cli', quiet: true });
 const s = backend.datanets;
 try {
-  const d: Datanet = s.datanets.create({
-    name: 'bench',
-    description: '',
-    license: 'CC0-1.0',
-    schema: { fields: [{ kind: 'single_choice', name: 'sentiment', labels: ['positive', 'negative', 'neutral'] }] },
-  });
-  const random = rng(42);
-  const sentence = () => Array.from({ length: 8 + Math.floor(random() * 12) }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
-
-  let t = performance.now();
-  const BATCH = 5000;
-  const insert = s.db.transaction((texts: string[]) => {
-    for (const text of texts) s.items.insert(d.id, { content: { text, fields: {}, image: null }, source: null, importId: null });
-  });
-  for (let done = 0; done < N; done += BATCH) {
-    insert(Array.from({ length: Math.min(BATCH, N - done) }, (_, i) => `${sentence()} #${done + i}`));
-  }
-  const insertS = (performance.now() - t) / 1000;
+  const { datanet: d, seqs, insertSeconds: insertS, labelSeconds } = fillDatanet(backend, 'bench', N);
+  const random = rng(7);
   console.log(`items: ${N} inserted in ${insertS.toFixed(1)} s (${Math.round(N / insertS)} items/s)`);
-
-  // Label a tenth of them, as a contributor would over time.
-  const seqs = s.db.prepare('SELECT seq FROM items WHERE datanet_id = ? ORDER BY seq').pluck().all(d.id) as number[];
-  t = performance.now();
-  s.db.transaction(() => {
-    for (let i = 0; i < seqs.length; i += 10) {
-      s.annotations.record({ itemSeq: seqs[i]!, datanetId: d.id }, 'sentiment', ['positive', 'negative', 'neutral'][i % 3], 'bench', 'set');
-    }
-  })();
-  console.log(`labels: ${Math.ceil(seqs.length / 10)} written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  console.log(`labels: ${Math.ceil(seqs.length / 10)} written in ${labelSeconds.toFixed(1)} s`);
 
   const pages: number[] = [];
   for (let i = 0; i < 200; i++) {
@@ -90,7 +53,7 @@ try {
     await time('annotations.set', { item: id, field: 'sentiment', value: 'positive' });
     searchAfterWrite.push(await time('items.page', { datanet: d.id, limit: 100, filter: { query: 'positive refund' } }));
   }
-  t = performance.now();
+  const t = performance.now();
   const version = await s.versions.create(d.id, 'bench');
   const versionS = (performance.now() - t) / 1000;
 
