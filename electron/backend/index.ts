@@ -3,6 +3,7 @@ import type { Runtime } from '../../shared/api/schemas/system';
 import { createRouter, type Handlers, type Router } from '../api/router';
 import type { BackendContext } from './context';
 import { datanetsApp } from './datanets/app';
+import { navigateApp } from './datanets/navigate-app';
 import { openDatanets, type DatanetService } from './datanets/service';
 import { createEventBus, type EventBus } from './events';
 import { jobsApp } from './jobs/app';
@@ -62,6 +63,7 @@ export function openBackend(options: BackendOptions): Backend {
       ...jobsApp(ctx),
       ...storeApp(ctx),
       ...datanetsApp(ctx, datanets),
+      ...navigateApp(datanets),
     };
     let closed = false;
     return {

@@ -215,3 +215,20 @@ export const ExportInput = z
     testFraction: z.number().min(0).max(0.9).default(0),
   })
   .strict();
+
+/** One step through a datanet in the annotate view (items.step). */
+export const ItemStepInput = z
+  .object({
+    datanet: z.union([DatanetId, DatanetName]),
+    /** The item to step from; absent: from the start (next) or the end (previous). */
+    from: ItemId.optional(),
+    direction: z.enum(['next', 'previous']).default('next'),
+    /** Only items with no label yet; wraps around the datanet once. */
+    unlabeled: z.boolean().default(false),
+    /** Items to pass over, e.g. those skipped in this session. */
+    exclude: z.array(ItemId).max(1000).default([]),
+  })
+  .strict();
+
+export const ItemPosition = z.object({ position: z.number().int().positive(), total: z.number().int().positive() });
+export type ItemPosition = z.infer<typeof ItemPosition>;
