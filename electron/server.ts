@@ -11,6 +11,7 @@ import { BLOB_PATH, blobFile } from './transport/blob-response';
 import { createGuard, isLoopback, newToken, type Guard } from './transport/guard';
 import { SECURITY_HEADERS } from './transport/csp';
 import { serveApiSocket } from './transport/ws-api';
+import { registerUploads } from './transport/uploads';
 
 export interface ServeOptions {
   backend: Backend;
@@ -22,6 +23,8 @@ export interface ServeOptions {
   allowRemote?: boolean;
   /** Fixed token (tests); normally a new one per launch. */
   token?: string;
+  /** The most bytes one browser upload may hold (default: uploads.ts). */
+  maxUploadBytes?: number;
 }
 
 export interface RunningServer {
@@ -97,6 +100,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const blob = match ? blobFile(options.backend.datanets.blobs, request.params.cid) : undefined;
     if (!blob) return refuse(reply, 404, 'not_found', `No blob ${JSON.stringify(request.params.cid)} in this data folder.`);
     return reply.headers(blob.headers).send(fs.createReadStream(blob.path));
+  });
+  await registerUploads(app, {
+    backend: options.backend,
+    maxBytes: options.maxUploadBytes,
+    originAllowed: (origin, requestHost) => guard?.originAllowed(origin, requestHost) ?? false,
   });
   await app.register(fastifyStatic, { root: options.rendererDir, index: ['index.html'], wildcard: true });
 
