@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrowserWindow, Menu, app, dialog, ipcMain, nativeTheme, net, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
-import { IPC_CALL, IPC_EVENT } from '../shared/ipc';
+import { IPC_CALL, IPC_EVENT, IPC_PICK_PATHS } from '../shared/ipc';
 import { openBackend, type Backend } from './backend';
 import { appRoot, defaultDataDir, rendererDir } from './paths';
 import { BLOB_PATH, blobFile } from './transport/blob-response';
@@ -155,6 +155,14 @@ if (!app.requestSingleInstanceLock()) {
         return { ok: false, error: { code: 'unavailable', message: 'Calls are accepted only from the app window.' } };
       }
       return b.router.call(name, input);
+    });
+    ipcMain.handle(IPC_PICK_PATHS, async (event, kind: unknown) => {
+      if (!event.senderFrame || new URL(event.senderFrame.url).origin !== ORIGIN) return [];
+      const owner = BrowserWindow.fromWebContents(event.sender);
+      const properties: ('openFile' | 'openDirectory' | 'multiSelections')[] =
+        kind === 'folder' ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'];
+      const picked = owner ? await dialog.showOpenDialog(owner, { properties }) : await dialog.showOpenDialog({ properties });
+      return picked.canceled ? [] : picked.filePaths;
     });
     b.events.subscribe((name, payload) => {
       for (const w of BrowserWindow.getAllWindows()) w.webContents.send(IPC_EVENT, name, payload);

@@ -1,6 +1,7 @@
-// The renderer's only door to the backend: one object with call() and on(), nothing else.
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { IPC_CALL, IPC_EVENT, type StudioBridge } from '../shared/ipc';
+// The renderer's only door to the backend: call() and on(), plus the paths of files the user
+// dropped or picked (the desktop app imports files in place instead of uploading them).
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
+import { IPC_CALL, IPC_EVENT, IPC_PICK_PATHS, type StudioBridge } from '../shared/ipc';
 
 const bridge: StudioBridge = {
   call: (name, input) => ipcRenderer.invoke(IPC_CALL, name, input),
@@ -13,6 +14,8 @@ const bridge: StudioBridge = {
       ipcRenderer.removeListener(IPC_EVENT, handler);
     };
   },
+  pathsForFiles: (files) => files.map((f) => webUtils.getPathForFile(f)).filter((p) => p !== ''),
+  pickPaths: (kind) => ipcRenderer.invoke(IPC_PICK_PATHS, kind) as Promise<string[]>,
 };
 
 contextBridge.exposeInMainWorld('studio', bridge);
