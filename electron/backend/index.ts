@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Runtime } from '../../shared/api/schemas/system';
 import { createRouter, type Handlers, type Router } from '../api/router';
 import type { BackendContext } from './context';
+import { browseApp } from './datanets/browse-app';
 import { datanetsApp } from './datanets/app';
 import { navigateApp } from './datanets/navigate-app';
 import { openDatanets, type DatanetService } from './datanets/service';
@@ -63,6 +64,7 @@ export function openBackend(options: BackendOptions): Backend {
       ...jobsApp(ctx),
       ...storeApp(ctx),
       ...datanetsApp(ctx, datanets),
+      ...browseApp(ctx, datanets),
       ...navigateApp(datanets),
     };
     let closed = false;

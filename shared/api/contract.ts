@@ -32,6 +32,7 @@ import {
   VersionDiffInput,
   VersionRef,
 } from './schemas/datanets';
+import { BulkSetInput, ItemsWindow, ItemsWindowInput } from './schemas/browse';
 import { Job, JobRef, JobsListInput } from './schemas/jobs';
 import { Settings, SettingsPatch } from './schemas/settings';
 import { Status } from './schemas/status';
@@ -52,12 +53,14 @@ export const calls = {
   'datanets.get': call('One datanet (by id or name) with its counts.', DatanetRef, DatanetSummary),
   'items.page': call('A page of items in arrival order, filtered and searched; pass `next` back as `after`.', ItemsPageInput, ItemsPage),
   'items.get': call('One item with its current labels.', z.object({ item: ItemId }).strict(), Item),
+  'items.window': call('The rows at any position of the filtered, sorted list (previews), with how many match.', ItemsWindowInput, ItemsWindow),
   'items.step': call('The next or previous item (optionally the nearest unlabeled one) from an item or an end; null past the end.', ItemStepInput, z.object({ item: Item.nullable() })),
   'items.position': call("An item's 1-based place in its datanet's arrival order, and the datanet's item count.", z.object({ item: ItemId }).strict(), ItemPosition),
   'annotations.set': call('Set (or with null, clear) one field of one item; returns the new event.', AnnotateInput, AnnotationEvent),
   'annotations.undo': call("Undo an event (the field's latest): a new event puts the value before it back.", EventRef, AnnotationEvent),
   'annotations.redo': call('Redo an undo event (if nothing changed the field since).', EventRef, AnnotationEvent),
   'annotations.history': call("Every annotation event of an item, oldest first.", z.object({ item: ItemId }).strict(), z.array(AnnotationEvent)),
+  'annotations.bulkSet': call('Set one field to one value on position ranges of the filtered, sorted list, as a job (one event per item).', BulkSetInput, Job),
   'imports.start': call('Import files and folders into a datanet, as a job.', ImportOptionsInput, z.object({ import: ImportRecord, job: Job })),
   'imports.resume': call('Resume an interrupted, cancelled or failed import, without duplicates.', z.object({ import: ImportId }).strict(), z.object({ import: ImportRecord, job: Job })),
   'imports.list': call("A datanet's imports, newest first.", DatanetRef, z.array(ImportRecord)),

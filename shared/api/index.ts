@@ -1,5 +1,6 @@
 export * from './contract';
 export * from './errors';
+export * from './schemas/browse';
 export * from './schemas/common';
 export * from './schemas/datanets';
 export * from './schemas/jobs';

@@ -5,6 +5,7 @@ import type { ItemContent, ItemSource } from '../../../shared/datanets/item';
 import { canonicalContent } from '../../../shared/datanets/canonical';
 import { wellFormed } from '../../../shared/datanets/well-formed';
 import type { Db } from '../store/database';
+import { filterConditions } from './item-filter';
 import { labelText } from './label-text';
 
 export interface NewItem {
@@ -142,26 +143,9 @@ export class Items {
    * pagination: the cost of a page does not grow with how deep into the datanet it is.
    */
   page(datanetId: string, filter: ItemFilter, after: number | null, limit: number): ItemsPage {
-    const where: string[] = ['i.datanet_id = @datanetId', 'i.seq > @after'];
-    const params: Record<string, unknown> = { datanetId, after: after ?? 0, limit: limit + 1 };
-    if (filter.labeled !== undefined) {
-      where.push(`${filter.labeled ? '' : 'NOT '}EXISTS (SELECT 1 FROM labels l WHERE l.item_seq = i.seq AND l.field NOT LIKE '$%')`);
-    }
-    if (filter.reviewed !== undefined) {
-      where.push(`${filter.reviewed ? '' : 'NOT '}EXISTS (SELECT 1 FROM labels l WHERE l.item_seq = i.seq AND l.field = '$reviewed' AND l.value = 'true')`);
-    }
-    if (filter.label) {
-      // A choice matches its value; a multiple choice matches when it contains the value.
-      where.push(`EXISTS (SELECT 1 FROM labels l WHERE l.item_seq = i.seq AND l.field = @labelField
-                  AND (l.value = @labelJson OR (json_type(l.value) = 'array' AND EXISTS (SELECT 1 FROM json_each(l.value) e WHERE e.value = @labelValue))))`);
-      params.labelField = filter.label.field;
-      params.labelJson = JSON.stringify(filter.label.value);
-      params.labelValue = typeof filter.label.value === 'string' || typeof filter.label.value === 'number' ? filter.label.value : null;
-    }
-    if (filter.importId) {
-      where.push('i.import_id = @importId');
-      params.importId = filter.importId;
-    }
+    const { where, params } = filterConditions(datanetId, filter);
+    where.push('i.seq > @after');
+    Object.assign(params, { after: after ?? 0, limit: limit + 1 });
     let sql: string;
     if (filter.query) {
       this.flushLabelIndex();

@@ -1,0 +1,247 @@
+import { ApiFailure } from '../../../shared/api/errors';
+import { PREVIEW_CHARS, type ItemPreview, type ItemSort, type ItemsWindow, type PositionRange } from '../../../shared/api/schemas/browse';
+import type { ItemFilter } from '../../../shared/api/schemas/datanets';
+import type { LabelField, LabelSchema } from '../../../shared/datanets/schema';
+import type { Db } from '../store/database';
+import { REVIEWED } from './annotations';
+import { dependsOnLabels, filterConditions } from './item-filter';
+import { ftsQuery, type Items } from './items';
+
+/** Every STEP-th matching seq is remembered, so any position is at most STEP-1 index steps from one. */
+const STEP = 512;
+/** Positions below this are reached by OFFSET from the start (about 0.1 µs a step unfiltered). */
+const DIRECT_SKIP = 4 * STEP;
+/** Position indexes kept (datanet × filter); each is total/STEP numbers, 2,000 for a million items. */
+const CACHED_INDEXES = 16;
+
+/**
+ * How many items match a filter, and where its positions start: `anchors[k]` is the seq of the
+ * item at position k·STEP in arrival order. Valid while `generation` (the newest item and, for filters that look
+ * at labels, the newest annotation event) is unchanged.
+ */
+interface PositionIndex {
+  generation: string;
+  total: number;
+  /** Built on the first jump past DIRECT_SKIP. */
+  anchors: number[] | undefined;
+}
+
+/** Every STEP-th seq: a million seqs become 2,000 anchors. */
+function anchorsOf(seqs: readonly number[]): number[] {
+  const anchors: number[] = [];
+  for (let i = 0; i < seqs.length; i += STEP) anchors.push(seqs[i]!);
+  return anchors;
+}
+
+interface Matches {
+  /** Selects `seq` of every match in arrival order; `{from}` takes an extra condition on the seq column. */
+  sql: (from: string) => string;
+  seqColumn: string;
+  params: Record<string, unknown>;
+}
+
+interface PreviewRow {
+  seq: number;
+  id: string;
+  import_id: string | null;
+  created_at: number;
+  thumb_cid: string | null;
+  text: string | null;
+  image: string | null;
+  fields: string | null;
+}
+
+/**
+ * Positional access to a datanet's items for the dataset view. Keyset pages (items.page) cannot
+ * jump to the middle of a million rows; OFFSET can, but walks every row before it. Here the count
+ * is one scan, and the first jump deep into the list records the seq at every STEP-th position
+ * (one more scan); a window then seeks to its anchor and skips fewer than STEP rows from there.
+ *
+ * Both scans are paid once per datanet and filter until an item is added (or, for filters on
+ * labels or text, until any label changes). Unfiltered they walk the (datanet_id, seq) index;
+ * a label filter runs its EXISTS for every item; a search walks the full-text matches. Measured
+ * at 1,000,000 items in bench/RESULTS.md ("Dataset view").
+ */
+export class Browse {
+  private readonly indexes = new Map<string, PositionIndex>();
+  private readonly previewStmt;
+  private readonly labelsStmt;
+  private readonly lastLabelStmt;
+  private readonly maxItemStmt;
+  private readonly maxEventStmt;
+
+  constructor(
+    private readonly db: Db,
+    private readonly items: Items,
+  ) {
+    // json_extract and substr in SQLite: a megabyte of text never reaches JavaScript whole.
+    this.previewStmt = db.prepare(
+      `SELECT seq, id, import_id, created_at, thumb_cid,
+              substr(json_extract(content, '$.text'), 1, ${PREVIEW_CHARS + 1}) AS text,
+              json_extract(content, '$.image') AS image,
+              CASE WHEN json_extract(content, '$.text') = '' THEN json_extract(content, '$.fields') END AS fields
+       FROM items WHERE seq = ?`,
+    );
+    this.labelsStmt = db.prepare('SELECT field, value FROM labels WHERE item_seq = ?');
+    this.lastLabelStmt = db.prepare(
+      `SELECT author, created_at AS at FROM annotation_events WHERE item_seq = ? AND field NOT LIKE '$%' ORDER BY seq DESC LIMIT 1`,
+    );
+    this.maxItemStmt = db.prepare('SELECT max(seq) FROM items').pluck();
+    this.maxEventStmt = db.prepare('SELECT max(seq) FROM annotation_events').pluck();
+  }
+
+  /** How many items match the filter. */
+  total(datanetId: string, filter: ItemFilter): number {
+    return this.index(datanetId, filter).total;
+  }
+
+  /** The rows at positions [offset, offset + limit) of the filtered list in `sort` order. */
+  window(datanetId: string, schema: LabelSchema, filter: ItemFilter, sort: ItemSort, offset: number, limit: number): ItemsWindow {
+    const { total } = this.index(datanetId, filter);
+    const seqs = this.seqsAt(datanetId, filter, sort, [{ from: offset, to: Math.min(offset + limit, total) }]);
+    return { total, offset, items: seqs.map((seq) => this.preview(seq, schema)) };
+  }
+
+  /**
+   * The seqs at position ranges of the filtered list in `sort` order, in that order. Ranges past
+   * the end are cut at the end.
+   */
+  seqsAt(datanetId: string, filter: ItemFilter, sort: ItemSort, ranges: readonly PositionRange[]): number[] {
+    const index = this.index(datanetId, filter);
+    const matches = this.matches(datanetId, filter);
+    const out: number[] = [];
+    for (const range of ranges) {
+      const to = Math.min(range.to, index.total);
+      if (range.from >= to) continue;
+      // Newest first is arrival order read from the other end.
+      const ascFrom = sort === 'arrival' ? range.from : index.total - to;
+      const seqs = this.ascending(index, matches, ascFrom, to - range.from);
+      if (sort === 'arrival_desc') seqs.reverse();
+      for (const seq of seqs) out.push(seq);
+    }
+    return out;
+  }
+
+  private ascending(index: PositionIndex, matches: Matches, from: number, count: number): number[] {
+    // Near the top OFFSET alone is cheap, and the anchors (a full scan) are not needed yet.
+    let start = 0;
+    let skip = from;
+    if (from >= DIRECT_SKIP) {
+      index.anchors ??= this.run(() => anchorsOf(this.db.prepare(matches.sql('1')).pluck().all(matches.params) as number[]));
+      const k = Math.floor(from / STEP);
+      start = index.anchors[k]!;
+      skip = from - k * STEP;
+    }
+    const sql = `${matches.sql(`${matches.seqColumn} >= @start`)} LIMIT @count OFFSET @skip`;
+    return this.run(() => this.db.prepare(sql).pluck().all({ ...matches.params, start, count, skip }) as number[]);
+  }
+
+  private index(datanetId: string, filter: ItemFilter): PositionIndex {
+    if (filter.query) this.items.flushLabelIndex();
+    const generation = `${this.maxItemStmt.get() as number | null}:${dependsOnLabels(filter) ? (this.maxEventStmt.get() as number | null) : ''}`;
+    const key = `${datanetId}\n${JSON.stringify(filter)}`;
+    const cached = this.indexes.get(key);
+    this.indexes.delete(key);
+    if (cached?.generation === generation) {
+      // Least recently used goes first: re-inserted, it is the newest.
+      this.indexes.set(key, cached);
+      return cached;
+    }
+    const matches = this.matches(datanetId, filter);
+    const total = this.run(() => this.db.prepare(`SELECT count(*) FROM (${matches.sql('1')})`).pluck().get(matches.params) as number);
+    const index: PositionIndex = { generation, total, anchors: undefined };
+    this.indexes.set(key, index);
+    if (this.indexes.size > CACHED_INDEXES) this.indexes.delete(this.indexes.keys().next().value!);
+    return index;
+  }
+
+  private matches(datanetId: string, filter: ItemFilter): Matches {
+    const { where, params } = filterConditions(datanetId, filter);
+    if (filter.query) {
+      // The full-text index drives, in rowid (= seq) order.
+      return {
+        sql: (from) => `SELECT f.rowid FROM items_fts f JOIN items i ON i.seq = f.rowid
+                        WHERE items_fts MATCH @query AND ${from} AND ${where.join(' AND ')} ORDER BY f.rowid`,
+        seqColumn: 'f.rowid',
+        params: { ...params, query: ftsQuery(filter.query) },
+      };
+    }
+    return { sql: (from) => `SELECT i.seq FROM items i WHERE ${where.join(' AND ')} AND ${from} ORDER BY i.seq`, seqColumn: 'i.seq', params };
+  }
+
+  /** A search the full-text engine cannot parse is the user's input, not a bug. */
+  private run<T>(query: () => T): T {
+    try {
+      return query();
+    } catch (error) {
+      if (/fts5|syntax/i.test((error as Error).message)) {
+        throw new ApiFailure({ code: 'invalid_input', field: 'filter.query', message: `filter.query is not a valid search: ${(error as Error).message}` });
+      }
+      throw error;
+    }
+  }
+
+  private preview(seq: number, schema: LabelSchema): ItemPreview {
+    const row = this.previewStmt.get(seq) as PreviewRow;
+    const source = row.text || (row.fields ? fieldsText(JSON.parse(row.fields) as Record<string, unknown>) : '');
+    const text = cut(source, PREVIEW_CHARS);
+    const image = row.image ? (JSON.parse(row.image) as { cid: string; width: number; height: number }) : null;
+    const values = new Map<string, unknown>();
+    for (const l of this.labelsStmt.all(seq) as { field: string; value: string }[]) values.set(l.field, JSON.parse(l.value));
+    const labels: ItemPreview['labels'] = [];
+    for (const field of schema.fields) {
+      if (values.has(field.name)) labels.push({ field: field.name, text: labelChip(field, values.get(field.name)) });
+    }
+    return {
+      id: row.id,
+      seq: row.seq,
+      text,
+      truncated: text.length < source.length,
+      image: image && { cid: image.cid, thumbCid: row.thumb_cid, width: image.width, height: image.height },
+      labels,
+      reviewed: values.get(REVIEWED) === true,
+      lastLabel: (this.lastLabelStmt.get(seq) as { author: string; at: number } | undefined) ?? null,
+      importId: row.import_id,
+      createdAt: row.created_at,
+    };
+  }
+}
+
+/** The first `max` UTF-16 units, without splitting a surrogate pair. */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[max - 1]!) ? max - 1 : max;
+  return text.slice(0, end);
+}
+
+/** An item without text (a CSV row, a chat) previews as its fields: "question: … · answer: …". */
+function fieldsText(fields: Record<string, unknown>): string {
+  return Object.entries(fields)
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.map((m: { role?: string; content?: string }) => `${m.role}: ${m.content}`).join(' / ') : String(v)}`)
+    .join(' · ');
+}
+
+/** A label as a chip reads: the choice itself, a count for spans and boxes, free text cut short. */
+export function labelChip(field: LabelField, value: unknown): string {
+  switch (field.kind) {
+    case 'single_choice':
+    case 'image_class':
+      return String(value);
+    case 'multiple_choice':
+      return (value as string[]).join(', ');
+    case 'rating':
+      return `${String(value)} / ${field.max}`;
+    case 'text_spans': {
+      const n = (value as unknown[]).length;
+      return `${n} ${n === 1 ? 'span' : 'spans'}`;
+    }
+    case 'image_boxes': {
+      const n = (value as unknown[]).length;
+      return `${n} ${n === 1 ? 'box' : 'boxes'}`;
+    }
+    case 'free_text':
+      return cut(String(value), 60);
+    case 'instruction_pair':
+      return cut((value as { response: string }).response || (value as { prompt: string }).prompt, 60);
+  }
+}
