@@ -90,7 +90,7 @@ describe('items.window', () => {
     const b = testBackend();
     const d = await call<Datanet>(b, 'datanets.create', { name: 'P', license: 'MIT', schema: SENTIMENT });
     const long = 'word '.repeat(100_000);
-    const [item, fielded] = b.datanets.db.transaction(() => [
+    const [item] = b.datanets.db.transaction(() => [
       b.datanets.items.insert(d.id, { content: { text: long, fields: {}, image: null }, source: null, importId: null }),
       b.datanets.items.insert(d.id, { content: { text: '', fields: { question: 'Why?', answer: 42 }, image: null }, source: null, importId: null }),
     ])();
