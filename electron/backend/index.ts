@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { Runtime } from '../../shared/api/schemas/system';
 import { createRouter, type Handlers, type Router } from '../api/router';
+import { assistApp } from './assist/app';
+import { AssistService } from './assist/service';
 import type { BackendContext } from './context';
 import { browseApp } from './datanets/browse-app';
 import { datanetsApp } from './datanets/app';
@@ -57,6 +59,7 @@ export function openBackend(options: BackendOptions): Backend {
     statusChanged = () => bus.emit('status.changed', currentStatus(ctx));
 
     const datanets = openDatanets(db, dataDir);
+    const assist = new AssistService({ dataDir, datanets, jobs, log });
     const handlers: Handlers = {
       ...systemApp(ctx),
       ...statusApp(ctx),
@@ -64,6 +67,7 @@ export function openBackend(options: BackendOptions): Backend {
       ...jobsApp(ctx),
       ...storeApp(ctx),
       ...datanetsApp(ctx, datanets),
+      ...assistApp(ctx, assist),
       ...browseApp(ctx, datanets),
       ...navigateApp(datanets),
     };
@@ -79,6 +83,7 @@ export function openBackend(options: BackendOptions): Backend {
         if (closed) return;
         closed = true;
         await jobs.shutdown();
+        await assist.close();
         datanets.close();
         db.close();
         release();

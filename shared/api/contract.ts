@@ -37,6 +37,20 @@ import { Job, JobRef, JobsListInput } from './schemas/jobs';
 import { Settings, SettingsPatch } from './schemas/settings';
 import { Status } from './schemas/status';
 import { AppInfo, DoctorReport } from './schemas/system';
+import {
+  AssistStatus,
+  DatanetAssistRef,
+  Duplicates,
+  DuplicatesInput,
+  EmbeddingModel,
+  ModelDownloadInput,
+  ModelImportInput,
+  ModelRef,
+  SemanticSearchInput,
+  SemanticSearchResult,
+  SuggestInput,
+  Suggestion,
+} from './schemas/assist';
 
 export const calls = {
   'app.info': call('Name, version and runtime of the backend the UI talks to.', NoInput, AppInfo),
@@ -71,6 +85,16 @@ export const calls = {
   'versions.diff': call('Records added, removed and changed from one version to another.', VersionDiffInput, VersionDiff),
   'versions.proof': call("One item's record in a version with its Merkle proof.", z.object({ datanet: DatanetRef.shape.datanet, version: VersionRef, item: ItemId }).strict(), RecordProof),
   'exports.start': call('Export a datanet (items and current labels) as JSONL, CSV, Label Studio JSON or a Hugging Face folder, as a job.', ExportInput, Job),
+  'assist.status': call("Assist for a datanet: the model in use (null when none is installed), how many items it has embedded, the running embedding job.", DatanetAssistRef, AssistStatus),
+  'assist.embeddings.compute': call('Embed the items the model has not embedded yet, as a job (resumable, incremental); returns the running one if there is one.', DatanetAssistRef, Job),
+  'assist.suggest': call("A field's value from the k nearest labeled items, with the neighbours and a confidence.", SuggestInput, Suggestion),
+  'assist.duplicates': call('Items of the same datanet whose meaning is at least `threshold` similar (cosine).', DuplicatesInput, Duplicates),
+  'assist.search': call("Semantic search: a datanet's items ranked by similarity of meaning to the query.", SemanticSearchInput, SemanticSearchResult),
+  'assist.models.list': call('Installed embedding models (folders under models/embeddings).', NoInput, z.array(EmbeddingModel)),
+  'assist.models.activate': call('Use this installed model for assist; returns every model.', ModelRef, z.array(EmbeddingModel)),
+  'assist.models.import': call('Copy a model folder (config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx) in, after checking it loads.', ModelImportInput, EmbeddingModel),
+  'assist.models.remove': call('Delete an installed model and its stored embeddings; returns the models left.', ModelRef, z.array(EmbeddingModel)),
+  'assist.models.download': call('Download a model repository from the Hugging Face hub as a job: resumes partial files, checks checksums.', ModelDownloadInput, Job),
 } satisfies Record<string, CallSpec>;
 
 export const events = {
