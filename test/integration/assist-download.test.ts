@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Backend } from '../../electron/backend';
+import type { EmbeddingModel } from '../../shared/api/schemas/assist';
+import type { Job } from '../../shared/api/schemas/jobs';
+import { call, testBackend } from '../fixtures/datanet-backend';
+import { tinyEmbeddingModelFiles } from '../fixtures/tiny-embedding-model';
+
+const REPO = 'test-org/tiny-embed';
+
+interface FakeHubOptions {
+  /** Files whose downloads break off halfway, for this many requests. */
+  cut?: Map<string, number>;
+  /** Files the tree lists with a wrong checksum. */
+  wrongChecksum?: Set<string>;
+  /** Files the repository does not have. */
+  omit?: Set<string>;
+}
+
+interface FakeHub {
+  url: string;
+  /** Every download request: the file and the Range header it sent. */
+  requests: { file: string; range: string | undefined }[];
+  close(): Promise<void>;
+}
+
+/** An HTTP server that answers the two hub endpoints a download uses, the way huggingface.co does. */
+async function fakeHub(options: FakeHubOptions = {}): Promise<FakeHub> {
+  const files = tinyEmbeddingModelFiles();
+  for (const f of options.omit ?? []) files.delete(f);
+  const cut = new Map(options.cut);
+  const requests: FakeHub['requests'] = [];
+  const entry = (p: string, bytes: Uint8Array) => {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const gitOid = createHash('sha1').update(`blob ${bytes.byteLength}\0`).update(bytes).digest('hex');
+    const wrong = options.wrongChecksum?.has(p) ? '0'.repeat(64) : null;
+    // Like the hub: the ONNX weights are an LFS file (sha-256), the JSON files plain git blobs.
+    return p.endsWith('.onnx')
+      ? { type: 'file', path: p, size: bytes.byteLength, oid: gitOid, lfs: { oid: wrong ?? sha256, size: bytes.byteLength, pointerSize: 134 } }
+      : { type: 'file', path: p, size: bytes.byteLength, oid: wrong?.slice(0, 40) ?? gitOid };
+  };
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://hub');
+    const tree = url.pathname.match(/^\/api\/models\/([^/]+\/[^/]+)\/tree\/main(?:\/(.*))?$/);
+    if (tree) {
+      if (tree[1] !== REPO) return void res.writeHead(404).end('{"error":"Repository not found"}');
+      const folder = tree[2] ?? '';
+      const listed = [...files].filter(([p]) => (folder ? p.startsWith(`${folder}/`) : !p.includes('/'))).map(([p, b]) => entry(p, b));
+      if (!folder && [...files.keys()].some((p) => p.startsWith('onnx/'))) listed.push({ type: 'directory', path: 'onnx', size: 0, oid: 'x' });
+      if (folder && listed.length === 0) return void res.writeHead(404).end();
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(listed));
+    }
+    const resolve = url.pathname.match(/^\/([^/]+\/[^/]+)\/resolve\/main\/(.+)$/);
+    const bytes = resolve && resolve[1] === REPO ? files.get(resolve[2]!) : undefined;
+    if (!resolve || !bytes) return void res.writeHead(404).end('Entry not found');
+    const file = resolve[2]!;
+    requests.push({ file, range: req.headers.range });
+    const start = Number(req.headers.range?.match(/^bytes=(\d+)-$/)?.[1] ?? 0);
+    const body = Buffer.from(bytes.subarray(start));
+    res.writeHead(start > 0 ? 206 : 200, {
+      'content-length': body.byteLength,
+      ...(start > 0 ? { 'content-range': `bytes ${start}-${bytes.byteLength - 1}/${bytes.byteLength}` } : {}),
+    });
+    const cutsLeft = cut.get(file) ?? 0;
+    if (cutsLeft > 0) {
+      cut.set(file, cutsLeft - 1);
+      // Half of what is left, then the connection drops.
+      res.write(body.subarray(0, Math.max(1, Math.floor(body.byteLength / 2))), () => res.destroy());
+      return;
+    }
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+const hubs: FakeHub[] = [];
+const savedEndpoint = process.env.HF_ENDPOINT;
+afterEach(async () => {
+  for (const hub of hubs.splice(0)) await hub.close();
+  if (savedEndpoint === undefined) delete process.env.HF_ENDPOINT;
+  else process.env.HF_ENDPOINT = savedEndpoint;
+});
+
+async function startHub(options?: FakeHubOptions): Promise<FakeHub> {
+  const hub = await fakeHub(options);
+  hubs.push(hub);
+  process.env.HF_ENDPOINT = hub.url;
+  return hub;
+}
+
+async function download(b: Backend, input: object = { repo: REPO }): Promise<{ job: Job; updates: Job[] }> {
+  const updates: Job[] = [];
+  const off = b.events.subscribe((name, payload) => {
+    if (name === 'job.updated' && (payload as Job).kind === 'assist.download') updates.push(payload as Job);
+  });
+  const started = await call<Job>(b, 'assist.models.download', input);
+  const job = await b.jobs.settled(started.id);
+  off();
+  return { job, updates };
+}
+
+const totalBytes = [...tinyEmbeddingModelFiles().values()].reduce((s, b) => s + b.byteLength, 0);
+const partialDir = (b: Backend) => path.join(b.dataDir, 'models', 'embeddings', '.partial', 'hf-tiny-embed');
+
+describe('assist model download', () => {
+  it('downloads a repository with progress, resumes a file whose connection dropped with a Range request, checks it, and installs the model', async () => {
+    const hub = await startHub({ cut: new Map([['onnx/model.onnx', 1]]) });
+    const b = testBackend();
+    const { job, updates } = await download(b);
+    expect(job).toMatchObject({ state: 'succeeded', result: `installed tiny-embed from ${REPO}@main` });
+    expect(job.progress).toMatchObject({ done: totalBytes, total: totalBytes, unit: 'bytes' });
+    expect(updates.some((u) => u.state === 'running' && u.progress.total === totalBytes)).toBe(true);
+
+    const onnx = hub.requests.filter((r) => r.file === 'onnx/model.onnx');
+    expect(onnx).toHaveLength(2);
+    expect(onnx[0]!.range).toBeUndefined();
+    expect(onnx[1]!.range).toMatch(/^bytes=[1-9]\d*-$/);
+
+    const models = await call<EmbeddingModel[]>(b, 'assist.models.list');
+    expect(models).toEqual([{ name: 'tiny-embed', source: `hf:${REPO}@main`, bytes: expect.any(Number) as number, active: true }]);
+    const installed = path.join(b.dataDir, 'models', 'embeddings', 'tiny-embed');
+    for (const [p, bytes] of tinyEmbeddingModelFiles()) expect(fs.readFileSync(path.join(installed, p)).equals(Buffer.from(bytes))).toBe(true);
+    expect(fs.existsSync(partialDir(b))).toBe(false);
+  });
+
+  it('keeps the partial file when a download fails, and the next download resumes it', async () => {
+    const hub = await startHub({ cut: new Map([['onnx/model.onnx', 3]]) });
+    const b = testBackend();
+    const first = await download(b);
+    expect(first.job).toMatchObject({ state: 'failed', error: expect.stringMatching(/Downloading onnx\/model.onnx stopped after 3 tries .*Start the download again: it resumes from \d+ bytes/) as string });
+    const part = fs.statSync(path.join(partialDir(b), 'onnx', 'model.onnx.part')).size;
+    expect(part).toBeGreaterThan(0);
+    expect(await call(b, 'assist.models.list')).toEqual([]);
+
+    const second = await download(b);
+    expect(second.job.state).toBe('succeeded');
+    // The JSON files finished the first time: only the graph is asked for again, from where it stopped.
+    expect(hub.requests.slice(-1)).toEqual([{ file: 'onnx/model.onnx', range: `bytes=${part}-` }]);
+  });
+
+  it('fails on a wrong checksum, deletes the bad file and installs nothing', async () => {
+    await startHub({ wrongChecksum: new Set(['onnx/model.onnx']) });
+    const b = testBackend();
+    const { job } = await download(b);
+    expect(job).toMatchObject({ state: 'failed', error: expect.stringMatching(/onnx\/model.onnx failed its checksum check \(sha256 [0-9a-f]{64} instead of 0{64}\)/) as string });
+    expect(fs.existsSync(path.join(partialDir(b), 'onnx', 'model.onnx.part'))).toBe(false);
+    expect(fs.existsSync(path.join(partialDir(b), 'onnx', 'model.onnx'))).toBe(false);
+    expect(await call(b, 'assist.models.list')).toEqual([]);
+  });
+
+  it('checks plain git files by their blob id too', async () => {
+    await startHub({ wrongChecksum: new Set(['tokenizer.json']) });
+    const { job } = await download(testBackend());
+    expect(job).toMatchObject({ state: 'failed', error: expect.stringMatching(/tokenizer.json failed its checksum check \(git blob id/) as string });
+  });
+
+  it('says clearly when the hub cannot be reached, when the repository does not exist, and when it has no ONNX weights', async () => {
+    const closed = await fakeHub();
+    await closed.close();
+    process.env.HF_ENDPOINT = closed.url;
+    const b = testBackend();
+    const offline = await download(b);
+    expect(offline.job).toMatchObject({ state: 'failed', error: expect.stringMatching(/^Could not reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\)\. Check that this machine is online, or download the model folder elsewhere and import it in Settings → Assist\.$/) as string });
+
+    await startHub({ omit: new Set(['onnx/model.onnx']) });
+    expect((await download(b, { repo: 'test-org/missing' })).job).toMatchObject({ state: 'failed', error: expect.stringMatching(/There is no model repository test-org\/missing at revision main/) as string });
+    expect((await download(b, { repo: REPO, name: 'other' })).job).toMatchObject({ state: 'failed', error: expect.stringMatching(/has no onnx\/model.onnx: assist needs a repository with ONNX weights/) as string });
+    await expect(call(b, 'assist.models.download', { repo: 'not a repo' })).rejects.toThrow(/"field":"repo"/);
+  });
+});
