@@ -1,6 +1,7 @@
 import { Page } from '../components/Page';
 import './settings/settings.css';
 import { AppearanceSection } from './settings/AppearanceSection';
+import { AssistSection } from './settings/AssistSection';
 import { DataSection } from './settings/DataSection';
 import { DiagnosticsSection } from './settings/DiagnosticsSection';
 import { LedgerSection } from './settings/LedgerSection';
@@ -11,6 +12,7 @@ export function SettingsPage() {
       <AppearanceSection />
       <LedgerSection />
       <DataSection />
+      <AssistSection />
       <DiagnosticsSection />
     </Page>
   );

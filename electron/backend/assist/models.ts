@@ -71,9 +71,10 @@ export function checkModelFolder(dir: string, field = 'path'): void {
   if (!stat?.isDirectory()) throw invalid(field, `${dir} is not a folder on this machine.`);
   const missing = missingFiles(dir);
   if (missing.length > 0) {
+    const lacks = missing.length === REQUIRED_FILES.length ? '' : ` it has no ${missing.join(', ')}.`;
     throw invalid(
       field,
-      `${dir} is not an embedding model folder: it has no ${missing.join(', ')}. A model folder holds ${REQUIRED_FILES.join(', ')} (a Hugging Face repository with ONNX weights, e.g. Xenova/all-MiniLM-L6-v2).`,
+      `${dir} is not an embedding model folder:${lacks} A model folder holds ${REQUIRED_FILES.join(', ')}, as a Hugging Face repository with ONNX weights does (e.g. Xenova/all-MiniLM-L6-v2).`,
     );
   }
 }
