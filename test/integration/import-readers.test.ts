@@ -484,14 +484,21 @@ describe('CSV reader', () => {
 describe('images reader', () => {
   it('stores png, jpeg, webp and gif with their size and a thumbnail of at most 256 px', async () => {
     const dir = tempDir();
+    // Pictures with an alpha channel (writeImage's png and gif, rendered from an SVG) get a WebP
+    // thumbnail, as JPEG would lose the transparency; opaque ones (its jpeg, and its webp, whose
+    // encoder drops an all-opaque alpha) get a JPEG thumbnail.
     const cases = [
-      ['wide.png', 'png', 600, 300, 'image/png', [256, 128]],
-      ['photo.jpg', 'jpeg', 120, 90, 'image/jpeg', [120, 90]],
-      ['tall.webp', 'webp', 200, 400, 'image/webp', [128, 256]],
-      ['anim.gif', 'gif', 40, 30, 'image/gif', [40, 30]],
+      ['wide.png', 'png', 600, 300, 'image/png', [256, 128], 'webp'],
+      ['photo.jpg', 'jpeg', 120, 90, 'image/jpeg', [120, 90], 'jpeg'],
+      ['tall.webp', 'webp', 200, 400, 'image/webp', [128, 256], 'jpeg'],
+      ['anim.gif', 'gif', 40, 30, 'image/gif', [40, 30], 'webp'],
+      ['opaque.png', 'png', 300, 600, 'image/png', [128, 256], 'jpeg'],
     ] as const;
-    for (const [name, format, width, height, mime, thumbSize] of cases) {
-      const file = await writeImage(dir, name, format, width, height);
+    for (const [name, format, width, height, mime, thumbSize, thumbFormat] of cases) {
+      const file =
+        name === 'opaque.png'
+          ? writeFile(dir, name, await sharp({ create: { width, height, channels: 3, background: '#4a8' } }).png().toBuffer())
+          : await writeImage(dir, name, format, width, height);
       const options = readerOptions(dir);
       const events = await collect(readerFor('images')(file, options));
       const { items, errors } = sortEvents(events);
@@ -499,10 +506,10 @@ describe('images reader', () => {
       expect(items).toHaveLength(1);
       const { content } = items[0]!;
       expect(content).toMatchObject({ text: '', fields: { filename: name }, image: { mime, width, height } });
-      // The blob is the file, byte for byte; the thumbnail is a WebP no bigger than 256 px.
+      // The blob is the file, byte for byte; the thumbnail is no bigger than 256 px.
       expect(fs.readFileSync(options.blobs.pathOf(content.image!.cid))).toEqual(fs.readFileSync(file));
       const thumb = await sharp(options.blobs.pathOf(content.image!.thumbCid!)).metadata();
-      expect([thumb.format, thumb.width, thumb.height]).toEqual(['webp', ...thumbSize]);
+      expect([thumb.format, thumb.width, thumb.height], name).toEqual([thumbFormat, ...thumbSize]);
       expect(events.at(-1)).toEqual({ type: 'bytes', path: file, read: fs.statSync(file).size });
     }
   });
