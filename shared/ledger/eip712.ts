@@ -34,6 +34,11 @@ export function encodeType(name: string, fields: readonly TypedField[]): string 
 
 const UINT_BITS: Partial<Record<FieldType, number>> = { uint256: 256, uint64: 64, uint32: 32, uint16: 16 };
 
+function hexBytes(value: unknown): Uint8Array | null {
+  if (typeof value !== 'string' || !/^0x[0-9a-fA-F]*$/.test(value)) return null;
+  return value.length % 2 === 0 ? fromHex(value) : null;
+}
+
 function word(type: FieldType, name: string, value: unknown): Uint8Array {
   const out = new Uint8Array(32);
   switch (type) {
@@ -41,13 +46,13 @@ function word(type: FieldType, name: string, value: unknown): Uint8Array {
       if (typeof value !== 'string') throw new Error(`${name} must be a string`);
       return keccakText(value);
     case 'bytes32': {
-      const bytes = typeof value === 'string' ? fromHex(value) : null;
-      if (!bytes || bytes.length !== 32) throw new Error(`${name} must be 32 bytes of hex (0x + 64 digits)`);
+      const bytes = hexBytes(value);
+      if (bytes?.length !== 32) throw new Error(`${name} must be 32 bytes of hex (0x + 64 digits)`);
       return bytes;
     }
     case 'address': {
-      const bytes = typeof value === 'string' ? fromHex(value) : null;
-      if (!bytes || bytes.length !== 20) throw new Error(`${name} must be an address (0x + 40 hex digits)`);
+      const bytes = hexBytes(value);
+      if (bytes?.length !== 20) throw new Error(`${name} must be an address (0x + 40 hex digits)`);
       out.set(bytes, 12);
       return out;
     }
