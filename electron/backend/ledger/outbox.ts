@@ -1,6 +1,6 @@
 import type { Db } from '../store/database';
 
-/** Signed records not yet final on the ledger. */
+/** Signed records not yet final on the ledger (failed ones included: they still need the user). */
 export function pendingOutboxCount(db: Db): number {
-  return (db.prepare(`SELECT count(*) AS n FROM outbox WHERE state != 'confirmed'`).get() as { n: number }).n;
+  return (db.prepare(`SELECT count(*) AS n FROM contributions WHERE state != 'confirmed'`).get() as { n: number }).n;
 }
