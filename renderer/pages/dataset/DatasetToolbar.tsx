@@ -1,0 +1,107 @@
+import { useEffect, useRef } from 'react';
+import type { ImportRecord } from '../../../shared/api';
+import type { LabelSchema } from '../../../shared/datanets/schema';
+import { isFiltered, labelChoices, DEFAULT_CONTROLS, type ViewControls } from './view-controls';
+
+interface DatasetToolbarProps {
+  controls: ViewControls;
+  onChange: (next: ViewControls) => void;
+  schema: LabelSchema;
+  imports: readonly ImportRecord[];
+}
+
+const importDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+function importName(i: ImportRecord): string {
+  const first = i.paths[0]?.split(/[/\\]/).filter(Boolean).at(-1) ?? i.id;
+  const more = i.paths.length > 1 ? ` +${i.paths.length - 1}` : '';
+  return `${first}${more} · ${importDate.format(i.createdAt)} (${i.itemsAdded.toLocaleString()})`;
+}
+
+/** Search (`/` focuses it), filters and sort. */
+export function DatasetToolbar({ controls, onChange, schema, imports }: DatasetToolbarProps) {
+  const search = useRef<HTMLInputElement>(null);
+  const set = <K extends keyof ViewControls>(key: K, value: ViewControls[K]) => onChange({ ...controls, [key]: value });
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
+      const t = e.target as HTMLElement | null;
+      // A slash typed into a field is text.
+      if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) return;
+      e.preventDefault();
+      search.current?.focus();
+      search.current?.select();
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, []);
+
+  return (
+    <div className="dv-toolbar" role="search">
+      <input
+        ref={search}
+        type="search"
+        className="input dv-search"
+        placeholder="Search text and labels   /"
+        aria-label="Search items (press / to focus)"
+        aria-keyshortcuts="/"
+        value={controls.text}
+        onChange={(e) => set('text', e.target.value)}
+        data-testid="dataset-search"
+      />
+      <label className="dv-inline">
+        <span className="visually-hidden">Labeled</span>
+        <select className="select dv-select" value={controls.labeled} onChange={(e) => set('labeled', e.target.value as ViewControls['labeled'])} data-testid="filter-labeled">
+          <option value="any">Labeled or not</option>
+          <option value="labeled">Labeled</option>
+          <option value="unlabeled">Unlabeled</option>
+        </select>
+      </label>
+      <label className="dv-inline">
+        <span className="visually-hidden">Reviewed</span>
+        <select className="select dv-select" value={controls.reviewed} onChange={(e) => set('reviewed', e.target.value as ViewControls['reviewed'])} data-testid="filter-reviewed">
+          <option value="any">Reviewed or not</option>
+          <option value="reviewed">Reviewed</option>
+          <option value="unreviewed">Not reviewed</option>
+        </select>
+      </label>
+      <label className="dv-inline">
+        <span className="visually-hidden">Label value</span>
+        <select className="select dv-select" value={controls.label} onChange={(e) => set('label', e.target.value)} data-testid="filter-label">
+          <option value="">Any label value</option>
+          {labelChoices(schema).map((c) => (
+            <option key={c.key} value={c.key}>
+              {c.text}
+            </option>
+          ))}
+        </select>
+      </label>
+      {imports.length > 0 && (
+        <label className="dv-inline">
+          <span className="visually-hidden">Import</span>
+          <select className="select dv-select" value={controls.importId} onChange={(e) => set('importId', e.target.value)} data-testid="filter-import">
+            <option value="">Every import</option>
+            {imports.map((i) => (
+              <option key={i.id} value={i.id}>
+                {importName(i)}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <label className="dv-inline">
+        <span className="visually-hidden">Sort</span>
+        <select className="select dv-select" value={controls.sort} onChange={(e) => set('sort', e.target.value as ViewControls['sort'])} data-testid="sort">
+          <option value="arrival">Oldest first</option>
+          <option value="arrival_desc">Newest first</option>
+        </select>
+      </label>
+      {isFiltered(controls) && (
+        <button type="button" className="button button-small" onClick={() => onChange({ ...DEFAULT_CONTROLS, sort: controls.sort })} data-testid="clear-filters">
+          Clear filters
+        </button>
+      )}
+    </div>
+  );
+}

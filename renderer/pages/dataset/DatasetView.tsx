@@ -1,0 +1,75 @@
+import { useMemo, useState } from 'react';
+import type { DatanetSummary } from '../../../shared/api';
+import { useCall } from '../../api';
+import { CallFallback } from '../../components/CallFallback';
+import { Dialog } from '../../components/Dialog';
+import { pageHref } from '../../routes';
+import { ImportPanel } from '../datanets/ImportPanel';
+import { DatasetToolbar } from './DatasetToolbar';
+import { ItemBrowser } from './ItemBrowser';
+import { useDebounced } from './useDebounced';
+import { DEFAULT_CONTROLS, isFiltered, toFilter, type ViewControls } from './view-controls';
+import './DatasetView.css';
+
+/** Typing pauses this long before a search runs. */
+const SEARCH_DEBOUNCE_MS = 250;
+
+/** `#/datanets/<id>`: one datanet's items in a table, to search, filter, select and label in bulk. */
+export function DatasetView({ datanetId }: { datanetId: string }) {
+  const summary = useCall('datanets.get', { datanet: datanetId });
+  if (!summary.data) {
+    return (
+      <section className="dataset-view" data-testid="dataset-view" aria-label="Datanet">
+        <a className="dv-back" href={pageHref('datanets')}>
+          ← All datanets
+        </a>
+        <CallFallback call={summary} what="the datanet" />
+      </section>
+    );
+  }
+  return <LoadedDataset datanet={summary.data} onChanged={summary.reload} />;
+}
+
+function LoadedDataset({ datanet, onChanged }: { datanet: DatanetSummary; onChanged: () => void }) {
+  const [controls, setControls] = useState<ViewControls>(DEFAULT_CONTROLS);
+  const [importing, setImporting] = useState(false);
+  const query = useDebounced(controls.text, SEARCH_DEBOUNCE_MS);
+  const imports = useCall('imports.list', { datanet: datanet.id });
+  const filterKey = JSON.stringify(toFilter(controls, query));
+  // One object per distinct filter: the browser's row cache is made per filter object.
+  const filter = useMemo(() => JSON.parse(filterKey) as ReturnType<typeof toFilter>, [filterKey]);
+  const labeledShare = datanet.itemCount ? Math.round((datanet.labeledCount / datanet.itemCount) * 100) : 0;
+
+  return (
+    <section className="dataset-view" data-testid="dataset-view" aria-labelledby="dataset-title">
+      <header className="dv-header">
+        <a className="dv-back" href={pageHref('datanets')}>
+          ← All datanets
+        </a>
+        <h1 id="dataset-title" className="dv-title" tabIndex={-1} data-testid="dataset-title">
+          {datanet.name}
+        </h1>
+        <p className="dv-counts" data-testid="dataset-counts">
+          {datanet.itemCount.toLocaleString()} items · {datanet.labeledCount.toLocaleString()} labeled ({labeledShare}%)
+          {datanet.lastVersion && ` · version ${datanet.lastVersion.number}`}
+        </p>
+        <button type="button" className="button button-small dv-import" onClick={() => setImporting(true)} data-testid="dataset-import">
+          Import files…
+        </button>
+      </header>
+      <DatasetToolbar controls={controls} onChange={setControls} schema={datanet.schema} imports={imports.data ?? []} />
+      <ItemBrowser
+        key={`${filterKey}\n${controls.sort}`}
+        datanet={datanet}
+        filter={filter}
+        sort={controls.sort}
+        filtered={isFiltered({ ...controls, text: query })}
+        onClearFilters={() => setControls({ ...DEFAULT_CONTROLS, sort: controls.sort })}
+        onChanged={onChanged}
+      />
+      <Dialog open={importing} title={`Import into ${datanet.name}`} onClose={() => setImporting(false)} size="wide" testId="import-dialog">
+        <ImportPanel datanet={datanet} />
+      </Dialog>
+    </section>
+  );
+}

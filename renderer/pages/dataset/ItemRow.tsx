@@ -1,0 +1,91 @@
+import { memo } from 'react';
+import type { ItemPreview } from '../../../shared/api';
+import { CheckIcon } from '../../components/icons';
+
+interface ItemRowProps {
+  id: string;
+  position: number;
+  /** Undefined while its page is loading: the row keeps its height and shows a placeholder. */
+  item: ItemPreview | undefined;
+  selected: boolean;
+  focused: boolean;
+}
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** One row of the dataset table. Memoized: scrolling re-renders only rows that came into view. */
+export const ItemRow = memo(function ItemRow({ id, position, item, selected, focused }: ItemRowProps) {
+  return (
+    <div
+      role="row"
+      id={id}
+      aria-rowindex={position + 2}
+      aria-selected={selected}
+      aria-busy={item ? undefined : true}
+      className={`dv-row${selected ? ' dv-row-selected' : ''}${focused ? ' dv-row-focused' : ''}`}
+      data-testid="dataset-row"
+      data-position={position}
+      data-item-id={item?.id}
+    >
+      <div role="gridcell" className="dv-cell dv-cell-check">
+        <span className="dv-checkbox" aria-hidden="true">
+          {selected && <CheckIcon size={12} />}
+        </span>
+      </div>
+      <div role="gridcell" className="dv-cell dv-cell-num">
+        {(position + 1).toLocaleString()}
+      </div>
+      {item ? <ItemCells item={item} /> : <Placeholder />}
+    </div>
+  );
+});
+
+function ItemCells({ item }: { item: ItemPreview }) {
+  const thumb = item.image ? (item.image.thumbCid ?? item.image.cid) : null;
+  return (
+    <>
+      <div role="gridcell" className="dv-cell dv-cell-content">
+        {/* Decorative next to the text; an image-only item names its size instead. */}
+        {thumb && <img className="dv-thumb" src={`/blobs/${thumb}`} alt="" width={36} height={36} loading="lazy" decoding="async" />}
+        <span className="dv-text" data-testid="row-text">
+          {item.text || (item.image ? `Image ${item.image.width}×${item.image.height}` : '(empty)')}
+          {item.truncated && '…'}
+        </span>
+      </div>
+      <div role="gridcell" className="dv-cell dv-cell-labels" data-testid="row-labels">
+        {item.labels.map((l) => (
+          <span key={l.field} className="dv-chip" title={`${l.field}: ${l.text}`}>
+            <span className="visually-hidden">{l.field}: </span>
+            {l.text}
+          </span>
+        ))}
+      </div>
+      <div role="gridcell" className="dv-cell dv-cell-reviewed">
+        {item.reviewed ? (
+          <span className="dv-reviewed" title="Reviewed">
+            <CheckIcon size={16} aria-hidden="true" />
+            <span className="visually-hidden">Reviewed</span>
+          </span>
+        ) : (
+          <span className="visually-hidden">Not reviewed</span>
+        )}
+      </div>
+      <div role="gridcell" className="dv-cell dv-cell-author" title={item.lastLabel ? timeFormat.format(item.lastLabel.at) : undefined}>
+        {item.lastLabel?.author ?? ''}
+      </div>
+      <div role="gridcell" className="dv-cell dv-cell-date">
+        {dateFormat.format(item.createdAt)}
+      </div>
+    </>
+  );
+}
+
+function Placeholder() {
+  return (
+    <div role="gridcell" className="dv-cell dv-cell-loading" aria-colspan={5}>
+      <span className="dv-skeleton" />
+      <span className="visually-hidden">Loading…</span>
+    </div>
+  );
+}

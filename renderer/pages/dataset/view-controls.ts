@@ -1,0 +1,47 @@
+import type { ItemFilter, ItemSort } from '../../../shared/api';
+import type { LabelSchema } from '../../../shared/datanets/schema';
+
+/** What the toolbar's controls hold; the search text is debounced before it becomes a filter. */
+export interface ViewControls {
+  text: string;
+  labeled: 'any' | 'labeled' | 'unlabeled';
+  reviewed: 'any' | 'reviewed' | 'unreviewed';
+  /** '' or the JSON of [field, value]. */
+  label: string;
+  importId: string;
+  sort: ItemSort;
+}
+
+export const DEFAULT_CONTROLS: ViewControls = { text: '', labeled: 'any', reviewed: 'any', label: '', importId: '', sort: 'arrival' };
+
+export function isFiltered(c: ViewControls): boolean {
+  return c.text.trim() !== '' || c.labeled !== 'any' || c.reviewed !== 'any' || c.label !== '' || c.importId !== '';
+}
+
+export function toFilter(c: ViewControls, query: string): ItemFilter {
+  const filter: ItemFilter = {};
+  if (query.trim()) filter.query = query.trim();
+  if (c.labeled !== 'any') filter.labeled = c.labeled === 'labeled';
+  if (c.reviewed !== 'any') filter.reviewed = c.reviewed === 'reviewed';
+  if (c.label) {
+    const [field, value] = JSON.parse(c.label) as [string, unknown];
+    filter.label = { field, value };
+  }
+  if (c.importId) filter.importId = c.importId;
+  return filter;
+}
+
+/** "sentiment: positive" for every value a label filter can match: choices, multiple-choice labels, ratings. */
+export function labelChoices(schema: LabelSchema): { key: string; text: string }[] {
+  const out: { key: string; text: string }[] = [];
+  for (const f of schema.fields) {
+    const values: (string | number)[] =
+      f.kind === 'single_choice' || f.kind === 'multiple_choice' || f.kind === 'image_class'
+        ? f.labels
+        : f.kind === 'rating'
+          ? Array.from({ length: f.max }, (_, i) => i + 1)
+          : [];
+    for (const v of values) out.push({ key: JSON.stringify([f.name, v]), text: `${f.name}: ${v}` });
+  }
+  return out;
+}
