@@ -1,13 +1,14 @@
-import { EmptyState } from '../components/EmptyState';
-import { AnnotateIcon } from '../components/icons';
-import { Page } from '../components/Page';
+import type { ReactElement } from 'react';
+import { useHashRoute } from '../hooks/useHashRoute';
+import { AnnotateStart } from './annotate/AnnotateStart';
+import { DatanetPicker } from './annotate/DatanetPicker';
+import { Workspace } from './annotate/Workspace';
 
-export function AnnotatePage() {
-  return (
-    <Page id="annotate" title="Annotate">
-      <EmptyState icon={AnnotateIcon} heading="Nothing to annotate yet">
-        <p>This is where you will label the items of a datanet, with every label kept as history so undo and “who labelled what” come for free. Annotating arrives once datanets can be created.</p>
-      </EmptyState>
-    </Page>
-  );
+/** `#/annotate` picks a datanet, `#/annotate/<datanet>` finds where to start, `#/annotate/<datanet>/<item>` labels one item. */
+// The return type is written out: routes.ts types its page list from this component, and this reads the route.
+export function AnnotatePage(): ReactElement {
+  const [datanetId, itemId] = useHashRoute().params;
+  if (datanetId === undefined) return <DatanetPicker />;
+  if (itemId === undefined) return <AnnotateStart key={datanetId} datanetId={datanetId} />;
+  return <Workspace key={datanetId} datanetId={datanetId} itemId={itemId} />;
 }

@@ -1,0 +1,263 @@
+import { useCallback, useEffect, useEffectEvent, useReducer, useRef, useState } from 'react';
+import type { ApiFailure } from '../../../shared/api/errors';
+import type { Item } from '../../../shared/api/schemas/datanets';
+import { toFailure, useApi, useCall } from '../../api';
+import { CallFallback } from '../../components/CallFallback';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { Page } from '../../components/Page';
+import { navigate } from '../../hooks/useHashRoute';
+import { pageHref } from '../../routes';
+import { AnnotationForm } from './AnnotationForm';
+import { AssistPanel } from './AssistPanel';
+import { HistoryPanel } from './HistoryPanel';
+import { ItemContentView } from './ItemContentView';
+import { isTyping, shortcutAllowed } from './keys';
+import { ShortcutsDialog } from './ShortcutsDialog';
+import { undoStack, useUndoState, type Change } from './undoStack';
+
+const REVIEWED = '$reviewed';
+const count = new Intl.NumberFormat('en-US');
+
+/** Items skipped in this session (`s`): "next unlabeled" passes over them until the app reloads. */
+const skipped = new Set<string>();
+
+function withValue(labels: Item['labels'], field: string, value: unknown): Item['labels'] {
+  const rest = Object.fromEntries(Object.entries(labels).filter(([name]) => name !== field));
+  return value === null || value === undefined ? rest : { ...rest, [field]: value };
+}
+
+/**
+ * One item of a datanet with its schema's controls. Every change saves at once (annotations.set),
+ * shown before the backend answers and put back with a sentence if it refuses. Undo and redo walk
+ * this session's changes through the event log, going to the item a change was made on.
+ */
+export function Workspace({ datanetId, itemId }: { datanetId: string; itemId: string }) {
+  const api = useApi();
+  const datanet = useCall('datanets.get', { datanet: datanetId });
+  const item = useCall('items.get', { item: itemId });
+  const position = useCall('items.position', { item: itemId });
+  const [historyVersion, bumpHistory] = useReducer((n: number) => n + 1, 0);
+  const [failure, setFailure] = useState<{ context: string; error: ApiFailure } | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const { canUndo, canRedo } = useUndoState();
+  const tokens = useRef(new Map<string, number>());
+  const moving = useRef(false);
+  const { setData: setItem } = item;
+
+  // Only the item the address names: showing the previous one while the next loads would let a key label the wrong item.
+  const current = item.data?.id === itemId ? item.data : undefined;
+  const currentRef = useRef<{ id: string; labels: Item['labels'] } | undefined>(undefined);
+  useEffect(() => {
+    currentRef.current = current ? { id: current.id, labels: current.labels } : undefined;
+  });
+
+  const apply = useCallback(
+    (target: string, field: string, value: unknown) => setItem((prev) => (prev && prev.id === target ? { ...prev, labels: withValue(prev.labels, field, value) } : prev)),
+    [setItem],
+  );
+
+  const save = useCallback(
+    async (target: string, field: string, value: unknown): Promise<boolean> => {
+      const key = `${target}\n${field}`;
+      const token = (tokens.current.get(key) ?? 0) + 1;
+      tokens.current.set(key, token);
+      const before = currentRef.current?.id === target ? (currentRef.current.labels[field] ?? null) : null;
+      apply(target, field, value);
+      try {
+        const event = await api.call('annotations.set', { item: target, field, value });
+        undoStack.record({ seq: event.seq, datanetId, itemId: target, field });
+        setFailure(null);
+        bumpHistory();
+        return true;
+      } catch (err) {
+        // Put back what was there, unless a later change to the same field is already on its way.
+        if (tokens.current.get(key) === token) apply(target, field, before);
+        setFailure({ context: `Could not save “${field === REVIEWED ? 'reviewed' : field}”; it shows its last saved value again.`, error: toFailure(err) });
+        return false;
+      }
+    },
+    [api, apply, datanetId],
+  );
+
+  /** After an undo or redo: show its value here, or go to the item it changed. */
+  const landed = (change: Change, value: unknown) => {
+    if (change.itemId === currentRef.current?.id) {
+      apply(change.itemId, change.field, value);
+      bumpHistory();
+    } else navigate(pageHref('annotate', change.datanetId, change.itemId));
+  };
+
+  const undo = async () => {
+    const change = undoStack.takeUndo();
+    if (!change) return setNotice('Nothing to undo in this session.');
+    try {
+      const event = await api.call('annotations.undo', { event: change.seq });
+      undoStack.pushUndone({ ...change, seq: event.seq });
+      setFailure(null);
+      landed(change, event.value);
+    } catch (err) {
+      setFailure({ context: `Could not undo the change to “${change.field}”.`, error: toFailure(err) });
+    }
+  };
+
+  const redo = async () => {
+    const change = undoStack.takeRedo();
+    if (!change) return setNotice('Nothing to redo.');
+    try {
+      const event = await api.call('annotations.redo', { event: change.seq });
+      undoStack.pushRedone({ ...change, seq: event.seq });
+      setFailure(null);
+      landed(change, event.value);
+    } catch (err) {
+      setFailure({ context: `Could not redo the change to “${change.field}”.`, error: toFailure(err) });
+    }
+  };
+
+  const step = async (direction: 'next' | 'previous', unlabeled: boolean) => {
+    if (moving.current) return;
+    moving.current = true;
+    setNotice(null);
+    try {
+      const { item: next } = await api.call('items.step', { datanet: datanetId, from: itemId, direction, unlabeled, exclude: [...skipped].slice(-1000) });
+      if (next) navigate(pageHref('annotate', datanetId, next.id));
+      else setNotice(unlabeled ? 'Every other item has a label.' : direction === 'next' ? 'This is the last item.' : 'This is the first item.');
+    } catch (err) {
+      setFailure({ context: 'Could not move to another item.', error: toFailure(err) });
+    } finally {
+      moving.current = false;
+    }
+  };
+
+  const skip = () => {
+    skipped.add(itemId);
+    void step('next', true);
+  };
+
+  const toggleReviewed = () => {
+    if (current) void save(current.id, REVIEWED, current.labels[REVIEWED] === true ? null : true);
+  };
+
+  const onKey = useEffectEvent((e: KeyboardEvent) => {
+    if (e.key === 'Escape' && isTyping(e.target) && document.querySelector('dialog[open]') === null) {
+      // Escape leaves a text box, so the single-key shortcuts work again.
+      (e.target as HTMLElement).blur();
+      return;
+    }
+    if (!shortcutAllowed(e)) return;
+    const key = e.key.toLowerCase();
+    if ((e.ctrlKey || e.metaKey) && !e.altKey) {
+      if (key === 'z') {
+        e.preventDefault();
+        void (e.shiftKey ? redo() : undo());
+      } else if (key === 'y') {
+        e.preventDefault();
+        void redo();
+      }
+      return;
+    }
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const actions: Record<string, () => void> = {
+      arrowright: () => void step('next', false),
+      j: () => void step('next', false),
+      arrowleft: () => void step('previous', false),
+      k: () => void step('previous', false),
+      u: () => void step('next', true),
+      s: skip,
+      r: toggleReviewed,
+      '?': () => setHelpOpen(true),
+    };
+    const action = actions[key];
+    if (action) {
+      e.preventDefault();
+      action();
+    }
+  });
+  useEffect(() => {
+    const listener = (e: KeyboardEvent) => onKey(e);
+    addEventListener('keydown', listener);
+    return () => removeEventListener('keydown', listener);
+  }, []);
+
+  const schema = datanet.data?.schema;
+  const reviewed = current?.labels[REVIEWED] === true;
+  const lead = position.data ? `Item ${count.format(position.data.position)} of ${count.format(position.data.total)}` : 'Finding the item’s place…';
+
+  return (
+    <Page id="annotate" title={datanet.data?.name ?? 'Annotate'} lead={<span data-testid="annotate-position">{lead}</span>}>
+      <div className="annotate-workspace" data-testid="annotate-workspace" data-item-id={current?.id ?? ''}>
+        <nav className="annotate-toolbar" aria-label="Item navigation">
+          <button type="button" className="button button-small" onClick={() => void step('previous', false)} aria-keyshortcuts="ArrowLeft k" data-testid="nav-previous">
+            ← Previous
+          </button>
+          <button type="button" className="button button-small" onClick={() => void step('next', false)} aria-keyshortcuts="ArrowRight j" data-testid="nav-next">
+            Next →
+          </button>
+          <button type="button" className="button button-small" onClick={() => void step('next', true)} aria-keyshortcuts="u" data-testid="nav-unlabeled">
+            Next unlabeled
+          </button>
+          <button type="button" className="button button-small" onClick={skip} aria-keyshortcuts="s" data-testid="nav-skip">
+            Skip
+          </button>
+          <button
+            type="button"
+            className={`button button-small${reviewed ? ' button-on' : ''}`}
+            aria-pressed={reviewed}
+            aria-keyshortcuts="r"
+            disabled={!current}
+            onClick={toggleReviewed}
+            data-testid="toggle-reviewed"
+          >
+            {reviewed ? '✓ Reviewed' : 'Mark reviewed'}
+          </button>
+          <span className="annotate-toolbar-spacer" />
+          <button type="button" className="button button-small" disabled={!canUndo} onClick={() => void undo()} aria-keyshortcuts="Control+Z" data-testid="undo">
+            Undo
+          </button>
+          <button type="button" className="button button-small" disabled={!canRedo} onClick={() => void redo()} aria-keyshortcuts="Control+Shift+Z" data-testid="redo">
+            Redo
+          </button>
+          <button type="button" className="button button-small" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?" data-testid="shortcuts-button">
+            Shortcuts <kbd>?</kbd>
+          </button>
+          <a className="button button-small" href={pageHref('datanets', datanetId)}>
+            Dataset view
+          </a>
+        </nav>
+        {failure && (
+          <div className="annotate-alert" data-testid="save-error">
+            <ErrorMessage error={failure.error} context={failure.context} />
+            <button type="button" className="button button-small" onClick={() => setFailure(null)}>
+              Dismiss
+            </button>
+          </div>
+        )}
+        {notice && (
+          <p className="annotate-notice" role="status" data-testid="annotate-notice">
+            {notice}
+          </p>
+        )}
+        <div className="annotate-columns">
+          <div className="annotate-main">
+            {current && schema ? (
+              <>
+                <ItemContentView item={current} schema={schema} />
+                <AnnotationForm key={current.id} schema={schema} item={current} labels={current.labels} onChange={(field, value) => save(current.id, field, value)} shortcuts />
+              </>
+            ) : (
+              <CallFallback call={datanet.error ? datanet : item} what={datanet.error ? 'the datanet' : 'the item'} />
+            )}
+          </div>
+          <aside className="annotate-side" aria-label="Assist and history">
+            {current && schema && (
+              // An accepted suggestion saves like a key press: optimistic, undoable, in the history.
+              <AssistPanel datanetId={datanetId} itemId={current.id} schema={schema} onAccept={(field, value) => void save(current.id, field, value)} />
+            )}
+            <HistoryPanel itemId={itemId} version={historyVersion} />
+          </aside>
+        </div>
+      </div>
+      <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
+    </Page>
+  );
+}
