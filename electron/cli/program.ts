@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { appVersion } from '../paths';
+import { registerAssistCommands } from './commands/assist';
 import { registerDatanetCommands } from './commands/datanet';
 import { registerDbCommands } from './commands/db';
 import { doctorCommand } from './commands/doctor';
@@ -51,6 +52,7 @@ function buildProgram(): Command {
   registerVersionCommands(program);
   registerExportCommand(program);
   registerDbCommands(program);
+  registerAssistCommands(program);
   return program;
 }
 

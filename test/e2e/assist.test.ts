@@ -39,7 +39,7 @@ async function openApp(hash: string, colorScheme: 'light' | 'dark' = 'light', he
 async function axeProblems(page: Page, selector: string): Promise<string[]> {
   await page.addScriptTag({ path: path.join(process.cwd(), 'node_modules', 'axe-core', 'axe.min.js') });
   const violations = await page.evaluate(async (sel) => {
-    const axe = (window as unknown as { axe: { run(ctx: string): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const axe = (globalThis as unknown as { axe: { run(ctx: string): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
     const result = await axe.run(sel);
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
   }, selector);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
+import type { FeatureExtractionPipeline } from '@huggingface/transformers';
 
 /** Turns texts into L2-normalized vectors, one model, loaded once. */
 export interface Embedder {
@@ -29,6 +29,8 @@ export function loadEmbedder(dir: string): Promise<Embedder> {
   const root = path.dirname(path.resolve(dir));
   const name = path.basename(dir);
   return serialized(async () => {
+    // Imported on first use: the library takes most of a second to load, which app start need not pay.
+    const { env, pipeline } = await import('@huggingface/transformers');
     env.allowRemoteModels = false;
     env.allowLocalModels = true;
     env.localModelPath = root + path.sep;
