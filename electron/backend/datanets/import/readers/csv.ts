@@ -29,8 +29,53 @@ const CSV_OPTIONS = { relax_quotes: true, relax_column_count: true, record_delim
 /** Our exported rows, read as CSV: every cell is text (see `mapRecord`). */
 const CSV_CELLS = { typed: false } as const;
 
+/**
+ * The cells of a record whose quoted fields are all well formed (`"…"`, `""` inside, then the
+ * delimiter or the end), in one pass: what csv-parse returns for such a record, at a fraction of
+ * its cost (it was most of a table's reading time). Null for anything else (a quote inside an
+ * unquoted field, text after a closing quote, an unclosed quote, a carriage return), which
+ * csv-parse then reads or reports.
+ */
+export function wellQuotedCells(text: string, delimiter: string): string[] | null {
+  if (text.includes('\r')) return null;
+  const cells: string[] = [];
+  const n = text.length;
+  let i = 0;
+  for (;;) {
+    if (text.charCodeAt(i) === 34 /* " */) {
+      let cell = '';
+      let from = i + 1;
+      for (;;) {
+        const q = text.indexOf('"', from);
+        if (q < 0) return null;
+        if (text.charCodeAt(q + 1) === 34) {
+          cell += text.slice(from, q + 1);
+          from = q + 2;
+          continue;
+        }
+        cell += text.slice(from, q);
+        i = q + 1;
+        break;
+      }
+      cells.push(cell);
+      if (i === n) return cells;
+      if (text[i] !== delimiter) return null;
+      i++;
+    } else {
+      const d = text.indexOf(delimiter, i);
+      const cell = text.slice(i, d < 0 ? n : d);
+      if (cell.includes('"')) return null;
+      cells.push(cell);
+      if (d < 0) return cells;
+      i = d + 1;
+    }
+  }
+}
+
 function cellsOf(text: string, delimiter: string): string[] | { reason: string } {
   if (!text.includes('"')) return text.split(delimiter);
+  const quick = wellQuotedCells(text, delimiter);
+  if (quick) return quick;
   try {
     const rows: string[][] = parse(text, { ...CSV_OPTIONS, delimiter });
     if (rows.length !== 1) return { reason: 'malformed quoting: this record reads as several rows; check its quotes' };
@@ -63,10 +108,11 @@ function parseTogether(records: string[], delimiter: string): string[][] | null 
 
 /** The cells of each record, in order (see the top comment for the batching). */
 function cellsOfAll(records: string[], delimiter: string): (string[] | { reason: string })[] {
-  const quoted = records.filter((r) => r.includes('"'));
-  const together = quoted.length > 1 ? parseTogether(quoted, delimiter) : null;
+  const cells: (string[] | null)[] = records.map((r) => (r.includes('"') ? wellQuotedCells(r, delimiter) : r.split(delimiter)));
+  const rest = records.filter((_, i) => cells[i] === null);
+  const together = rest.length > 1 ? parseTogether(rest, delimiter) : null;
   let q = 0;
-  return records.map((r) => (!r.includes('"') ? r.split(delimiter) : together ? together[q++]! : cellsOf(r, delimiter)));
+  return records.map((r, i) => cells[i] ?? (together ? together[q++]! : cellsOf(r, delimiter)));
 }
 
 /** A record waiting for its chunk's batch to be parsed, or a problem found on the way, kept in line order. */
