@@ -76,7 +76,7 @@ async function openView(options: { colorScheme?: 'light' | 'dark'; id?: string }
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   await page.goto(app.server.openUrl);
   await page.getByTestId('nav-datanets').waitFor();
-  await page.evaluate((h) => (location.hash = h), `#/datanets/${options.id ?? datanet.id}`);
+  await page.evaluate(`location.hash = ${JSON.stringify(`#/datanets/${options.id ?? datanet.id}`)}`);
   return { context, page };
 }
 
@@ -86,10 +86,10 @@ const count = (page: Page) => page.getByTestId('dataset-count').textContent();
 
 async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: path.join(appRoot(), 'node_modules/axe-core/axe.min.js') });
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    return (await axe.run(document)).violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) }));
-  });
+  // A string: this file compiles without the DOM's types.
+  const result = await page.evaluate<{ id: string; impact: string; targets: string[] }[]>(
+    `axe.run(document).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) })))`,
+  );
   return result.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
 }
 
@@ -101,8 +101,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  await browser.close();
+  await app.close();
   expect(problems).toEqual([]);
 });
 
@@ -118,7 +118,7 @@ describe('the dataset view', { timeout: 120_000 }, () => {
       // Only what is on screen (and a few rows around it) is in the DOM.
       expect(await page.getByTestId('dataset-row').count()).toBeLessThan(40);
       await expect.poll(() => row(page, 0).getByTestId('row-labels').textContent()).toContain('positive');
-      await expect.poll(() => row(page, 1).locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(64);
+      await expect.poll(() => page.evaluate(`document.querySelector('[data-testid="dataset-row"][data-position="1"] img')?.naturalWidth`)).toBe(64);
       expect(await rowText(page, 1)).toBe('filename: photo-1.png');
       expect((await rowText(page, 5))!.length).toBeLessThan(400);
       await page.screenshot({ path: screenshotPath(`dataset-table-${colorScheme}`) });
@@ -130,14 +130,14 @@ describe('the dataset view', { timeout: 120_000 }, () => {
   it('jumps to the middle and the end by the scrollbar, and fetches those rows', async () => {
     const { context, page } = await openView();
     await expect.poll(() => rowText(page, 0)).toContain('Review 0');
-    const grid = page.getByTestId('dataset-table');
-    await grid.evaluate((el) => (el.scrollTop = (el.scrollHeight - el.clientHeight) / 2));
+    const scrollTo = (where: string) => page.evaluate(`(() => { const el = document.querySelector('[data-testid="dataset-table"]'); el.scrollTop = ${where}; })()`);
+    await scrollTo('(el.scrollHeight - el.clientHeight) / 2');
     await expect.poll(() => page.locator('[data-testid="dataset-row"][data-item-id]').count()).toBeGreaterThan(5);
     const middle = Number(await page.locator('[data-testid="dataset-row"][data-item-id]').nth(6).getAttribute('data-position'));
     expect(middle).toBeGreaterThan(1400);
     expect(middle).toBeLessThan(1600);
     await expect.poll(() => rowText(page, middle)).toBe(`Review ${middle}: ${middle % 10 === 0 ? 'I want a refund, the delivery was late' : 'great value, friendly service'}`);
-    await grid.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await scrollTo('el.scrollHeight');
     await expect.poll(() => rowText(page, N - 1)).toContain(`Review ${N - 1}`);
     await context.close();
   });
@@ -149,7 +149,7 @@ describe('the dataset view', { timeout: 120_000 }, () => {
       // `/` focuses the search box.
       await page.getByTestId('dataset-table').focus();
       await page.keyboard.press('/');
-      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('dataset-search');
+      expect(await page.evaluate(`document.activeElement?.getAttribute('data-testid')`)).toBe('dataset-search');
       await page.keyboard.type('refund');
       await expect.poll(() => count(page)).toBe('300 of 3,000 items match');
       await page.getByTestId('filter-labeled').selectOption('labeled');
