@@ -425,7 +425,7 @@ describe('the annotate view', () => {
     const img = page.locator('.boxes-image');
     const item = app.backend.datanets.items.get(ids.huge!);
     expect(await img.getAttribute('src')).toBe(`/blobs/${item.content.image!.thumbCid}`);
-    await expect.poll(() => img.evaluate('(el) => el.complete && el.naturalWidth > 0')).toBe(true);
+    await expect.poll(() => page.evaluate<boolean>(`(() => { const el = document.querySelector('.boxes-image'); return el.complete && el.naturalWidth > 0; })()`)).toBe(true);
     await page.screenshot({ path: screenshotPath('annotate-huge-image-light') });
     await context.close();
     expect(problems).toEqual([]);
