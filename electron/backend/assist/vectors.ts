@@ -3,16 +3,14 @@ import type { Db } from '../store/database';
 /**
  * One datanet's vectors under one model, in memory: row r of `matrix` (dim floats) is the item
  * with seq `seqs[r]`. Scoring a query is one pass of dot products over a Float32Array (the
- * vectors are normalized, so a dot product is the cosine): about 40 ms for 100,000 items of 384
- * dimensions on one core, and 150 MB of memory. Past a few hundred thousand items this wants an
- * approximate index instead of brute force.
+ * vectors are normalized, so a dot product is the cosine). For 100,000 items of 384 dimensions
+ * (all-MiniLM-L6-v2) that is 150 MB of memory and about 0.1 s per query on one busy core; past a
+ * few hundred thousand items this wants an approximate index instead of brute force.
  */
 export interface VectorIndex {
   readonly dim: number;
   readonly seqs: Int32Array;
   readonly matrix: Float32Array;
-  /** seq → row. */
-  readonly rowOf: Map<number, number>;
 }
 
 export function toBlob(vector: Float32Array): Buffer {
@@ -79,14 +77,12 @@ export class EmbeddingStore {
     rows = rows.filter(([, blob]) => blob.byteLength === dim * 4);
     const seqs = new Int32Array(rows.length);
     const matrix = new Float32Array(rows.length * dim);
-    const rowOf = new Map<number, number>();
     const bytes = new Uint8Array(matrix.buffer);
     rows.forEach(([seq, blob], r) => {
       seqs[r] = seq;
       bytes.set(blob, r * dim * 4);
-      rowOf.set(seq, r);
     });
-    return { dim, seqs, matrix, rowOf };
+    return { dim, seqs, matrix };
   }
 
   /** Forget a model's vectors (it was removed, or replaced under the same name). */
@@ -95,15 +91,28 @@ export class EmbeddingStore {
   }
 }
 
-/** Dot product of `query` with every row, into `out` (a tight loop: no allocation per row). */
+/**
+ * Dot product of `query` with every row, into `out`: a tight loop with no allocation per row, four
+ * running sums so the multiply-adds do not wait on each other (a third faster than one sum).
+ */
 export function scoreAll(index: VectorIndex, query: Float32Array, out = new Float32Array(index.seqs.length)): Float32Array {
   const { dim, matrix } = index;
   const n = index.seqs.length;
   for (let r = 0; r < n; r++) {
-    let s = 0;
-    const base = r * dim;
-    for (let d = 0; d < dim; d++) s += matrix[base + d]! * query[d]!;
-    out[r] = s;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let m = r * dim;
+    let d = 0;
+    for (; d + 3 < dim; d += 4, m += 4) {
+      s0 += matrix[m]! * query[d]!;
+      s1 += matrix[m + 1]! * query[d + 1]!;
+      s2 += matrix[m + 2]! * query[d + 2]!;
+      s3 += matrix[m + 3]! * query[d + 3]!;
+    }
+    for (; d < dim; d++, m++) s0 += matrix[m]! * query[d]!;
+    out[r] = s0 + s1 + s2 + s3;
   }
   return out;
 }
