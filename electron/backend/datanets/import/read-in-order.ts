@@ -9,10 +9,12 @@ const READ_AHEAD = 16;
  * small item each (the picture and its thumbnail go to the blob store), and decoding them for
  * thumbnails runs on the thread pool, so it overlaps the main thread's database work for the
  * files before them instead of following it. At most IMAGES_IN_FLIGHT at a time, holding at most
- * IMAGE_BYTES_IN_FLIGHT of file bytes (one bigger image runs alone).
+ * IMAGE_BYTES_IN_FLIGHT of file bytes (one bigger image runs alone), and at most IMAGES_AHEAD
+ * started and not yet taken (each done one holds its item, a few hundred bytes).
  */
 const IMAGES_IN_FLIGHT = 8;
 const IMAGE_BYTES_IN_FLIGHT = 256 * 1024 * 1024;
+const IMAGES_AHEAD = 4096;
 
 type Collected = ReadEvent[] | { error: unknown };
 
@@ -84,7 +86,7 @@ export async function* readInOrder(
   };
   const fillImages = (from = 0) => {
     nextImage = Math.max(nextImage, from);
-    while (!stopped && nextImage < files.length && imagesInFlight < IMAGES_IN_FLIGHT) {
+    while (!stopped && nextImage < files.length && imagesInFlight < IMAGES_IN_FLIGHT && images.size < IMAGES_AHEAD) {
       const f = files[nextImage]!;
       if (f.format === 'images') {
         if (imagesInFlight > 0 && imageBytesInFlight + f.size > IMAGE_BYTES_IN_FLIGHT) break;
