@@ -1,3 +1,4 @@
+import type { LedgerSyncStatus } from '../../shared/api/schemas/status';
 import type { Runtime } from '../../shared/api/schemas/system';
 import type { EventBus } from './events';
 import type { JobRunner } from './jobs/runner';
@@ -14,4 +15,6 @@ export interface BackendContext {
   log: Logger;
   /** Recompute the status and push it to every window. */
   statusChanged(): void;
+  /** The ledger sync state the status bar shows. */
+  ledgerSync(): LedgerSyncStatus;
 }

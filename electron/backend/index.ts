@@ -10,9 +10,12 @@ import { navigateApp } from './datanets/navigate-app';
 import { openDatanets, type DatanetService } from './datanets/service';
 import { createEventBus, type EventBus } from './events';
 import { jobsApp } from './jobs/app';
+import { ledgerApp } from './ledger/app';
+import { LedgerService } from './ledger/service';
 import { JobRunner } from './jobs/runner';
 import { createLogger, type Logger } from './log';
 import { settingsApp } from './settings/app';
+import { readSettings, writeSettings } from './settings/settings';
 import { statusApp } from './status/app';
 import { currentStatus } from './status/status';
 import { storeApp } from './store/app';
@@ -27,6 +30,7 @@ export interface Backend {
   readonly jobs: JobRunner;
   readonly log: Logger;
   readonly datanets: DatanetService;
+  readonly ledger: LedgerService;
   /** Stop running jobs (they read "interrupted" at next start), close the database, release the folder. */
   close(): Promise<void>;
 }
@@ -36,6 +40,8 @@ export interface BackendOptions {
   runtime: Runtime;
   /** Keep warnings off stderr (tests, `--json` output). */
   quiet?: boolean;
+  /** Seconds between ledger sync passes while records wait; 0: only when asked (the CLI, tests). */
+  syncIntervalSeconds?: number;
 }
 
 /** One backend per data folder, the same under Electron, `studio serve` and the tests. */
@@ -55,11 +61,27 @@ export function openBackend(options: BackendOptions): Backend {
     });
     const interrupted = jobs.markInterrupted();
     if (interrupted > 0) log.warn(`${interrupted} job(s) were interrupted when the app last stopped`);
-    const ctx: BackendContext = { dataDir, runtime: options.runtime, db, bus, jobs, log, statusChanged: () => statusChanged() };
+    let ledgerSync: BackendContext['ledgerSync'] = () => ({ state: 'idle', message: null });
+    const ctx: BackendContext = { dataDir, runtime: options.runtime, db, bus, jobs, log, statusChanged: () => statusChanged(), ledgerSync: () => ledgerSync() };
     statusChanged = () => bus.emit('status.changed', currentStatus(ctx));
 
     const datanets = openDatanets(db, dataDir);
     const assist = new AssistService({ dataDir, datanets, jobs, log });
+    const ledger = new LedgerService({
+      db,
+      dataDir,
+      network: () => readSettings(db, log).ledger,
+      saveAddresses: (contracts) => {
+        const network = readSettings(db, log).ledger;
+        if (network.kind === 'rpc') writeSettings(db, { ledger: { ...network, contracts } });
+      },
+      onChange: () => statusChanged(),
+      syncIntervalSeconds: options.syncIntervalSeconds,
+    });
+    ledgerSync = () => {
+      const { state, message } = ledger.syncStatus();
+      return { state, message };
+    };
     const handlers: Handlers = {
       ...systemApp(ctx),
       ...statusApp(ctx),
@@ -70,6 +92,7 @@ export function openBackend(options: BackendOptions): Backend {
       ...assistApp(ctx, assist),
       ...browseApp(ctx, datanets),
       ...navigateApp(datanets),
+      ...ledgerApp(ctx, ledger, datanets),
     };
     let closed = false;
     return {
@@ -79,11 +102,13 @@ export function openBackend(options: BackendOptions): Backend {
       jobs,
       log,
       datanets,
+      ledger,
       async close() {
         if (closed) return;
         closed = true;
         await jobs.shutdown();
         await assist.close();
+        await ledger.close();
         datanets.close();
         db.close();
         release();

@@ -33,6 +33,21 @@ import {
   VersionRef,
 } from './schemas/datanets';
 import { BulkSetInput, ItemsWindow, ItemsWindowInput } from './schemas/browse';
+import {
+  Balance,
+  BundleVerification,
+  ConnectionCheck,
+  ContributeInput,
+  Contribution,
+  ContributionBundle,
+  ContributionsListInput,
+  LedgerStatus,
+  SyncReport,
+  WalletConfirmInput,
+  WalletDraft,
+  WalletImportInput,
+  WalletStatus,
+} from './schemas/ledger';
 import { Job, JobRef, JobsListInput } from './schemas/jobs';
 import { Settings, SettingsPatch } from './schemas/settings';
 import { Status } from './schemas/status';
@@ -95,6 +110,25 @@ export const calls = {
   'assist.models.import': call('Copy a model folder (config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx) in, after checking it loads.', ModelImportInput, EmbeddingModel),
   'assist.models.remove': call('Delete an installed model and its stored embeddings; returns the models left.', ModelRef, z.array(EmbeddingModel)),
   'assist.models.download': call('Download a model repository from the Hugging Face hub as a job: resumes partial files, checks checksums.', ModelDownloadInput, Job),
+  'wallet.status': call('Whether there is a wallet, its address, and whether it is unlocked.', NoInput, WalletStatus),
+  'wallet.create': call('Start creating a wallet: a new recovery phrase, shown once; nothing is saved until wallet.confirm.', NoInput, WalletDraft),
+  'wallet.confirm': call('Finish creating a wallet: three words of the phrase typed back, and the password that encrypts it.', WalletConfirmInput, WalletStatus),
+  'wallet.import': call('Import a wallet from a recovery phrase, a private key or a keystore file.', WalletImportInput, WalletStatus),
+  'wallet.unlock': call('Unlock the wallet for this session (it locks itself when idle).', z.object({ password: z.string() }).strict(), WalletStatus),
+  'wallet.lock': call('Lock the wallet now.', NoInput, WalletStatus),
+  'wallet.export': call('The encrypted keystore file (JSON v3), to keep elsewhere.', NoInput, z.object({ keystore: z.string(), fileName: z.string() })),
+  'wallet.balance': call("The wallet's balance on the configured network.", NoInput, Balance),
+  'wallet.fund': call("Devnet faucet: send the wallet native tokens from anvil's development account.", z.object({ eth: z.string().regex(/^\d+(\.\d+)?$/, 'must be an amount like 10 or 0.5').default('10') }).strict(), z.object({ txHash: z.string(), balance: z.string() })),
+  'ledger.status': call('The ledger network, the sync state and the outbox counts.', NoInput, LedgerStatus),
+  'ledger.check': call('Connect to the configured network and check it: chain id, and code at the contract addresses.', NoInput, ConnectionCheck),
+  'ledger.deploy': call("Deploy the app's contracts to the configured network with the wallet, and save their addresses.", NoInput, ConnectionCheck.shape.addresses),
+  'ledger.sync': call('Run one sync pass now; null when the wallet is locked or the network is unreachable.', NoInput, SyncReport.nullable()),
+  'devnet.start': call('Start the embedded devnet (anvil) and deploy the contracts if needed.', NoInput, LedgerStatus.shape.devnet),
+  'devnet.stop': call('Stop the embedded devnet (its state is saved).', NoInput, LedgerStatus.shape.devnet),
+  'contributions.create': call('Sign a contribution record for a datanet version; stored at once, anchored when online.', ContributeInput, Contribution),
+  'contributions.list': call('Contribution records, newest first.', ContributionsListInput, z.array(Contribution)),
+  'contributions.bundle': call('A contribution with its signature, salt and Merkle proof, as a verifiable bundle.', z.object({ record: z.string() }).strict(), ContributionBundle),
+  'contributions.verify': call('Check a bundle: digest, signature, salted root, proof, and the anchor on chain.', z.object({ bundle: z.string().max(1_000_000) }).strict(), BundleVerification),
 } satisfies Record<string, CallSpec>;
 
 export const events = {

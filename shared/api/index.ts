@@ -4,6 +4,7 @@ export * from './schemas/browse';
 export * from './schemas/common';
 export * from './schemas/datanets';
 export * from './schemas/jobs';
+export * from './schemas/ledger';
 export * from './schemas/settings';
 export * from './schemas/status';
 export * from './schemas/system';

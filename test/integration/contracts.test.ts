@@ -257,9 +257,10 @@ describe('Settlement', () => {
     const source = fs.readFileSync(path.join(import.meta.dirname, '..', 'contracts', 'ReentrantClaimer.sol'), 'utf8');
     const [attackerArtifact] = compile({ 'ReentrantClaimer.sol': source }).artifacts;
     const factory = new ContractFactory(attackerArtifact!.abi as InterfaceAbi, attackerArtifact!.bytecode, chain.deployer);
-    const attacker = await factory.deploy(chain.addresses.Settlement);
-    await attacker.waitForDeployment();
-    const attackerAddress = await attacker.getAddress();
+    const deployed = await factory.deploy(chain.addresses.Settlement);
+    await deployed.waitForDeployment();
+    const attackerAddress = await deployed.getAddress();
+    const attacker = new Contract(attackerAddress, attackerArtifact!.abi as InterfaceAbi, chain.deployer);
     const amount = parseEther('0.3');
     const shares = sharesTree([
       [0, attackerAddress, amount],

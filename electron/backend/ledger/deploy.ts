@@ -1,7 +1,8 @@
 import { ContractFactory, type InterfaceAbi, type Provider, type Signer } from 'ethers';
+import type { ContractAddresses } from '../../../shared/api/schemas/settings';
 import { artifact, type ContractName } from './artifacts';
 
-export type ContractAddresses = Record<ContractName, string>;
+export type { ContractAddresses };
 
 async function deployOne(name: ContractName, signer: Signer, args: unknown[] = []): Promise<string> {
   const a = artifact(name);

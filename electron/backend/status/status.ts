@@ -4,10 +4,10 @@ import type { BackendContext } from '../context';
 import { pendingOutboxCount } from '../ledger/outbox';
 import { readSettings } from '../settings/settings';
 
-export function currentStatus(ctx: Pick<BackendContext, 'db' | 'log' | 'jobs'>): Status {
+export function currentStatus(ctx: Pick<BackendContext, 'db' | 'log' | 'jobs' | 'ledgerSync'>): Status {
   const { ledger } = readSettings(ctx.db, ctx.log);
   return {
-    ledger: { name: ledgerName(ledger), network: ledger },
+    ledger: { name: ledgerName(ledger), network: ledger, sync: ctx.ledgerSync() },
     outbox: { pending: pendingOutboxCount(ctx.db) },
     jobs: { running: ctx.jobs.running() },
   };

@@ -3,9 +3,20 @@ import { z } from 'zod';
 export const ThemePreference = z.enum(['system', 'light', 'dark']);
 export type ThemePreference = z.infer<typeof ThemePreference>;
 
+const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be an address (0x and 40 hex digits)');
+
+/** Where the app's four contracts live on a chain; omitted until deployed or entered. */
+export const ContractAddresses = z
+  .object({ DatanetRegistry: Address, ContributionRegistry: Address, ModelRegistry: Address, Settlement: Address })
+  .strict();
+export type ContractAddresses = z.infer<typeof ContractAddresses>;
+
+/** Blocks on top of the including one before a batch counts as final. */
+const Confirmations = z.number().int().min(1).max(1000);
+
 /** Where contribution records are anchored: the app's own local devnet, or any EVM JSON-RPC. */
 export const LedgerNetwork = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('devnet') }).strict(),
+  z.object({ kind: z.literal('devnet'), confirmations: Confirmations.optional() }).strict(),
   z
     .object({
       kind: z.literal('rpc'),
@@ -14,6 +25,8 @@ export const LedgerNetwork = z.discriminatedUnion('kind', [
         .url('must be a URL like https://rpc.example.org')
         .refine((u) => /^(https?|wss?):\/\//.test(u), 'must start with http://, https://, ws:// or wss://'),
       chainId: z.number().int().positive(),
+      contracts: ContractAddresses.optional(),
+      confirmations: Confirmations.optional(),
     })
     .strict(),
 ]);
@@ -33,6 +46,17 @@ export const SettingsPatch = z
     ledger: LedgerNetwork.optional(),
   })
   .strict();
+
+/** Chains the Settings page offers by name; the RPC URL is the user's to fill in (providers differ). */
+export const NETWORK_PRESETS = [
+  { id: 'openledger', name: 'OpenLedger', chainId: 1612 },
+  { id: 'openledger-testnet', name: 'OpenLedger testnet', chainId: 161201 },
+] as const;
+
+/** Depth before a batch is final: a local devnet does not reorganise on its own; a public chain may. */
+export function confirmationsOf(network: LedgerNetwork): number {
+  return network.confirmations ?? (network.kind === 'devnet' ? 2 : 12);
+}
 
 export function ledgerName(network: LedgerNetwork): string {
   return network.kind === 'devnet' ? 'Local devnet (anvil)' : network.name;

@@ -3,8 +3,14 @@ import { Job } from './jobs';
 import { LedgerNetwork } from './settings';
 
 /** Everything the status bar shows that only the backend knows (online/offline is the window's own). */
+export const LedgerSyncStatus = z.object({
+  state: z.enum(['idle', 'syncing', 'offline', 'locked', 'wrong_chain', 'insufficient_funds', 'error']),
+  message: z.string().nullable(),
+});
+export type LedgerSyncStatus = z.infer<typeof LedgerSyncStatus>;
+
 export const Status = z.object({
-  ledger: z.object({ name: z.string(), network: LedgerNetwork }),
+  ledger: z.object({ name: z.string(), network: LedgerNetwork, sync: LedgerSyncStatus }),
   outbox: z.object({ pending: z.number().int().nonnegative() }),
   jobs: z.object({ running: z.array(Job) }),
 });

@@ -1,0 +1,254 @@
+// The ledger as the app sees it: the wallet, the network the settings name (the embedded devnet
+// or any EVM JSON-RPC), the contributions outbox and the loop that syncs it.
+import path from 'node:path';
+import { JsonRpcProvider, Wallet, formatEther, parseEther } from 'ethers';
+import { ApiFailure, conflict, unavailable } from '../../../shared/api/errors';
+import type { LedgerSyncStatus } from '../../../shared/api/schemas/status';
+import { confirmationsOf, type ContractAddresses, type LedgerNetwork } from '../../../shared/api/schemas/settings';
+import { BUNDLE_FORMAT, type BundleVerification, type ContributionBundle } from '../../../shared/ledger/bundle';
+import type { Hex } from '../../../shared/ledger/eip712';
+import { ANVIL_DEV_KEY } from './anvil-process';
+import { signContribution } from './contribute';
+import { Contributions, type StoredContribution } from './contributions';
+import { deployContracts, missingCode } from './deploy';
+import { DEVNET_CHAIN_ID, Devnet } from './devnet';
+import { SyncEngine, type SyncReport, type SyncTarget } from './sync';
+import { verifyBundle } from './verify';
+import { WalletStore } from './wallet';
+import type { Db } from '../store/database';
+
+type SyncState = LedgerSyncStatus['state'];
+
+export interface SyncStatus {
+  state: SyncState;
+  message: string | null;
+  lastSyncAt: number | null;
+  lastReport: SyncReport | null;
+}
+
+export interface Connection {
+  provider: JsonRpcProvider;
+  chainId: number;
+  rpcUrl: string;
+  addresses: ContractAddresses;
+  network: LedgerNetwork;
+}
+
+export interface LedgerDeps {
+  db: Db;
+  dataDir: string;
+  network: () => LedgerNetwork;
+  /** Saves contract addresses into the settings' network profile after a deployment. */
+  saveAddresses: (addresses: ContractAddresses) => void;
+  onChange: () => void;
+  /** Seconds between sync passes while there is work; 0 turns the loop off (tests drive it). */
+  syncIntervalSeconds?: number;
+}
+
+const SYNC_INTERVAL_SECONDS = 15;
+
+export class LedgerService {
+  readonly wallet: WalletStore;
+  readonly devnet: Devnet;
+  readonly contributions: Contributions;
+  private sync: SyncStatus = { state: 'idle', message: null, lastSyncAt: null, lastReport: null };
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<SyncReport | null> | null = null;
+  private closed = false;
+
+  constructor(private readonly deps: LedgerDeps) {
+    this.wallet = new WalletStore(path.join(deps.dataDir, 'wallet'), {}, () => {
+      deps.onChange();
+      this.kick();
+    });
+    this.devnet = new Devnet(deps.dataDir);
+    this.contributions = new Contributions(deps.db);
+    const every = deps.syncIntervalSeconds ?? SYNC_INTERVAL_SECONDS;
+    if (every > 0) {
+      this.timer = setInterval(() => this.kick(), every * 1000);
+      this.timer.unref();
+    }
+  }
+
+  syncStatus(): SyncStatus {
+    return this.sync;
+  }
+
+  /** Connects to the configured network and checks it: chain id, and code at the contract addresses. */
+  async connect(): Promise<Connection> {
+    const network = this.deps.network();
+    if (network.kind === 'devnet') {
+      const { rpcUrl, addresses } = await this.devnet.ensure();
+      return { provider: providerFor(rpcUrl, DEVNET_CHAIN_ID), chainId: DEVNET_CHAIN_ID, rpcUrl, addresses, network };
+    }
+    const provider = providerFor(network.rpcUrl, network.chainId);
+    let chainId: number;
+    try {
+      chainId = Number(await provider.send('eth_chainId', []));
+    } catch (error) {
+      provider.destroy();
+      throw unavailable(`${network.name} (${network.rpcUrl}) cannot be reached: ${(error as Error).message}`);
+    }
+    if (chainId !== network.chainId) {
+      provider.destroy();
+      throw new ApiFailure({ code: 'invalid_input', field: 'chainId', message: `is ${network.chainId} in Settings, but ${network.rpcUrl} serves chain ${chainId}` });
+    }
+    if (!network.contracts) {
+      provider.destroy();
+      throw unavailable(`The app's contracts are not set for ${network.name}: enter their addresses in Settings, or deploy them there.`);
+    }
+    const missing = await missingCode(provider, network.contracts);
+    if (missing.length > 0) {
+      provider.destroy();
+      throw unavailable(`${network.name} has no code at the address of ${missing.join(', ')}: check the addresses, or deploy the contracts there.`);
+    }
+    return { provider, chainId, rpcUrl: network.rpcUrl, addresses: network.contracts, network };
+  }
+
+  /** Chain id and registry for signing, known without a connection where possible (offline signing). */
+  async signingTarget(): Promise<SyncTarget> {
+    const network = this.deps.network();
+    if (network.kind === 'rpc') {
+      if (!network.contracts) throw unavailable(`The app's contracts are not set for ${network.name}: enter their addresses in Settings, or deploy them there.`);
+      return { chainId: network.chainId, registry: network.contracts.ContributionRegistry as Hex };
+    }
+    const known = (await this.devnet.info()).addresses;
+    if (known) return { chainId: DEVNET_CHAIN_ID, registry: known.ContributionRegistry as Hex };
+    const { addresses } = await this.devnet.ensure();
+    return { chainId: DEVNET_CHAIN_ID, registry: addresses.ContributionRegistry as Hex };
+  }
+
+  async contribute(datanet: { id: string; license: string }, version: { id: string; root: string; recordCount: number }): Promise<StoredContribution> {
+    const signer = this.wallet.signer();
+    const stored = await signContribution(this.contributions, signer, await this.signingTarget(), datanet, version);
+    this.deps.onChange();
+    this.kick();
+    return stored;
+  }
+
+  async balance(): Promise<{ address: string; wei: string; formatted: string }> {
+    const address = this.wallet.status().address;
+    if (!address) throw new ApiFailure({ code: 'not_found', message: 'There is no wallet yet: create or import one first.' });
+    const c = await this.connect();
+    try {
+      const wei = await c.provider.getBalance(address);
+      return { address, wei: wei.toString(), formatted: formatEther(wei) };
+    } finally {
+      c.provider.destroy();
+    }
+  }
+
+  /** The devnet faucet: anvil's dev account sends the wallet some of its 10,000 ETH. */
+  async fund(eth = '10'): Promise<{ txHash: string; balance: string }> {
+    if (this.deps.network().kind !== 'devnet') throw conflict('The faucet exists only on the embedded devnet; on a public chain get tokens from its own faucet or a bridge.');
+    const address = this.wallet.status().address;
+    if (!address) throw new ApiFailure({ code: 'not_found', message: 'There is no wallet yet: create or import one first.' });
+    const c = await this.connect();
+    try {
+      const tx = await new Wallet(ANVIL_DEV_KEY, c.provider).sendTransaction({ to: address, value: parseEther(eth) });
+      await tx.wait();
+      this.kick();
+      return { txHash: tx.hash, balance: formatEther(await c.provider.getBalance(address)) };
+    } finally {
+      c.provider.destroy();
+    }
+  }
+
+  /** Deploys the contracts to the configured RPC chain with the user's wallet, and saves the addresses. */
+  async deploy(): Promise<ContractAddresses> {
+    const network = this.deps.network();
+    if (network.kind === 'devnet') return (await this.devnet.ensure()).addresses;
+    const provider = providerFor(network.rpcUrl, network.chainId);
+    try {
+      const chainId = Number(await provider.send('eth_chainId', []));
+      if (chainId !== network.chainId) throw new ApiFailure({ code: 'invalid_input', field: 'chainId', message: `is ${network.chainId} in Settings, but the RPC serves chain ${chainId}` });
+      const addresses = await deployContracts(this.wallet.signer(provider));
+      this.deps.saveAddresses(addresses);
+      return addresses;
+    } finally {
+      provider.destroy();
+    }
+  }
+
+  bundle(recordId: string): ContributionBundle {
+    const c = this.contributions.get(recordId);
+    if (!c) throw new ApiFailure({ code: 'not_found', message: `No contribution record ${recordId} here.` });
+    const batch = c.batchRoot ? this.contributions.batch(c.batchRoot) : undefined;
+    return {
+      format: BUNDLE_FORMAT,
+      record: c.record,
+      signature: c.signature,
+      domain: { name: 'Datanet Studio', version: '1', chainId: c.chainId, verifyingContract: c.registry },
+      digest: c.digest,
+      content: { unsaltedRoot: c.contentRoot, salt: c.salt, localDatanetId: c.datanetId, localVersionId: c.versionId },
+      batch: c.batchRoot && c.proof ? { root: c.batchRoot, proof: c.proof, txHash: batch?.txHash ?? null, blockNumber: batch?.blockNumber ?? null } : null,
+    };
+  }
+
+  async verify(bundle: ContributionBundle): Promise<BundleVerification> {
+    // Unreachable or misconfigured: the offline checks still run.
+    const connection = await this.connect().catch(() => null);
+    try {
+      return await verifyBundle(bundle, connection?.provider ?? null, connection ? confirmationsOf(connection.network) : 1);
+    } finally {
+      connection?.provider.destroy();
+    }
+  }
+
+  /** One sync pass now (or the one already running); null when there is nothing to do or no key. */
+  syncNow(): Promise<SyncReport | null> {
+    this.running ??= this.pass().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running?.catch(() => null);
+    this.wallet.close();
+    await this.devnet.stop();
+  }
+
+  private kick(): void {
+    if (this.closed) return;
+    const counts = this.contributions.counts();
+    if (counts.signed + counts.queued + counts.submitted + counts.included === 0) return;
+    void this.syncNow();
+  }
+
+  private setSync(patch: Partial<SyncStatus>): void {
+    this.sync = { ...this.sync, ...patch };
+    this.deps.onChange();
+  }
+
+  private async pass(): Promise<SyncReport | null> {
+    if (!this.wallet.status().unlocked) {
+      this.setSync({ state: 'locked', message: 'Unlock the wallet to anchor signed records.' });
+      return null;
+    }
+    this.setSync({ state: 'syncing', message: null });
+    let connection: Connection;
+    try {
+      connection = await this.connect();
+    } catch (error) {
+      this.setSync({ state: 'offline', message: (error as Error).message, lastSyncAt: Date.now() });
+      return null;
+    }
+    try {
+      const engine = new SyncEngine(this.contributions, connection.provider, this.wallet.signer(connection.provider), { chainId: connection.chainId, registry: connection.addresses.ContributionRegistry as Hex }, {
+        confirmations: confirmationsOf(connection.network),
+      });
+      const report = await engine.syncOnce();
+      const state: SyncState = report.problem ? (report.problem.code === 'error' ? 'error' : report.problem.code) : 'idle';
+      this.setSync({ state, message: report.problem?.message ?? null, lastSyncAt: Date.now(), lastReport: report });
+      return report;
+    } finally {
+      connection.provider.destroy();
+    }
+  }
+}
+
+function providerFor(rpcUrl: string, chainId: number): JsonRpcProvider {
+  // No response cache: transactions sent back to back must each read the fresh nonce.
+  return new JsonRpcProvider(rpcUrl, chainId, { staticNetwork: true, pollingInterval: 500, cacheTimeout: -1 });
+}
