@@ -14,7 +14,7 @@ export interface StudioBridge {
    * The paths on disk of files (or folders) dropped on the window. Desktop app only: in a browser
    * these are absent, and files are uploaded instead.
    */
-  pathsForFiles?(files: File[]): string[];
+  pathsForFiles?: (files: File[]) => string[];
   /** The OS's open dialog; resolves to [] when the user cancels. Desktop app only. */
-  pickPaths?(kind: PickKind): Promise<string[]>;
+  pickPaths?: (kind: PickKind) => Promise<string[]>;
 }

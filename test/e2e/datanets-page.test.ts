@@ -1,0 +1,321 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatanetSummary, ImportRecord } from '../../shared/api/schemas/datanets';
+import { appRoot, rendererDir } from '../../electron/paths';
+import { launchChromium, screenshotPath } from '../fixtures/browser';
+import { serveApp, type ServedApp } from '../fixtures/served-app';
+import { tempDir } from '../fixtures/temp-dir';
+
+const AXE_SOURCE = fs.readFileSync(path.join(appRoot(), 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+type Scheme = 'light' | 'dark';
+
+let app: ServedApp;
+let browser: Browser;
+const problems: string[] = [];
+
+async function openApp(scheme: Scheme = 'light'): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await page.goto(app.server.openUrl);
+  await page.getByTestId('page-datanets').waitFor();
+  return { context, page };
+}
+
+async function backendCall<T>(name: string, input: unknown = {}): Promise<T> {
+  const result = await app.backend.router.call(name, input);
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value as T;
+}
+
+const datanetNamed = async (name: string) => (await backendCall<DatanetSummary[]>('datanets.list')).find((d) => d.name === name);
+
+/** A screenshot into test-results/, and axe-core's serious and critical findings (which must be none). */
+async function check(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: screenshotPath(name) });
+  // Evaluated, not added as a <script>: the app's CSP (rightly) refuses inline scripts.
+  await page.evaluate(AXE_SOURCE);
+  // Strings, not functions: this file is compiled without the DOM's types.
+  const found = await page.evaluate<string[]>(`axe.run(document).then((r) => r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => v.id + ': ' + v.nodes.map((n) => JSON.stringify(n.target)).join(', ')))`);
+  expect(found, name).toEqual([]);
+}
+
+/** Drops files on the drop zone the way a browser does, with a DataTransfer holding File objects. */
+async function dropFiles(page: Page, files: { name: string; text: string }[]): Promise<void> {
+  const transfer = await page.evaluateHandle(`(() => {
+    const dt = new DataTransfer();
+    for (const f of ${JSON.stringify(files)}) dt.items.add(new File([f.text], f.name, { type: 'application/octet-stream' }));
+    return dt;
+  })()`);
+  await page.getByTestId('import-drop-zone').dispatchEvent('drop', { dataTransfer: transfer });
+}
+
+beforeAll(async () => {
+  expect(fs.existsSync(path.join(rendererDir(), 'index.html')), 'run `npm run build` first (npm test does)').toBe(true);
+  app = await serveApp();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser.close();
+  await app.close();
+});
+
+describe('the Datanets page', () => {
+  it('says there are no datanets yet and offers to create one, light and dark', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const { context, page } = await openApp(scheme);
+      await page.getByTestId('empty-create-datanet').waitFor();
+      await check(page, `datanets-empty-${scheme}`);
+      await page.getByTestId('empty-create-datanet').click();
+      await page.getByTestId('create-datanet-dialog').getByTestId('create-datanet-name').waitFor();
+      await context.close();
+    }
+  });
+
+  it('creates a datanet with the schema builder: several kinds, reordered, a field error placed next to its field', async () => {
+    const { context, page } = await openApp();
+    await page.locator('h1').click();
+    await page.keyboard.press('n');
+    const dialog = page.getByTestId('create-datanet-dialog');
+    await dialog.getByTestId('create-datanet-name').fill('Support tickets');
+    await dialog.getByTestId('create-datanet-description').fill('Customer messages, labelled for triage.');
+    await dialog.getByTestId('create-datanet-license').fill('CC-BY-SA-4.0');
+
+    await dialog.getByTestId('schema-field-name-0').fill('sentiment');
+    await dialog.getByTestId('schema-field-labels-0').fill('positive\nnegative\nneutral');
+    const add = async (kind: string, name: string, labels?: string) => {
+      await dialog.getByTestId('schema-add-field').click();
+      const i = (await dialog.locator('[data-testid^="schema-field-name-"]').count()) - 1;
+      await dialog.getByTestId(`schema-field-name-${i}`).fill(name);
+      await dialog.getByTestId(`schema-field-kind-${i}`).selectOption(kind);
+      if (labels !== undefined) await dialog.getByTestId(`schema-field-labels-${i}`).fill(labels);
+      return i;
+    };
+    await add('multiple_choice', 'topics', 'billing\nbug\nfeature');
+    const rating = await add('rating', 'urgency');
+    await dialog.getByTestId(`schema-field-max-${rating}`).fill('4');
+    await add('text_spans', 'entities', 'PERSON\nPRODUCT');
+    await add('instruction_pair', 'reply');
+    // Labels left empty: the backend names this field, and the message appears beside it.
+    const boxes = await add('image_boxes', 'regions');
+    // Moved up with the keyboard from its name field: Alt+↑.
+    await dialog.getByTestId(`schema-field-name-${boxes}`).focus();
+    await page.keyboard.press('Alt+ArrowUp');
+    const moved = boxes - 1;
+    await expect.poll(() => dialog.getByTestId(`schema-field-name-${moved}`).inputValue()).toBe('regions');
+    await expect.poll(() => page.evaluate('document.activeElement?.value')).toBe('regions');
+    await expect.poll(() => dialog.getByTestId('schema-preview').textContent()).toContain('urgency');
+
+    await dialog.getByTestId('create-datanet-submit').click();
+    await expect.poll(() => dialog.getByTestId(`schema-field-error-${moved}`).textContent()).toMatch(/at least one label/);
+    expect(await dialog.getByTestId(`schema-field-name-${moved}`).getAttribute('aria-invalid')).toBe('true');
+    await dialog.getByTestId(`schema-field-labels-${moved}`).fill('face\nlogo');
+    await check(page, 'datanets-create-dialog-light');
+
+    // Closing keeps the draft; it is still there when the dialog opens again.
+    await page.keyboard.press('Escape');
+    await page.getByTestId('create-datanet').click();
+    expect(await dialog.getByTestId('create-datanet-name').inputValue()).toBe('Support tickets');
+
+    await dialog.getByTestId('create-datanet-submit').click();
+    // The new datanet's next step opens: its import.
+    await page.getByTestId('import-dialog').getByTestId('import-drop-zone').waitFor();
+    const created = await datanetNamed('Support tickets');
+    expect(created?.license).toBe('CC-BY-SA-4.0');
+    expect(created?.schema.fields.map((f) => `${f.name}:${f.kind}`)).toEqual([
+      'sentiment:single_choice',
+      'topics:multiple_choice',
+      'urgency:rating',
+      'entities:text_spans',
+      'regions:image_boxes',
+      'reply:instruction_pair',
+    ]);
+    expect(created?.schema.fields[2]).toMatchObject({ max: 4 });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('datanet-row-Support tickets').waitFor();
+    await context.close();
+  });
+
+  it('creates a datanet from a pasted Label Studio config, after showing why a bad one was refused', async () => {
+    const { context, page } = await openApp();
+    await page.getByTestId('create-datanet').click();
+    const dialog = page.getByTestId('create-datanet-dialog');
+    await dialog.getByTestId('create-datanet-name').fill('Reviews (Label Studio)');
+    await dialog.getByTestId('schema-tab-labelstudio').click();
+    await dialog.getByTestId('ls-config').fill('<View><Choices name="sentiment" toName="text"><Choice value="pos"/></View>');
+    await dialog.getByTestId('create-datanet-submit').click();
+    await expect.poll(() => dialog.getByTestId('ls-config-error').textContent()).toMatch(/labelStudioConfig .*XML/i);
+    await check(page, 'datanets-create-labelstudio-error-light');
+    await dialog
+      .getByTestId('ls-config')
+      .fill(
+        '<View><Text name="text" value="$text"/><Choices name="sentiment" toName="text" choice="single"><Choice value="pos"/><Choice value="neg"/></Choices><Rating name="stars" toName="text" maxRating="5"/></View>',
+      );
+    await dialog.getByTestId('create-datanet-submit').click();
+    await page.getByTestId('import-dialog').waitFor();
+    const created = await datanetNamed('Reviews (Label Studio)');
+    expect(created?.schema.fields).toEqual([
+      { kind: 'single_choice', name: 'sentiment', labels: ['pos', 'neg'] },
+      { kind: 'rating', name: 'stars', max: 5 },
+    ]);
+    await context.close();
+  });
+
+  it('imports dropped files through an upload: progress, the item count, and the bad line by path and line', async () => {
+    const { context, page } = await openApp();
+    await page.getByTestId('datanet-row-Support tickets').getByTestId('datanet-import').click();
+    const dialog = page.getByTestId('import-dialog');
+    await dropFiles(page, [
+      { name: 'tickets.jsonl', text: '{"text":"The invoice is wrong","sentiment":"negative"}\n{"text":"Love the new search"}\n' },
+      { name: 'broken.jsonl', text: '{"text":"Export is slow"}\n{"text": oops\n{"text":"Where is my order?"}\n' },
+      { name: 'note.txt', text: 'A plain text ticket about passwords.' },
+      { name: '.DS_Store', text: 'junk' },
+    ]);
+    await expect.poll(() => dialog.getByTestId('import-selection').textContent()).toMatch(/3 files.*1 hidden/);
+    await dialog.getByTestId('import-start').click();
+    const outcome = dialog.getByTestId('import-outcome');
+    await expect.poll(() => outcome.getAttribute('data-state'), { timeout: 20_000 }).toBe('succeeded');
+    await expect.poll(() => outcome.textContent()).toMatch(/5 items added/);
+    const error = dialog.getByTestId('import-error');
+    await expect.poll(() => error.count()).toBe(1);
+    expect(await error.getByTestId('import-error-path').textContent()).toBe('broken.jsonl');
+    expect(await error.getByTestId('import-error-line').textContent()).toBe('2');
+    await check(page, 'datanets-import-errors-light');
+    // The upload folder goes once its import is done.
+    await expect.poll(() => fs.readdirSync(path.join(app.dataDir, 'uploads')).length).toBe(0);
+
+    await page.keyboard.press('Escape');
+    const row = page.getByTestId('datanet-row-Support tickets');
+    await expect.poll(() => row.getByTestId('datanet-items').textContent()).toBe('5');
+    const labeled = (await datanetNamed('Support tickets'))?.labeledCount;
+    expect(labeled).toBe(1);
+    await context.close();
+  });
+
+  it('imports a folder picked in the browser, keeping its layout', async () => {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, 'batch', 'nested'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'batch', 'a.txt'), 'First ticket from a folder.');
+    fs.writeFileSync(path.join(dir, 'batch', 'nested', 'b.jsonl'), '{"text":"Second, nested"}\n{"nope"\n');
+    const { context, page } = await openApp();
+    await page.getByTestId('datanet-row-Reviews (Label Studio)').getByTestId('datanet-import').click();
+    const dialog = page.getByTestId('import-dialog');
+    await dialog.getByTestId('import-folder-input').setInputFiles(path.join(dir, 'batch'));
+    await expect.poll(() => dialog.getByTestId('import-selection').textContent()).toContain('batch/nested/b.jsonl');
+    await dialog.getByTestId('import-start').click();
+    await expect.poll(() => dialog.getByTestId('import-outcome').getAttribute('data-state'), { timeout: 20_000 }).toBe('succeeded');
+    await expect.poll(() => dialog.getByTestId('import-error-path').textContent()).toBe('batch/nested/b.jsonl');
+    expect(await dialog.getByTestId('import-error-line').textContent()).toBe('2');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('datanet-row-Reviews (Label Studio)').getByTestId('datanet-items').textContent()).toBe('2');
+    await context.close();
+  });
+
+  it('cancels a large import while it runs, then resumes it to the end without duplicates', async () => {
+    // The first import job is held at its start until it is cancelled, so Cancel lands while it
+    // runs on any machine, however fast the import or slow the browser.
+    const jobs = app.backend.jobs;
+    const start = jobs.start.bind(jobs);
+    jobs.start = (spec, body) => {
+      if (spec.kind !== 'datanet.import') return start(spec, body);
+      jobs.start = start;
+      return start(spec, async (control) => {
+        await new Promise((resolve) => control.signal.addEventListener('abort', resolve, { once: true }));
+        return body(control);
+      });
+    };
+    const { context, page } = await openApp();
+    await page.getByTestId('create-datanet').click();
+    const create = page.getByTestId('create-datanet-dialog');
+    await create.getByTestId('create-datanet-name').fill('Big corpus');
+    await create.getByTestId('schema-tab-builder').click();
+    await create.getByTestId('schema-field-labels-0').fill('keep\ndrop');
+    await create.getByTestId('create-datanet-submit').click();
+    const dialog = page.getByTestId('import-dialog');
+    await dialog.getByTestId('import-drop-zone').waitFor();
+    const transfer = await page.evaluateHandle(`(() => {
+      const dt = new DataTransfer();
+      for (let f = 0; f < 40; f++) {
+        const lines = [];
+        for (let i = 0; i < 2500; i++) lines.push(JSON.stringify({ text: 'file ' + f + ' line ' + i + ': some words to make it realistic' }));
+        dt.items.add(new File([lines.join('\\n') + '\\n'], 'part-' + String(f).padStart(2, '0') + '.jsonl'));
+      }
+      return dt;
+    })()`);
+    await dialog.getByTestId('import-drop-zone').dispatchEvent('drop', { dataTransfer: transfer });
+    await expect.poll(() => dialog.getByTestId('import-selection').textContent()).toMatch(/40 files/);
+    await dialog.getByTestId('import-start').click();
+    const progress = dialog.getByTestId('import-progress');
+    await expect.poll(() => progress.textContent(), { timeout: 60_000 }).toMatch(/Step 2 of 2: importing.*0 items/);
+    await check(page, 'datanets-import-progress-light');
+    await dialog.getByTestId('import-cancel').click();
+    const outcome = dialog.getByTestId('import-outcome');
+    await expect.poll(() => outcome.getAttribute('data-state'), { timeout: 30_000 }).toBe('cancelled');
+    await check(page, 'datanets-import-cancelled-light');
+    const d = await datanetNamed('Big corpus');
+    const [record] = await backendCall<ImportRecord[]>('imports.list', { datanet: d!.id });
+    expect(record?.state).toBe('cancelled');
+    // The upload is kept while the import can be resumed.
+    expect(fs.existsSync(record!.paths[0]!)).toBe(true);
+
+    await dialog.getByTestId('import-outcome-resume').click();
+    const facts = dialog.getByTestId('import-progress-facts');
+    // Items, items/s, files and time left, as the job reports them (unless it is already over).
+    await expect
+      .poll(async () => /[1-9][\d,]* items · [\d,]+ items\/s · \d+ of 40 files/.test((await facts.textContent().catch(() => '')) ?? '') || (await outcome.count()) > 0, {
+        timeout: 60_000,
+      })
+      .toBe(true);
+    await page.screenshot({ path: screenshotPath('datanets-import-resuming-light') });
+    await expect.poll(() => outcome.getAttribute('data-state'), { timeout: 150_000 }).toBe('succeeded');
+    expect((await datanetNamed('Big corpus'))?.itemCount).toBe(100_000);
+    await expect.poll(() => fs.existsSync(record!.paths[0]!)).toBe(false);
+    await context.close();
+  }, 300_000);
+
+  it('lists datanets with counts, labeled share, version and license; Enter on a row opens it, light and dark', async () => {
+    const d = await datanetNamed('Support tickets');
+    await backendCall('versions.create', { datanet: d!.id, note: 'first' });
+    await expect.poll(async () => (await datanetNamed('Support tickets'))?.lastVersion?.number).toBe(1);
+    for (const scheme of ['light', 'dark'] as const) {
+      const { context, page } = await openApp(scheme);
+      const row = page.getByTestId('datanet-row-Support tickets');
+      await expect.poll(() => row.getByTestId('datanet-version').textContent()).toMatch(/^v1 · /);
+      expect(await row.textContent()).toContain('CC-BY-SA-4.0');
+      expect(await row.getByRole('img').getAttribute('aria-label')).toBe('20% labeled (1 of 5)');
+      await check(page, `datanets-list-${scheme}`);
+      if (scheme === 'dark') {
+        await page.keyboard.press('n');
+        await page.getByTestId('create-datanet-dialog').getByTestId('schema-builder').waitFor();
+        await check(page, 'datanets-create-dialog-dark');
+        await page.keyboard.press('Escape');
+        await row.getByTestId('datanet-import').click();
+        await page.getByTestId('import-dialog').getByTestId('import-drop-zone').waitFor();
+        await page.getByTestId('import-dialog').getByRole('button', { name: /problems?/ }).first().click();
+        await page.getByTestId('import-dialog').getByTestId('import-error').first().waitFor();
+        await check(page, 'datanets-import-errors-dark');
+        await page.keyboard.press('Escape');
+      }
+      // ↓ from the first row's link moves to the second; Enter opens that one.
+      const rows = page.locator('[data-testid^="datanet-row-"]');
+      const second = await rows.nth(1).getAttribute('data-id');
+      await rows.first().getByTestId('datanet-link').focus();
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.url()).toContain(`#/datanets/${second}`);
+      await context.close();
+    }
+  });
+
+  it('ran without console errors', () => {
+    expect(problems).toEqual([]);
+  });
+});
