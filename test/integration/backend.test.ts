@@ -45,13 +45,16 @@ describe('backend', () => {
     const b = backend(dir);
     expect(Status.parse(await call(b, 'status.get')).outbox.pending).toBe(0);
     const db = new Database(path.join(dir, 'studio.db'));
-    const insert = db.prepare(`INSERT INTO outbox VALUES (?, '{}', '0x', ?, 0, 0)`);
-    insert.run('a', 'pending');
-    insert.run('b', 'submitted');
-    insert.run('c', 'confirmed');
+    const insert = db.prepare(
+      `INSERT INTO contributions (record_id, datanet_id, version_id, contributor, chain_id, registry, record, digest, signature, salt, content_root, state, created_at, updated_at)
+       VALUES (?, 'dn_x', 'ver_x', '0x', 1, '0x', '{}', ?, '0x', '0x', '0x', ?, 0, 0)`,
+    );
+    insert.run('a', 'da', 'signed');
+    insert.run('b', 'db', 'submitted');
+    insert.run('c', 'dc', 'confirmed');
     db.close();
     expect(Status.parse(await call(b, 'status.get'))).toMatchObject({
-      ledger: { name: 'Local devnet (anvil)', network: { kind: 'devnet' } },
+      ledger: { name: 'Local devnet (anvil)', network: { kind: 'devnet' }, sync: { state: 'idle' } },
       outbox: { pending: 2 },
       jobs: { running: [] },
     });

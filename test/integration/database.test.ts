@@ -14,7 +14,7 @@ describe('studio.db', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(schemaVersion(db)).toBe(migrations.at(-1)!.version);
     const tables = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['jobs', 'outbox', 'settings']));
+    expect(tables).toEqual(expect.arrayContaining(['jobs', 'contributions', 'batches', 'settings']));
     db.close();
   });
 
