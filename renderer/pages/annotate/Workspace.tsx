@@ -42,6 +42,8 @@ export function Workspace({ datanetId, itemId }: { datanetId: string; itemId: st
   const [helpOpen, setHelpOpen] = useState(false);
   const { canUndo, canRedo } = useUndoState();
   const tokens = useRef(new Map<string, number>());
+  // Saves still on their way: an undo pressed right after a key must undo that key's change, so it waits for them.
+  const inFlight = useRef(new Set<Promise<unknown>>());
   const moving = useRef(false);
   const { setData: setItem } = item;
 
@@ -64,8 +66,10 @@ export function Workspace({ datanetId, itemId }: { datanetId: string; itemId: st
       tokens.current.set(key, token);
       const before = currentRef.current?.id === target ? (currentRef.current.labels[field] ?? null) : null;
       apply(target, field, value);
+      const call = api.call('annotations.set', { item: target, field, value });
+      inFlight.current.add(call);
       try {
-        const event = await api.call('annotations.set', { item: target, field, value });
+        const event = await call;
         undoStack.record({ seq: event.seq, datanetId, itemId: target, field });
         setFailure(null);
         bumpHistory();
@@ -75,6 +79,8 @@ export function Workspace({ datanetId, itemId }: { datanetId: string; itemId: st
         if (tokens.current.get(key) === token) apply(target, field, before);
         setFailure({ context: `Could not save “${field === REVIEWED ? 'reviewed' : field}”; it shows its last saved value again.`, error: toFailure(err) });
         return false;
+      } finally {
+        inFlight.current.delete(call);
       }
     },
     [api, apply, datanetId],
@@ -88,7 +94,10 @@ export function Workspace({ datanetId, itemId }: { datanetId: string; itemId: st
     } else navigate(pageHref('annotate', change.datanetId, change.itemId));
   };
 
+  const settled = () => Promise.allSettled([...inFlight.current]);
+
   const undo = async () => {
+    await settled();
     const change = undoStack.takeUndo();
     if (!change) return setNotice('Nothing to undo in this session.');
     try {
@@ -102,6 +111,7 @@ export function Workspace({ datanetId, itemId }: { datanetId: string; itemId: st
   };
 
   const redo = async () => {
+    await settled();
     const change = undoStack.takeRedo();
     if (!change) return setNotice('Nothing to redo.');
     try {
