@@ -9,7 +9,8 @@ import type { Runtime } from '../../shared/api/schemas/system';
 /** Opens the backend for a command; a folder in use or a database that cannot open is a one-line runtime error. */
 export function openForCli(globals: GlobalOptions, runtime: Runtime): Backend {
   try {
-    return openBackend({ dataDir: globals.dataDir, runtime, quiet: globals.json });
+    // A command does its ledger work itself and exits: no background sync loop (serve keeps it).
+    return openBackend({ dataDir: globals.dataDir, runtime, quiet: globals.json, syncIntervalSeconds: runtime === 'cli' ? 0 : undefined });
   } catch (error) {
     if (error instanceof DataDirInUseError || error instanceof DatabaseError) throw new CliError(error.message);
     throw error;

@@ -1,14 +1,20 @@
 import { Command, CommanderError } from 'commander';
 import { appVersion } from '../paths';
 import { registerAssistCommands } from './commands/assist';
+import { contributeArgv, registerContributeCommand } from './commands/contribute';
+import { registerContributionsCommands } from './commands/contributions';
 import { registerDatanetCommands } from './commands/datanet';
 import { registerDbCommands } from './commands/db';
+import { registerDevnetCommands } from './commands/devnet';
 import { doctorCommand } from './commands/doctor';
 import { registerExportCommand } from './commands/export';
 import { registerImportCommand } from './commands/import';
 import { registerLabelCommand } from './commands/label';
 import { registerSearchCommand } from './commands/search';
+import { registerSyncCommand } from './commands/sync';
+import { registerVerifyCommand } from './commands/verify';
 import { registerVersionCommands } from './commands/version';
+import { registerWalletCommands } from './commands/wallet';
 import { serveCommand, type ServeFlags } from './commands/serve';
 import { CliError, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, oneLine, usageError } from './errors';
 import { globalOptions, printJson } from './globals';
@@ -53,6 +59,12 @@ function buildProgram(): Command {
   registerExportCommand(program);
   registerDbCommands(program);
   registerAssistCommands(program);
+  registerWalletCommands(program);
+  registerContributeCommand(program);
+  registerSyncCommand(program);
+  registerContributionsCommands(program);
+  registerVerifyCommand(program);
+  registerDevnetCommands(program);
   return program;
 }
 
@@ -60,7 +72,7 @@ function buildProgram(): Command {
 export async function runCli(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(contributeArgv(argv), { from: 'user' });
     return EXIT_OK;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -206,7 +206,8 @@ export class LedgerService {
     if (this.timer) clearInterval(this.timer);
     await this.running?.catch(() => null);
     this.wallet.close();
-    await this.devnet.stop();
+    // Only the devnet this process started: one `studio devnet start` left runs on its own.
+    if ((await this.devnet.info()).owner === 'app') await this.devnet.stop();
   }
 
   private kick(): void {
