@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Signer } from 'ethers';
+import { BaseWallet, type Signer } from 'ethers';
 import { conflict } from '../../../shared/api/errors';
 import type { Datanet, Version } from '../../../shared/api/schemas/datanets';
 import {
@@ -12,11 +12,24 @@ import {
   saltedRoot,
   type ContributionRecord,
 } from '../../../shared/ledger/contribution-record';
-import type { Hex } from '../../../shared/ledger/eip712';
+import type { Eip712Domain, Hex } from '../../../shared/ledger/eip712';
 import type { Contributions, StoredContribution } from './contributions';
 import type { SyncTarget } from './sync';
 
 const random32 = (): Hex => `0x${randomBytes(32).toString('hex')}`;
+
+/**
+ * The record's EIP-712 digest and the signature over it. A wallet whose key is here signs the
+ * digest we computed once; ethers' signTypedData would encode and hash the whole typed data again
+ * (0.7 ms where the signature itself takes 0.3 ms, bench/ledger.ts) and gives the same bytes: an EIP-712
+ * signature is the secp256k1 signature (RFC 6979, deterministic) of exactly this digest. Any other
+ * signer (a hardware wallet, a remote one) gets the typed data, so it can show the fields.
+ */
+export async function signRecord(signer: Signer, record: ContributionRecord, domain: Eip712Domain): Promise<{ digest: Hex; signature: Hex }> {
+  const digest = recordDigest(record, domain);
+  if (signer instanceof BaseWallet) return { digest, signature: signer.signingKey.sign(digest).serialized as Hex };
+  return { digest, signature: (await signer.signTypedData(domain, RECORD_TYPES, record)) as Hex };
+}
 
 /**
  * Signs "I contributed this version of this datanet" and stores it at once, online or not: the
@@ -30,9 +43,9 @@ export async function signContribution(
   version: Pick<Version, 'id' | 'root' | 'recordCount'>,
   now = Date.now(),
 ): Promise<StoredContribution> {
-  const contributor = (await signer.getAddress()) as Hex;
-  const earlier = store.list({ datanetId: datanet.id }).filter((c) => c.contributor === contributor && c.chainId === target.chainId && c.state !== 'failed');
-  if (earlier.some((c) => c.versionId === version.id)) {
+  const contributor = (signer instanceof BaseWallet ? signer.address : await signer.getAddress()) as Hex;
+  const earlier = store.earlierOf(datanet.id, version.id, contributor, target.chainId);
+  if (earlier.contributed) {
     throw conflict(`This version of the datanet is already contributed by ${contributor}; make a new version to contribute changes.`);
   }
   const salt = random32();
@@ -45,12 +58,12 @@ export async function signContribution(
     itemCount: version.recordCount,
     license: datanet.license,
     // Chains a datanet's contributions: each new version extends the contributor's last one.
-    parentRecordId: earlier[0]?.recordId ?? ZERO_BYTES32,
+    parentRecordId: earlier.latest ?? ZERO_BYTES32,
     createdAt: Math.floor(now / 1000),
     schemaVersion: RECORD_SCHEMA_VERSION,
   };
   const domain = recordDomain(target.chainId, target.registry);
-  const signature = (await signer.signTypedData(domain, RECORD_TYPES, record)) as Hex;
+  const { digest, signature } = await signRecord(signer, record, domain);
   return store.add({
     recordId: record.recordId,
     datanetId: datanet.id,
@@ -59,7 +72,7 @@ export async function signContribution(
     chainId: target.chainId,
     registry: target.registry,
     record,
-    digest: recordDigest(record, domain),
+    digest,
     signature,
     salt,
     contentRoot: version.root as Hex,
