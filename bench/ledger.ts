@@ -95,7 +95,7 @@ try {
 
   // --- Anchoring ----------------------------------------------------------------------------
   const engine = new SyncEngine(store, provider, contributor, target, { batchSize: BATCH, confirmations: 1 });
-  let t = performance.now();
+  const t = performance.now();
   const first = await engine.syncOnce();
   if (first.problem) throw new Error(`anchoring failed: ${first.problem.message}`);
   for (let pass = 0; store.counts().confirmed < N; pass++) {
