@@ -1,3 +1,4 @@
+import type { LedgerSyncStatus } from '../../shared/api';
 import { useApi, useConnection } from '../api';
 import { useOnline } from '../hooks/useOnline';
 import { useStatus } from '../hooks/useStatus';
@@ -49,10 +50,14 @@ function StatusItems() {
           `Ledger ${unknown}`
         )}
       </span>
-      <span className="status-item" data-testid="status-outbox" title="Signed contribution records waiting to be anchored on the ledger">
-        <OutboxIcon size={14} />
-        {data ? `${data.outbox.pending} pending` : `Outbox ${unknown}`}
-      </span>
+      {data ? (
+        <SyncItem sync={data.ledger.sync} pending={data.outbox.pending} />
+      ) : (
+        <span className="status-item" data-testid="status-outbox">
+          <OutboxIcon size={14} />
+          {`Outbox ${unknown}`}
+        </span>
+      )}
       <span className="status-jobs" data-testid="status-jobs">
         {running.length === 0 ? (
           <span className="status-item status-quiet">No jobs running</span>
@@ -79,5 +84,30 @@ function ConnectionItem() {
         </button>
       )}
     </span>
+  );
+}
+
+const SYNC_WORDS: Record<LedgerSyncStatus['state'], string> = {
+  idle: 'Synced',
+  syncing: 'Syncing',
+  offline: 'Ledger offline',
+  locked: 'Wallet locked',
+  wrong_chain: 'Wrong chain',
+  insufficient_funds: 'Insufficient funds',
+  error: 'Sync error',
+};
+
+/** The outbox and the sync engine's state in one place; a click opens the records (Contributions). */
+function SyncItem({ sync, pending }: { sync: LedgerSyncStatus; pending: number }) {
+  // Locked or offline with nothing waiting is not a problem worth a warning colour.
+  const warn = sync.state === 'insufficient_funds' || sync.state === 'error' || sync.state === 'wrong_chain' || (pending > 0 && (sync.state === 'offline' || sync.state === 'locked'));
+  const title = `${SYNC_WORDS[sync.state]}${sync.message ? `: ${sync.message}` : ''}. ${pending} signed contribution record${pending === 1 ? '' : 's'} waiting to be anchored. Open Contributions.`;
+  return (
+    <a href="#/contributions" className={`status-item status-sync ${warn ? 'status-warn' : ''}`} data-testid="status-outbox" data-state={sync.state} data-pending={pending} title={title}>
+      <OutboxIcon size={14} />
+      <span data-testid="status-sync">{SYNC_WORDS[sync.state]}</span>
+      <span aria-hidden="true">·</span>
+      <span>{pending} pending</span>
+    </a>
   );
 }

@@ -1,142 +1,184 @@
 import { useState, type SubmitEvent } from 'react';
-import type { ApiError, LedgerNetwork } from '../../../shared/api';
+import type { LedgerNetwork } from '../../../shared/api';
 import { useAction } from '../../api';
 import { CallFallback } from '../../components/CallFallback';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Section } from '../../components/Section';
 import { Spinner } from '../../components/Spinner';
 import { useSettings } from '../../settings';
-import { FieldError } from './FieldError';
+import { fieldError, FieldMessage } from '../wallet/field-error';
+import { ConnectionActions } from './ledger/ConnectionActions';
+import { DevnetStatus } from './ledger/DevnetStatus';
+import './ledger/ledger.css';
+import { CONTRACTS, DEFAULT_CONFIRMATIONS, PRESETS, draftOf, networkOf, type Draft, type Profile } from './ledger/draft';
 
-type RpcField = 'name' | 'rpcUrl' | 'chainId';
+const PROFILES: { profile: Profile; label: string }[] = [
+  { profile: 'devnet', label: 'Local devnet (anvil, started by the app)' },
+  ...PRESETS.map((p) => ({ profile: p.id, label: `${p.name} · chain ${p.chainId}` })),
+  { profile: 'custom', label: 'Custom EVM JSON-RPC' },
+];
 
-/** The form's own text state: chain id stays a string until Save, so typing never fights the input. */
-interface Draft {
-  kind: LedgerNetwork['kind'];
-  name: string;
-  rpcUrl: string;
-  chainId: string;
-}
-
-function draftOf(network: LedgerNetwork): Draft {
-  return network.kind === 'rpc'
-    ? { kind: 'rpc', name: network.name, rpcUrl: network.rpcUrl, chainId: String(network.chainId) }
-    : { kind: 'devnet', name: '', rpcUrl: '', chainId: '' };
-}
-
-function networkOf(d: Draft): LedgerNetwork {
-  // The backend validates (and says which field is wrong); here text only becomes the right types.
-  return d.kind === 'devnet' ? { kind: 'devnet' } : { kind: 'rpc', name: d.name, rpcUrl: d.rpcUrl, chainId: Number(d.chainId.trim()) };
-}
-
-/** Which input an invalid_input error belongs to: its `field` path ends in the input's name. */
-function fieldOf(error: ApiError | undefined): RpcField | 'form' | null {
-  if (!error || error.code !== 'invalid_input') return null;
-  const last = error.field.split('.').pop();
-  return last === 'name' || last === 'rpcUrl' || last === 'chainId' ? last : 'form';
-}
+const LABELS = {
+  name: 'Name',
+  rpcUrl: 'RPC URL',
+  chainId: 'Chain id',
+  confirmations: 'Confirmations',
+  DatanetRegistry: 'DatanetRegistry',
+  ContributionRegistry: 'ContributionRegistry',
+  ModelRegistry: 'ModelRegistry',
+  Settlement: 'Settlement',
+};
+type Field = keyof typeof LABELS;
 
 export function LedgerSection() {
   const settings = useSettings();
-  // Lives here, not in the form: a successful save re-keys (remounts) the form.
-  const [justSaved, setJustSaved] = useState(false);
   return (
     <Section
       title="Ledger network"
-      description="Where your signed contribution records are anchored. The local devnet needs nothing set up; a custom network is any EVM JSON-RPC endpoint."
+      description="Where your signed contribution records are anchored. The local devnet needs nothing set up; OpenLedger's chains and any other EVM JSON-RPC need an RPC URL and the app's contracts on that chain."
+      testId="ledger-section"
     >
-      {settings.data ? (
-        // Keyed by the saved network, so a change made elsewhere resets the form to it.
-        <LedgerForm
-          key={JSON.stringify(settings.data.ledger)}
-          saved={settings.data.ledger}
-          justSaved={justSaved}
-          onSavedChange={setJustSaved}
-        />
-      ) : (
-        <CallFallback call={settings} what="the settings" />
-      )}
+      {settings.data ? <LedgerForm saved={settings.data.ledger} /> : <CallFallback call={settings} what="the settings" />}
     </Section>
   );
 }
 
-interface LedgerFormProps {
-  saved: LedgerNetwork;
-  justSaved: boolean;
-  onSavedChange: (saved: boolean) => void;
-}
-
-function LedgerForm({ saved, justSaved, onSavedChange }: LedgerFormProps) {
+function LedgerForm({ saved }: { saved: LedgerNetwork }) {
   const settings = useSettings();
   const update = useAction('settings.update');
+  const check = useAction('ledger.check');
+  const deploy = useAction('ledger.deploy');
   const [draft, setDraft] = useState<Draft>(() => draftOf(saved));
-  const errorField = fieldOf(update.error?.error);
+  const [dirty, setDirty] = useState(false);
+  const [justSaved, setJustSaved] = useState(false);
+  // A change saved elsewhere (another window, a deployment filling in addresses) resets the form to it.
+  const savedKey = JSON.stringify(saved);
+  const [seenKey, setSeenKey] = useState(savedKey);
+  if (seenKey !== savedKey) {
+    setSeenKey(savedKey);
+    setDraft(draftOf(saved));
+    setDirty(false);
+  }
+
+  const err = fieldError<Field>(update.error ?? (check.error?.error.code === 'invalid_input' ? check.error : null) ?? (deploy.error?.error.code === 'invalid_input' ? deploy.error : null), LABELS);
+  const isRpc = draft.profile !== 'devnet';
+  const preset = PRESETS.find((p) => p.id === draft.profile);
 
   function edit(patch: Partial<Draft>): void {
     setDraft((d) => ({ ...d, ...patch }));
-    onSavedChange(false);
+    setDirty(true);
+    setJustSaved(false);
+    update.reset();
+    check.reset();
+    deploy.reset();
+  }
+
+  async function save(): Promise<boolean> {
+    const out = await update.run({ ledger: networkOf(draft) });
+    if (!out) return false;
+    setDirty(false);
+    setJustSaved(true);
+    settings.setData(out);
+    return true;
   }
 
   async function onSubmit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
     e.preventDefault();
-    const out = await update.run({ ledger: networkOf(draft) });
-    if (out) {
-      onSavedChange(true);
-      settings.setData(out);
-    }
+    check.reset();
+    deploy.reset();
+    await save();
   }
 
-  const fieldProps = (field: RpcField) => ({
-    id: `ledger-${field}`,
-    className: 'input',
-    'aria-invalid': errorField === field || undefined,
-    'aria-describedby': errorField === field ? 'ledger-error' : undefined,
-  });
-  const err = update.error?.error;
+  const input = (field: Field, value: string, onChange: (v: string) => void, extra: Record<string, unknown> = {}) => (
+    <>
+      <input
+        id={`ledger-${field}`}
+        className="input"
+        autoComplete="off"
+        spellCheck={false}
+        value={value}
+        aria-invalid={err?.field === field || undefined}
+        aria-describedby={err?.field === field ? 'ledger-error' : undefined}
+        onChange={(e) => onChange(e.target.value)}
+        {...extra}
+      />
+      {err?.field === field && <FieldMessage id="ledger-error" testId="ledger-error" text={err.text} />}
+    </>
+  );
 
   return (
     <form className="form" onSubmit={(e) => void onSubmit(e)}>
       <fieldset className="radio-group">
         <legend className="visually-hidden">Network</legend>
-        <label className="radio">
-          <input type="radio" name="ledger-kind" value="devnet" checked={draft.kind === 'devnet'} onChange={() => edit({ kind: 'devnet' })} />
-          <span>Local devnet (anvil, started by the app)</span>
-        </label>
-        <label className="radio">
-          <input type="radio" name="ledger-kind" value="rpc" checked={draft.kind === 'rpc'} onChange={() => edit({ kind: 'rpc' })} />
-          <span>Custom EVM JSON-RPC</span>
-        </label>
+        {PROFILES.map(({ profile, label }) => (
+          <label className="radio" key={profile}>
+            <input type="radio" name="ledger-profile" value={profile} data-testid={`ledger-profile-${profile}`} checked={draft.profile === profile} onChange={() => edit({ profile })} />
+            <span>{label}</span>
+          </label>
+        ))}
       </fieldset>
 
-      {draft.kind === 'rpc' && (
-        <div className="form-fields">
+      <div className="form-fields">
+        {draft.profile === 'devnet' && <DevnetStatus />}
+        {draft.profile === 'custom' && (
           <div className="field">
             <label className="field-label" htmlFor="ledger-name">
               Name
             </label>
-            <input {...fieldProps('name')} required autoComplete="off" placeholder="OpenLedger testnet" value={draft.name} onChange={(e) => edit({ name: e.target.value })} />
-            {errorField === 'name' && err && <FieldError error={err} id="ledger-error" testId="ledger-error" />}
+            {input('name', draft.name, (name) => edit({ name }), { required: true, placeholder: 'My chain' })}
           </div>
+        )}
+        {isRpc && (
           <div className="field">
             <label className="field-label" htmlFor="ledger-rpcUrl">
               RPC URL
             </label>
             {/* type="text", not "url": the backend's rule (http, https, ws, wss) is the one that counts. */}
-            <input {...fieldProps('rpcUrl')} required inputMode="url" autoComplete="off" spellCheck={false} placeholder="https://rpc.example.org" value={draft.rpcUrl} onChange={(e) => edit({ rpcUrl: e.target.value })} />
-            {errorField === 'rpcUrl' && err && <FieldError error={err} id="ledger-error" testId="ledger-error" />}
+            {input('rpcUrl', draft.rpcUrl, (rpcUrl) => edit({ rpcUrl }), { required: true, inputMode: 'url', placeholder: 'https://rpc.example.org' })}
+            {preset && <span className="field-hint">{preset.name}&apos;s RPC endpoint, from your provider or your own node.</span>}
           </div>
+        )}
+        {draft.profile === 'custom' && (
           <div className="field field-narrow">
             <label className="field-label" htmlFor="ledger-chainId">
               Chain id
             </label>
-            <input {...fieldProps('chainId')} required inputMode="numeric" autoComplete="off" placeholder="1" value={draft.chainId} onChange={(e) => edit({ chainId: e.target.value })} />
-            {errorField === 'chainId' && err && <FieldError error={err} id="ledger-error" testId="ledger-error" />}
+            {input('chainId', draft.chainId, (chainId) => edit({ chainId }), { required: true, inputMode: 'numeric', placeholder: '1' })}
           </div>
+        )}
+        {preset && err?.field === 'chainId' && <FieldMessage id="ledger-error" testId="ledger-error" text={err.text} />}
+        {isRpc && (
+          <fieldset className="ledger-contracts">
+            <legend className="field-label">Contract addresses</legend>
+            <p className="field-hint">All four, or none: leave them empty and use Deploy contracts here to put the app&apos;s contracts on this chain.</p>
+            {CONTRACTS.map((c) => (
+              <div className="field" key={c}>
+                <label className="field-label ledger-contract-label" htmlFor={`ledger-${c}`}>
+                  {c}
+                </label>
+                {input(c, draft.contracts[c], (v) => edit({ contracts: { ...draft.contracts, [c]: v } }), { className: 'input mono', placeholder: '0x…' })}
+              </div>
+            ))}
+          </fieldset>
+        )}
+        <div className="field">
+          <label className="field-label" htmlFor="ledger-confirmations">
+            Confirmations
+          </label>
+          {input('confirmations', draft.confirmations, (confirmations) => edit({ confirmations }), {
+            className: 'input ledger-narrow-input',
+            inputMode: 'numeric',
+            placeholder: String(isRpc ? DEFAULT_CONFIRMATIONS.rpc : DEFAULT_CONFIRMATIONS.devnet),
+            'aria-describedby': err?.field === 'confirmations' ? 'ledger-error' : 'ledger-confirmations-hint',
+          })}
+          <span className="field-hint" id="ledger-confirmations-hint">
+            Blocks on top before a record counts as final (default {isRpc ? DEFAULT_CONFIRMATIONS.rpc : DEFAULT_CONFIRMATIONS.devnet}).
+          </span>
         </div>
-      )}
+      </div>
 
-      {errorField === 'form' && err && <FieldError error={err} id="ledger-error" testId="ledger-error" />}
-      {update.error && errorField === null && <ErrorMessage error={update.error} context="Could not save the ledger network." />}
+      {err?.field === 'form' && <FieldMessage id="ledger-form-error" testId="ledger-error" text={err.text} />}
+      {update.error && !err && <ErrorMessage error={update.error} context="Could not save the ledger network." />}
 
       <div className="form-actions">
         <button type="submit" className="button button-primary" data-testid="ledger-save" disabled={update.pending}>
@@ -149,6 +191,7 @@ function LedgerForm({ saved, justSaved, onSavedChange }: LedgerFormProps) {
           </span>
         )}
       </div>
+      <ConnectionActions isRpc={isRpc} saveFirst={() => (dirty ? save() : Promise.resolve(true))} check={check} deploy={deploy} />
     </form>
   );
 }

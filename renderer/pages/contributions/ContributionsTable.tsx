@@ -1,0 +1,97 @@
+import { useState } from 'react';
+import type { Contribution } from '../../../shared/api';
+import { useAction } from '../../api';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { downloadText } from '../wallet/download';
+import { StateBadge } from './StateBadge';
+
+interface ContributionsTableProps {
+  records: readonly Contribution[];
+  datanetNames: ReadonlyMap<string, string>;
+  versionNumbers: ReadonlyMap<string, number>;
+}
+
+const short = (hex: string) => `${hex.slice(0, 8)}…${hex.slice(-6)}`;
+
+/** Every record, newest first, with where it stands on the way to the chain. */
+export function ContributionsTable({ records, datanetNames, versionNumbers }: ContributionsTableProps) {
+  const bundle = useAction('contributions.bundle');
+  const [failedFor, setFailedFor] = useState<string | null>(null);
+
+  async function onProof(recordId: string): Promise<void> {
+    setFailedFor(recordId);
+    const out = await bundle.run({ record: recordId });
+    if (out) downloadText(`contribution-${recordId.slice(2, 14)}.json`, `${JSON.stringify(out, null, 2)}\n`);
+  }
+
+  return (
+    <>
+      {bundle.error && failedFor && <ErrorMessage error={bundle.error} context={`Could not make the proof bundle of ${short(failedFor)}.`} />}
+      <div className="contributions-scroll" tabIndex={0} role="region" aria-label="Contribution records">
+        <table className="contributions-table" data-testid="contributions-table">
+          <thead>
+            <tr>
+              <th scope="col">State</th>
+              <th scope="col">Datanet</th>
+              <th scope="col">Version</th>
+              <th scope="col" className="num">
+                Items
+              </th>
+              <th scope="col">Transaction</th>
+              <th scope="col" className="num">
+                Block
+              </th>
+              <th scope="col" className="num">
+                Confirmations
+              </th>
+              <th scope="col">Signed</th>
+              <th scope="col">
+                <span className="visually-hidden">Proof</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {records.map((r) => (
+              <tr key={r.recordId} data-testid="contribution-row" data-record={r.recordId} data-state={r.state}>
+                <td>
+                  <StateBadge state={r.state} />
+                  {r.error && (
+                    <p className="contribution-error" data-testid="contribution-error">
+                      {r.error}
+                    </p>
+                  )}
+                </td>
+                <td>{datanetNames.get(r.datanetId) ?? <span className="mono">{r.datanetId}</span>}</td>
+                <td>{versionNumbers.has(r.versionId) ? `v${versionNumbers.get(r.versionId)}` : <span className="mono">{r.versionId}</span>}</td>
+                <td className="num">{r.itemCount.toLocaleString()}</td>
+                <td>
+                  {r.txHash ? (
+                    <span className="mono selectable" data-testid="contribution-tx" data-tx={r.txHash} title={r.txHash}>
+                      {short(r.txHash)}
+                    </span>
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                </td>
+                <td className="num" data-testid="contribution-block">
+                  {r.blockNumber ?? <span className="muted">—</span>}
+                </td>
+                <td className="num" data-testid="contribution-confirmations">
+                  {r.confirmations ?? <span className="muted">—</span>}
+                </td>
+                <td className="nowrap" title={new Date(r.createdAt).toLocaleString()}>
+                  {new Date(r.createdAt).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' })}
+                </td>
+                <td>
+                  <button type="button" className="button button-small" data-testid="contribution-proof" disabled={bundle.pending} onClick={() => void onProof(r.recordId)} aria-label={`Download the proof bundle of record ${short(r.recordId)}`}>
+                    Proof
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,65 @@
+import type { ContractAddresses, LedgerNetwork, NETWORK_PRESETS } from '../../../../shared/api';
+
+/**
+ * The presets Settings offers by name. A copy of shared NETWORK_PRESETS, whose module also builds
+ * zod schemas the renderer never runs; the type below makes any drift a compile error.
+ */
+export const PRESETS: typeof NETWORK_PRESETS = [
+  { id: 'openledger', name: 'OpenLedger', chainId: 1612 },
+  { id: 'openledger-testnet', name: 'OpenLedger testnet', chainId: 161201 },
+] as const;
+
+export type PresetId = (typeof PRESETS)[number]['id'];
+export type Profile = 'devnet' | PresetId | 'custom';
+
+export const CONTRACTS = ['DatanetRegistry', 'ContributionRegistry', 'ModelRegistry', 'Settlement'] as const satisfies readonly (keyof ContractAddresses)[];
+
+/** The form's text state: numbers stay strings until Save, so typing never fights an input. */
+export interface Draft {
+  profile: Profile;
+  name: string;
+  rpcUrl: string;
+  chainId: string;
+  contracts: Record<keyof ContractAddresses, string>;
+  confirmations: string;
+}
+
+const NO_CONTRACTS = { DatanetRegistry: '', ContributionRegistry: '', ModelRegistry: '', Settlement: '' };
+
+/** A saved rpc network is a preset when its name and chain id are the preset's (the user cannot change those there). */
+export function profileOf(network: LedgerNetwork): Profile {
+  if (network.kind === 'devnet') return 'devnet';
+  return PRESETS.find((p) => p.name === network.name && p.chainId === network.chainId)?.id ?? 'custom';
+}
+
+export function draftOf(network: LedgerNetwork): Draft {
+  const confirmations = network.confirmations === undefined ? '' : String(network.confirmations);
+  if (network.kind === 'devnet') return { profile: 'devnet', name: '', rpcUrl: '', chainId: '', contracts: { ...NO_CONTRACTS }, confirmations };
+  return {
+    profile: profileOf(network),
+    name: network.name,
+    rpcUrl: network.rpcUrl,
+    chainId: String(network.chainId),
+    contracts: { ...NO_CONTRACTS, ...network.contracts },
+    confirmations,
+  };
+}
+
+/** Text becomes the right types; the backend validates and names the wrong field. */
+export function networkOf(d: Draft): LedgerNetwork {
+  const confirmations = d.confirmations.trim() === '' ? {} : { confirmations: Number(d.confirmations.trim()) };
+  if (d.profile === 'devnet') return { kind: 'devnet', ...confirmations };
+  const preset = PRESETS.find((p) => p.id === d.profile);
+  const entered = CONTRACTS.some((c) => d.contracts[c].trim() !== '');
+  return {
+    kind: 'rpc',
+    name: preset ? preset.name : d.name,
+    chainId: preset ? preset.chainId : Number(d.chainId.trim()),
+    rpcUrl: d.rpcUrl.trim(),
+    // All four or none: none means "not deployed yet" (Deploy contracts here fills them in).
+    ...(entered ? { contracts: Object.fromEntries(CONTRACTS.map((c) => [c, d.contracts[c].trim()])) as ContractAddresses } : {}),
+    ...confirmations,
+  };
+}
+
+export const DEFAULT_CONFIRMATIONS = { devnet: 2, rpc: 12 };

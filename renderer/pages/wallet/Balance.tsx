@@ -1,0 +1,50 @@
+import { useAction, useCall } from '../../api';
+import { CallFallback } from '../../components/CallFallback';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { Spinner } from '../../components/Spinner';
+
+/** The balance on the configured network (asking it may start the devnet); the faucet on the devnet. */
+export function Balance({ onDevnet }: { onDevnet: boolean }) {
+  const balance = useCall('wallet.balance', {});
+  const fund = useAction('wallet.fund');
+
+  async function onFund(): Promise<void> {
+    if (await fund.run({ eth: '10' })) balance.reload();
+  }
+
+  return (
+    <div className="wallet-balance">
+      {balance.data ? (
+        <p className="wallet-balance-amount" data-testid="wallet-balance">
+          <span className="wallet-balance-number">{trimAmount(balance.data.formatted)}</span> <span className="wallet-balance-unit">{onDevnet ? 'ETH (devnet)' : 'native tokens'}</span>
+        </p>
+      ) : (
+        <CallFallback call={balance} what="the balance" />
+      )}
+      {balance.data && balance.error && <ErrorMessage error={balance.error} context="Could not refresh the balance." />}
+      <div className="form-actions">
+        <button type="button" className="button button-small" data-testid="wallet-balance-refresh" disabled={balance.loading} onClick={balance.reload}>
+          Refresh
+        </button>
+        {onDevnet && (
+          <button type="button" className="button button-small" data-testid="wallet-fund" disabled={fund.pending} onClick={() => void onFund()}>
+            Get 10 test ETH from the devnet faucet
+          </button>
+        )}
+        {fund.pending && <Spinner label="Sending…" />}
+        {fund.data && !fund.pending && (
+          <span className="form-note" role="status">
+            Funded.
+          </span>
+        )}
+      </div>
+      {!onDevnet && <p className="field-hint">On a public chain, get tokens from its own faucet or a bridge and send them to the address above.</p>}
+      {fund.error && <ErrorMessage error={fund.error} context="The faucet could not fund the wallet." />}
+    </div>
+  );
+}
+
+/** "10.0" → "10", "1.230000000000000000" → "1.23": ethers' formatting keeps trailing zeros. */
+function trimAmount(formatted: string): string {
+  return formatted.includes('.') ? formatted.replace(/\.?0+$/, '') : formatted;
+}

@@ -1,0 +1,25 @@
+import type { ApiFailure } from '../../../shared/api';
+
+/**
+ * Which input an invalid_input error is about, and its message worded for a person. The router's
+ * messages start with the field's dotted path ("ledger.rpcUrl must be…") and the services' with a
+ * verb ("is not the password of this keystore"); both become "<Label> must be…".
+ */
+export function fieldError<F extends string>(failure: ApiFailure | null | undefined, labels: Record<F, string>): { field: F | 'form'; text: string } | null {
+  const error = failure?.error;
+  if (!error || error.code !== 'invalid_input') return null;
+  const last = error.field.split('.').pop() ?? '';
+  const known = Object.hasOwn(labels, last) ? (last as F) : null;
+  let text = error.message.startsWith(error.field) ? error.message.slice(error.field.length).trimStart() : error.message;
+  if (/^(is|must|could|does|has)\b/.test(text)) text = `${known ? labels[known] : error.field} ${text}`;
+  return { field: known ?? 'form', text: text.charAt(0).toUpperCase() + text.slice(1) };
+}
+
+/** The worded error under its input; `id` is what the input's aria-describedby points at. */
+export function FieldMessage({ id, text, testId }: { id: string; text: string; testId?: string }) {
+  return (
+    <p className="field-error" id={id} data-testid={testId} role="alert">
+      {text}
+    </p>
+  );
+}

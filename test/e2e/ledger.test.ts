@@ -1,0 +1,278 @@
+// The ledger UI in Chromium against a real server and the app's own devnet (anvil): a wallet
+// created through the page (the words read off it and typed back), funded by the faucet; a
+// datanet version contributed, synced until confirmed, its proof downloaded and verified in the
+// dialog; a wrong password; Settings' network profiles. Every view is shot light and dark into
+// test-results/ (ledger-*.png) and checked by axe-core.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appRoot, rendererDir } from '../../electron/paths';
+import type { Datanet } from '../../shared/api/schemas/datanets';
+import type { Job } from '../../shared/api/schemas/jobs';
+import { launchChromium, screenshotPath } from '../fixtures/browser';
+import { serveApp, type ServedApp } from '../fixtures/served-app';
+
+const AXE_SOURCE = fs.readFileSync(path.join(appRoot(), 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const PASSWORD = 'correct horse battery';
+
+let app: ServedApp;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let datanet: Datanet;
+let proofFile: string;
+const problems: string[] = [];
+
+async function backendCall<T>(name: string, input: unknown = {}): Promise<T> {
+  const result = await app.backend.router.call(name, input);
+  if (!result.ok) throw new Error(`${name} failed: ${result.error.message}`);
+  return result.value as T;
+}
+
+/** The view in both themes (the app follows the system's), each screenshot checked by axe-core. */
+async function shoot(name: string, target: Page | ReturnType<Page['getByTestId']> = page): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    expect(await page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")).toBe(scheme === 'dark');
+    await target.screenshot({ path: screenshotPath(`ledger-${name}-${scheme}`) });
+    // Evaluated, not added as a <script>: the app's CSP (rightly) refuses inline scripts.
+    await page.evaluate(AXE_SOURCE);
+    const found = await page.evaluate(`axe.run(document).then((r) => r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id + ': ' + v.nodes.map((n) => JSON.stringify(n.target)).join(', ')))`);
+    expect(found, `axe-core on ledger-${name}-${scheme}`).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** One more block on the devnet, so an included batch gathers confirmations. */
+async function mineBlock(): Promise<void> {
+  const { rpcUrl } = await app.backend.ledger.devnet.info();
+  if (!rpcUrl) throw new Error('the devnet is not running: the faucet step should have started it');
+  const res = await fetch(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'evm_mine', params: [] }) });
+  expect(res.ok, `evm_mine at ${rpcUrl}`).toBe(true);
+}
+
+async function go(hash: string, testId: string): Promise<void> {
+  await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+  await page.getByTestId(testId).waitFor();
+}
+
+beforeAll(async () => {
+  expect(fs.existsSync(path.join(rendererDir(), 'index.html')), 'run `npm run build` first (npm test does)').toBe(true);
+  process.env.STUDIO_KEYSTORE_SCRYPT_N = '1024'; // fast keystores in tests only; read when the backend opens
+  app = await serveApp();
+  browser = await launchChromium();
+  datanet = await backendCall<Datanet>('datanets.create', {
+    name: 'Reviews',
+    license: 'CC-BY-4.0',
+    schema: { fields: [{ kind: 'single_choice', name: 'sentiment', labels: ['positive', 'negative'] }] },
+  });
+  for (const text of ['Great service.', 'Slow delivery.', 'Fine value.']) {
+    app.backend.datanets.items.insert(datanet.id, { content: { text, fields: {}, image: null }, source: null, importId: null });
+  }
+  const job = await backendCall<Job>('versions.create', { datanet: datanet.id, note: 'first cut' });
+  expect((await app.backend.jobs.settled(job.id)).state).toBe('succeeded');
+  // The real CSP (no bypass): the downloads below must work under it.
+  context = await browser.newContext({ viewport: { width: 1280, height: 1100 }, acceptDownloads: true });
+  page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await page.goto(app.server.openUrl);
+  await page.getByTestId('nav-wallet').waitFor();
+}, 120_000);
+
+afterAll(async () => {
+  await browser.close();
+  await app.close();
+});
+
+describe('the ledger UI in Chromium', () => {
+  it('creates a wallet: the words shown once, three typed back, a password twice', async () => {
+    await go('#/wallet', 'wallet-create-start');
+    await shoot('wallet-empty');
+    await page.getByTestId('wallet-create-start').click();
+    await page.getByTestId('wallet-create-begin').click();
+    const words = await page.getByTestId('wallet-word').locator('.mono').allTextContents();
+    expect(words).toHaveLength(12);
+    expect(await page.getByTestId('wallet-words-next').isDisabled(), 'Continue waits for "I have written them down"').toBe(true);
+    await shoot('create-words');
+    await page.getByTestId('wallet-words-written').check();
+    await page.getByTestId('wallet-words-next').click();
+
+    const inputs = page.getByTestId('wallet-confirm-word');
+    expect(await inputs.count()).toBe(3);
+    const indices = await Promise.all((await inputs.all()).map(async (input) => Number(await input.getAttribute('data-index'))));
+    // A wrong word first: the backend refuses it and the page says which.
+    for (const [n, i] of indices.entries()) await inputs.nth(n).fill(n === 0 ? 'wrongword' : words[i]!);
+    await page.getByTestId('wallet-new-password').fill(PASSWORD);
+    await page.getByTestId('wallet-new-password-repeat').fill(`${PASSWORD}!`);
+    await page.getByTestId('wallet-confirm-submit').click();
+    await expect.poll(() => page.getByTestId('wallet-password-error').textContent()).toMatch(/passwords differ/);
+    await page.getByTestId('wallet-new-password-repeat').fill(PASSWORD);
+    await page.getByTestId('wallet-confirm-submit').click();
+    await expect.poll(() => page.getByTestId('wallet-confirm-error').textContent()).toMatch(new RegExp(`^Word ${indices[0]! + 1} does not match the recovery phrase`));
+    await shoot('create-confirm');
+    await inputs.nth(0).fill(words[indices[0]!]!);
+    await page.getByTestId('wallet-confirm-submit').click();
+
+    await page.getByTestId('wallet-address').waitFor();
+    const status = await backendCall<{ address: string; unlocked: boolean }>('wallet.status');
+    expect(status.unlocked).toBe(true);
+    expect(await page.getByTestId('wallet-address').textContent()).toBe(status.address);
+    expect(await page.getByTestId('wallet-locks-in').textContent()).toMatch(/locks itself in \d+:\d\d if unused/);
+  });
+
+  it('funds the wallet from the devnet faucet and shows the balance; rewards are an honest empty state', async () => {
+    await expect.poll(() => page.getByTestId('wallet-balance').textContent(), { timeout: 60_000 }).toMatch(/^0 ETH/);
+    await page.getByTestId('wallet-fund').click();
+    await expect.poll(() => page.getByTestId('wallet-balance').textContent(), { timeout: 30_000 }).toMatch(/^10 ETH/);
+    expect(await page.getByTestId('wallet-rewards').textContent()).toContain('No rewards yet');
+    await shoot('wallet-unlocked');
+  }, 90_000);
+
+  it('exports the keystore as a file download under the CSP', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('wallet-export').click()]);
+    expect(download.suggestedFilename()).toMatch(/^UTC--.*--[0-9a-f]{40}\.json$/);
+    const keystore = JSON.parse(fs.readFileSync(await download.path(), 'utf8')) as { address: string; crypto?: unknown; Crypto?: unknown };
+    const { address } = await backendCall<{ address: string }>('wallet.status');
+    expect(`0x${keystore.address}`.toLowerCase()).toBe(address.toLowerCase());
+    // ethers writes `Crypto`, geth `crypto`: either is the v3 keystore's encrypted section.
+    expect(keystore.crypto ?? keystore.Crypto, 'the export is the encrypted keystore, never the key').toBeDefined();
+  });
+
+  it('contributes a version, syncs it until confirmed, and shows tx hash, block and confirmations', async () => {
+    await go('#/contributions', 'contribute-open');
+    await shoot('contributions-empty');
+    await page.getByTestId('contribute-open').click();
+    await page.getByTestId('contribute-datanet').waitFor();
+    expect(await page.getByTestId('contribute-datanet').inputValue()).toBe(datanet.id);
+    await expect.poll(() => page.getByTestId('contribute-version').locator('option').count()).toBe(2);
+    await shoot('contribute-dialog');
+    await page.getByTestId('contribute-submit').click();
+    const row = page.getByTestId('contribution-row');
+    await row.waitFor();
+    expect(await row.locator('td').nth(1).textContent()).toBe('Reviews');
+    expect(await row.locator('td').nth(2).textContent()).toBe('v1');
+
+    // Sync now, and a block on top each round, until the batch is deep enough (2 on the devnet).
+    for (let round = 0; round < 20 && (await row.getAttribute('data-state')) !== 'confirmed'; round++) {
+      await page.getByTestId('sync-now').click();
+      await page.getByTestId('sync-report').waitFor();
+      await mineBlock();
+      await page.waitForTimeout(250);
+    }
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 15_000 }).toBe('confirmed');
+    expect(await page.getByTestId('sync-report').textContent()).toMatch(/Last pass: \d+ sent, \d+ included, \d+ confirmed · head block \d+/);
+    expect(await row.getByTestId('contribution-tx').getAttribute('data-tx')).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(Number(await row.getByTestId('contribution-block').textContent())).toBeGreaterThan(0);
+    expect(Number(await row.getByTestId('contribution-confirmations').textContent())).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => page.getByTestId('status-outbox').getAttribute('data-pending')).toBe('0');
+    await shoot('contributions-list');
+  }, 120_000);
+
+  it('downloads the proof bundle and verifies it in the dialog: every check ✓; a tampered one shows ✗', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('contribution-proof').first().click()]);
+    expect(download.suggestedFilename()).toMatch(/^contribution-[0-9a-f]{12}\.json$/);
+    proofFile = await download.path();
+    const bundle = JSON.parse(fs.readFileSync(proofFile, 'utf8')) as { format: string; signature: string; batch: { txHash: string } | null };
+    expect(bundle.format).toBe('datanet-studio/contribution-bundle@1');
+    expect(bundle.batch?.txHash).toBe(await page.getByTestId('contribution-tx').first().getAttribute('data-tx'));
+
+    await page.getByTestId('verify-open').click();
+    await page.getByTestId('verify-file').setInputFiles(proofFile);
+    await expect.poll(() => page.getByTestId('verify-text').inputValue()).toContain('contribution-bundle@1');
+    await page.getByTestId('verify-submit').click();
+    const result = page.getByTestId('verify-result');
+    await result.waitFor();
+    expect(await result.getAttribute('data-ok')).toBe('true');
+    const checks = page.getByTestId('verify-check');
+    expect(await checks.count()).toBeGreaterThanOrEqual(4);
+    const marks = async () => Promise.all((await checks.all()).map(async (c) => `${await c.getAttribute('data-ok')} ${await c.textContent()}`));
+    expect((await marks()).every((m) => m.startsWith('true ✓')), (await marks()).join('\n')).toBe(true);
+    expect(await checks.first().textContent()).toMatch(/^✓/);
+    await shoot('verify-dialog', page.getByTestId('verify-dialog'));
+
+    // Another signature (the last byte flipped): the same dialog must say it fails.
+    const last = bundle.signature.slice(-2) === '1b' ? '1c' : '1b';
+    await page.getByTestId('verify-text').fill(JSON.stringify({ ...bundle, signature: `${bundle.signature.slice(0, -2)}${last}` }));
+    await page.getByTestId('verify-submit').click();
+    await expect.poll(() => result.getAttribute('data-ok')).toBe('false');
+    expect((await marks()).some((m) => m.startsWith('false ✗')), (await marks()).join('\n')).toBe(true);
+    await page.getByTestId('verify-text').fill('{"format": "something else"}');
+    await page.getByTestId('verify-submit').click();
+    await expect.poll(() => page.getByTestId('verify-error').textContent()).toMatch(/^The bundle /);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('verify-dialog').isVisible()).toBe(false);
+  });
+
+  it('the status bar shows the sync state and the outbox, and opens Contributions', async () => {
+    await go('#/wallet', 'wallet-address');
+    const item = page.getByTestId('status-outbox');
+    expect(await item.getAttribute('data-state')).toBe('idle');
+    expect(await item.textContent()).toMatch(/Synced.*0 pending/);
+    await item.click();
+    await page.getByTestId('page-contributions').waitFor();
+    expect(await page.evaluate('location.hash')).toBe('#/contributions');
+  });
+
+  it('locks the wallet; a wrong password says so, the right one unlocks', async () => {
+    await go('#/wallet', 'wallet-lock');
+    await page.getByTestId('wallet-lock').click();
+    await expect.poll(() => page.getByTestId('wallet-lock-state').getAttribute('data-unlocked')).toBe('false');
+    await page.getByTestId('wallet-unlock-password').fill('not the password');
+    await page.getByTestId('wallet-unlock').click();
+    await expect.poll(() => page.getByTestId('wallet-unlock-error').textContent()).toBe('The password is not the password of this keystore');
+    expect(await page.getByTestId('wallet-unlock-password').getAttribute('aria-invalid')).toBe('true');
+    await shoot('wallet-locked-error');
+    await page.getByTestId('wallet-unlock-password').fill(PASSWORD);
+    await page.getByTestId('wallet-unlock').click();
+    await expect.poll(() => page.getByTestId('wallet-lock-state').getAttribute('data-unlocked')).toBe('true');
+  });
+
+  it('Settings: the devnet profile checks its connection; a custom RPC with a bad URL is an error; back to the devnet', async () => {
+    // Tall enough for the whole section in one element screenshot.
+    await page.setViewportSize({ width: 1280, height: 1800 });
+    await go('#/settings', 'ledger-section');
+    const section = page.getByTestId('ledger-section');
+    const devnet = section.getByTestId('devnet-status');
+    await expect.poll(() => devnet.getAttribute('data-running')).toBe('true');
+    await section.getByTestId('devnet-stop').click();
+    await expect.poll(() => devnet.getAttribute('data-running'), { timeout: 20_000 }).toBe('false');
+    expect((await app.backend.ledger.devnet.info()).running).toBe(false);
+    await section.getByTestId('devnet-start').click();
+    await expect.poll(() => devnet.getAttribute('data-running'), { timeout: 30_000 }).toBe('true');
+    await section.getByTestId('ledger-check').click();
+    await expect.poll(() => section.getByTestId('ledger-check-result').textContent()).toMatch(/Chain31337.*Head block\d+.*ContributionRegistry0x[0-9a-fA-F]{40}/);
+    await shoot('settings-devnet', section);
+
+    await section.getByTestId('ledger-profile-openledger-testnet').check();
+    expect(await section.getByLabel(/rpc url/i).count()).toBe(1);
+    expect(await section.getByLabel(/^name/i).count(), 'a preset fixes the name').toBe(0);
+    await shoot('settings-preset', section);
+
+    await section.getByTestId('ledger-profile-custom').check();
+    await section.getByLabel(/^name/i).fill('Broken node');
+    await section.getByLabel(/rpc url/i).fill('not a url');
+    await section.getByLabel(/chain id/i).fill('1');
+    await section.getByTestId('ledger-save').click();
+    await expect.poll(() => section.getByTestId('ledger-error').textContent()).toMatch(/^RPC URL must be/);
+    expect(await section.getByLabel(/rpc url/i).getAttribute('aria-invalid')).toBe('true');
+    // A well-formed URL nothing answers: saved, and the check says it cannot be reached.
+    await section.getByLabel(/rpc url/i).fill('http://127.0.0.1:9');
+    await section.getByTestId('ledger-check').click();
+    await expect.poll(() => section.getByTestId('ledger-check-error').textContent(), { timeout: 20_000 }).toMatch(/Broken node \(http:\/\/127\.0\.0\.1:9\) cannot be reached/);
+    expect(await backendCall('settings.get')).toMatchObject({ ledger: { kind: 'rpc', name: 'Broken node', rpcUrl: 'http://127.0.0.1:9', chainId: 1 } });
+    await expect.poll(() => page.getByTestId('status-ledger').textContent()).toContain('Broken node');
+    await shoot('settings-custom-error', section);
+
+    await section.getByTestId('ledger-profile-devnet').check();
+    await section.getByTestId('ledger-save').click();
+    await expect.poll(async () => (await backendCall<{ ledger: { kind: string } }>('settings.get')).ledger.kind).toBe('devnet');
+    await expect.poll(() => page.getByTestId('status-ledger').textContent()).toContain('Local devnet');
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
