@@ -221,6 +221,8 @@ describe('the ledger UI in Chromium', () => {
 
   it('locks the wallet; a wrong password says so, the right one unlocks', async () => {
     await go('#/wallet', 'wallet-lock');
+    // The anchoring paid gas: the balance shows at most six decimals (the full amount is its title).
+    await expect.poll(() => page.getByTestId('wallet-balance').textContent()).toMatch(/^9\.\d{1,6} ETH/);
     await page.getByTestId('wallet-lock').click();
     await expect.poll(() => page.getByTestId('wallet-lock-state').getAttribute('data-unlocked')).toBe('false');
     await page.getByTestId('wallet-unlock-password').fill('not the password');

@@ -16,7 +16,9 @@ export function Balance({ onDevnet }: { onDevnet: boolean }) {
     <div className="wallet-balance">
       {balance.data ? (
         <p className="wallet-balance-amount" data-testid="wallet-balance">
-          <span className="wallet-balance-number">{trimAmount(balance.data.formatted)}</span> <span className="wallet-balance-unit">{onDevnet ? 'ETH (devnet)' : 'native tokens'}</span>
+          <span className="wallet-balance-number" title={balance.data.formatted}>
+            {trimAmount(balance.data.formatted)}
+          </span> <span className="wallet-balance-unit">{onDevnet ? 'ETH (devnet)' : 'native tokens'}</span>
         </p>
       ) : (
         <CallFallback call={balance} what="the balance" />
@@ -44,7 +46,9 @@ export function Balance({ onDevnet }: { onDevnet: boolean }) {
   );
 }
 
-/** "10.0" → "10", "1.230000000000000000" → "1.23": ethers' formatting keeps trailing zeros. */
+/** "10.0" → "10", "9.999926146210752541" → "9.999926": six decimals read; the full amount is the title. */
 function trimAmount(formatted: string): string {
-  return formatted.includes('.') ? formatted.replace(/\.?0+$/, '') : formatted;
+  const [whole, fraction = ''] = formatted.split('.');
+  const shown = fraction.slice(0, 6).replace(/0+$/, '');
+  return shown ? `${whole}.${shown}` : (whole ?? formatted);
 }
