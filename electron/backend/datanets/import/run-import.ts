@@ -12,6 +12,9 @@ import { readInOrder } from './read-in-order';
 import type { SourceFile } from './types';
 import { walkSources } from './walk';
 
+/** The longest the import keeps the main thread before letting other work in (see runImport). */
+const YIELD_MS = 15;
+
 export interface ImportDeps {
   db: Db;
   items: Items;
@@ -101,6 +104,16 @@ export async function runImport(deps: ImportDeps, datanet: Datanet, importId: st
     });
   };
 
+  // Parsed data arrives in promise callbacks, which never let the event loop turn: without a
+  // deliberate yield, reading and committing would hold off the UI's calls for as long as data
+  // is buffered. So at most every YIELD_MS the import steps aside for pending I/O and timers.
+  let lastYield = performance.now();
+  const stepAside = async () => {
+    if (performance.now() - lastYield < YIELD_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    lastYield = performance.now();
+  };
+
   try {
     for (const e of walkErrors) writer.problem(e);
     const optionsFor = (file: SourceFile) => ({
@@ -129,12 +142,14 @@ export async function runImport(deps: ImportDeps, datanet: Datanet, importId: st
           job.signal.throwIfAborted();
           count(writer.maybeCommit());
         }
+        await stepAside();
       }
       job.signal.throwIfAborted();
       writer.fileDone(file.path, itemsInFile);
       bytesDone += file.size;
       bytesInFile = 0;
       count(writer.maybeCommit());
+      await stepAside();
     }
     current = null;
     count(writer.commit());
