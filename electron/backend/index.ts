@@ -11,6 +11,7 @@ import { openDatanets, type DatanetService } from './datanets/service';
 import { createEventBus, type EventBus } from './events';
 import { jobsApp } from './jobs/app';
 import { ledgerApp } from './ledger/app';
+import { rewardsApp } from './ledger/rewards-app';
 import { LedgerService } from './ledger/service';
 import { JobRunner } from './jobs/runner';
 import { createLogger, type Logger } from './log';
@@ -93,6 +94,7 @@ export function openBackend(options: BackendOptions): Backend {
       ...browseApp(ctx, datanets),
       ...navigateApp(datanets),
       ...ledgerApp(ctx, ledger, datanets),
+      ...rewardsApp(ctx, ledger),
     };
     let closed = false;
     return {

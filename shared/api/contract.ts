@@ -49,6 +49,7 @@ import {
   WalletStatus,
 } from './schemas/ledger';
 import { Job, JobRef, JobsListInput } from './schemas/jobs';
+import { Reward, RewardClaimInput, RewardClaimResult, RewardsImportInput, RewardsImportResult } from './schemas/rewards';
 import { Settings, SettingsPatch } from './schemas/settings';
 import { Status } from './schemas/status';
 import { AppInfo, DoctorReport } from './schemas/system';
@@ -125,10 +126,13 @@ export const calls = {
   'ledger.sync': call('Run one sync pass now; null when the wallet is locked or the network is unreachable.', NoInput, SyncReport.nullable()),
   'devnet.start': call('Start the embedded devnet (anvil) and deploy the contracts if needed.', NoInput, LedgerStatus.shape.devnet),
   'devnet.stop': call('Stop the embedded devnet (its state is saved).', NoInput, LedgerStatus.shape.devnet),
-  'contributions.create': call('Sign a contribution record for a datanet version; stored at once, anchored when online.', ContributeInput, Contribution),
+  'contributions.create': call('Sign a contribution record for a datanet version, or for some of its items; stored at once, anchored when online.', ContributeInput, Contribution),
   'contributions.list': call('Contribution records, newest first.', ContributionsListInput, z.array(Contribution)),
   'contributions.bundle': call('A contribution with its signature, salt and Merkle proof, as a verifiable bundle.', z.object({ record: z.string() }).strict(), ContributionBundle),
   'contributions.verify': call('Check a bundle: digest, signature, salted root, proof, and the anchor on chain.', z.object({ bundle: z.string().max(1_000_000) }).strict(), BundleVerification),
+  'rewards.import': call("Import a claim file (datanet-studio/claims@1): every claim's proof is checked against its payment's shares root on chain.", RewardsImportInput, RewardsImportResult),
+  'rewards.list': call("Imported shares paid to this wallet's address, each claimable, claimed or invalid as the chain says.", NoInput, z.array(Reward)),
+  'rewards.claim': call('Claim one share with the unlocked wallet (Settlement.claim); it pays the amount to the address.', RewardClaimInput, RewardClaimResult),
 } satisfies Record<string, CallSpec>;
 
 export const events = {

@@ -5,6 +5,7 @@ export * from './schemas/common';
 export * from './schemas/datanets';
 export * from './schemas/jobs';
 export * from './schemas/ledger';
+export * from './schemas/rewards';
 export * from './schemas/settings';
 export * from './schemas/status';
 export * from './schemas/system';
