@@ -10,6 +10,7 @@ import { doctorCommand } from './commands/doctor';
 import { registerExportCommand } from './commands/export';
 import { registerImportCommand } from './commands/import';
 import { registerLabelCommand } from './commands/label';
+import { registerRewardsCommands } from './commands/rewards';
 import { registerSearchCommand } from './commands/search';
 import { registerSyncCommand } from './commands/sync';
 import { registerVerifyCommand } from './commands/verify';
@@ -65,6 +66,7 @@ function buildProgram(): Command {
   registerContributionsCommands(program);
   registerVerifyCommand(program);
   registerDevnetCommands(program);
+  registerRewardsCommands(program);
   return program;
 }
 

@@ -1,12 +1,20 @@
+import { useEffect } from 'react';
 import { useAction, useCall } from '../../api';
 import { CallFallback } from '../../components/CallFallback';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
 
-/** The balance on the configured network (asking it may start the devnet); the faucet on the devnet. */
-export function Balance({ onDevnet }: { onDevnet: boolean }) {
+/**
+ * The balance on the configured network (asking it may start the devnet); the faucet on the devnet.
+ * A change of `refreshKey` (a reward claimed elsewhere on the page) asks again.
+ */
+export function Balance({ onDevnet, refreshKey = 0 }: { onDevnet: boolean; refreshKey?: number }) {
   const balance = useCall('wallet.balance', {});
   const fund = useAction('wallet.fund');
+  const { reload } = balance;
+  useEffect(() => {
+    if (refreshKey > 0) reload();
+  }, [refreshKey, reload]);
 
   async function onFund(): Promise<void> {
     if (await fund.run({ eth: '10' })) balance.reload();

@@ -1,13 +1,165 @@
+import { useState, type ChangeEvent } from 'react';
+import type { Reward, RewardState } from '../../../shared/api';
+import { useAction, useCall } from '../../api';
+import { CallFallback } from '../../components/CallFallback';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { CheckIcon, ErrorIcon, LedgerIcon } from '../../components/icons';
+import { Spinner } from '../../components/Spinner';
+import { fieldError, FieldMessage } from './field-error';
+
+/** A state in a word, an icon and a colour (never colour alone); the hint says what it means. */
+const LOOK: Record<RewardState, { label: string; Icon: typeof CheckIcon; hint: string }> = {
+  claimable: { label: 'Claimable', Icon: LedgerIcon, hint: 'On chain and not yet claimed: Claim sends it to your address.' },
+  claimed: { label: 'Claimed', Icon: CheckIcon, hint: 'The chain says this share was paid out.' },
+  invalid: { label: 'Invalid', Icon: ErrorIcon, hint: 'Cannot be claimed; the reason is beside it.' },
+};
+
+const short = (hex: string) => `${hex.slice(0, 8)}…${hex.slice(-6)}`;
+
 /**
- * Rewards need attribution shares (a later part of the app): until a model trained on the user's
- * data is registered and used, there is nothing to claim, and this says so rather than show zeros
- * that look like a measured result.
+ * Shares of fees paid for models trained on the user's data. The app invents none: whoever
+ * settles a fee hands out a claim file, the user imports it here (every proof is checked against
+ * the chain), and each share is claimed with the wallet. Until a file is imported this says so.
  */
-export function Rewards() {
+export function Rewards({ unlocked, onClaimed }: { unlocked: boolean; onClaimed: () => void }) {
+  const list = useCall('rewards.list', {});
+  const importFile = useAction('rewards.import');
+  const claim = useAction('rewards.claim');
+  const [readProblem, setReadProblem] = useState<string | null>(null);
+  const [claiming, setClaiming] = useState<string | null>(null);
+  const fileError = fieldError(importFile.error, { file: 'The claim file' });
+
+  function onFile(e: ChangeEvent<HTMLInputElement>): void {
+    const input = e.target;
+    const file = input.files?.[0];
+    setReadProblem(null);
+    importFile.reset();
+    if (!file) return;
+    const reader = new FileReader();
+    reader.onload = () => {
+      input.value = ''; // the same file picked again (after a fix) imports again
+      void importFile.run({ file: typeof reader.result === 'string' ? reader.result : '' }).then((out) => out && list.reload());
+    };
+    reader.onerror = () => setReadProblem(`Could not read ${file.name}: ${reader.error?.message ?? 'unknown error'}`);
+    reader.readAsText(file);
+  }
+
+  async function onClaim(r: Reward): Promise<void> {
+    setClaiming(`${r.paymentId}/${r.index}`);
+    const out = await claim.run({ paymentId: r.paymentId, index: r.index });
+    list.reload();
+    if (out) onClaimed();
+  }
+
+  const rows = list.data ?? [];
   return (
-    <div className="wallet-rewards-empty" data-testid="wallet-rewards">
-      <p className="wallet-rewards-heading">No rewards yet</p>
-      <p className="field-hint">Rewards arrive when a model trained on your data is used: each use pays a fee, attribution measures how much your contributions drove the output, and your share becomes claimable here.</p>
+    <div className="wallet-rewards" data-testid="wallet-rewards">
+      {list.data && rows.length === 0 && (
+        <div className="wallet-rewards-empty" data-testid="wallet-rewards-empty">
+          <p className="wallet-rewards-heading">No rewards imported</p>
+          <p className="field-hint">
+            Rewards arrive when a model trained on your data is used: each use pays a fee, attribution measures how much your contributions drove the output, and whoever settles the fee hands out a claim file
+            (datanet-studio/claims@1). Import it below; your shares then become claimable here.
+          </p>
+        </div>
+      )}
+      {!list.data && <CallFallback call={list} what="your rewards" />}
+      {list.data && list.error && <ErrorMessage error={list.error} context="Could not refresh the rewards." />}
+      {rows.length > 0 && <RewardsTable rows={rows} unlocked={unlocked} pending={claim.pending ? claiming : null} onClaim={(r) => void onClaim(r)} />}
+      {claim.error && claiming && <ErrorMessage error={claim.error} context={`Could not claim share ${claiming.split('/')[1]} of payment ${claiming.split('/')[0]}.`} testId="wallet-claim-error" />}
+      {claim.data && !claim.pending && (
+        <p className="form-note" role="status" data-testid="wallet-claimed">
+          Claimed {claim.data.formatted} (tx <span className="mono">{short(claim.data.txHash)}</span>).
+        </p>
+      )}
+      <div className="field field-wide">
+        <label className="field-label" htmlFor="wallet-claims-file">
+          Import a claim file
+        </label>
+        <input
+          id="wallet-claims-file"
+          className="file-input"
+          type="file"
+          accept=".json,application/json"
+          data-testid="wallet-claims-file"
+          disabled={importFile.pending}
+          aria-invalid={fileError || readProblem ? true : undefined}
+          aria-describedby={fileError || readProblem ? 'wallet-claims-error' : 'wallet-claims-hint'}
+          onChange={onFile}
+        />
+        <p className="field-hint" id="wallet-claims-hint">
+          Each claim's proof is checked against its payment on the network in Settings; a file altered or made for another chain is refused whole.
+        </p>
+        {readProblem && <FieldMessage id="wallet-claims-error" text={readProblem} />}
+        {fileError && <FieldMessage id="wallet-claims-error" testId="wallet-claims-error" text={fileError.text} />}
+      </div>
+      {importFile.pending && <Spinner label="Checking the claims against the chain…" />}
+      {importFile.error && !fileError && <ErrorMessage error={importFile.error} context="Could not import the claim file." />}
+      {importFile.data && !importFile.pending && (
+        <p className="form-note" role="status" data-testid="wallet-claims-imported">
+          Checked {importFile.data.checked} claim{importFile.data.checked === 1 ? '' : 's'}; {importFile.data.mine} paid to this wallet.
+        </p>
+      )}
     </div>
+  );
+}
+
+function RewardsTable({ rows, unlocked, pending, onClaim }: { rows: readonly Reward[]; unlocked: boolean; pending: string | null; onClaim: (r: Reward) => void }) {
+  return (
+    <>
+      {!unlocked && rows.some((r) => r.state === 'claimable') && <p className="field-hint">Claiming signs a transaction: unlock the wallet above first.</p>}
+      <div className="wallet-rewards-scroll" tabIndex={0} role="region" aria-label="Rewards">
+        <table className="wallet-rewards-table" data-testid="wallet-rewards-table">
+          <thead>
+            <tr>
+              <th scope="col">State</th>
+              <th scope="col">Payment</th>
+              <th scope="col">Share</th>
+              <th scope="col" className="num">
+                Amount
+              </th>
+              <th scope="col">
+                <span className="visually-hidden">Action</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => {
+              const key = `${r.paymentId}/${r.index}`;
+              const { label, Icon, hint } = LOOK[r.state];
+              return (
+                <tr key={`${r.chainId}/${r.settlement}/${key}`} data-testid="wallet-reward" data-state={r.state}>
+                  <td>
+                    <span className={`badge reward-state reward-state-${r.state}`} data-testid="wallet-reward-state" title={hint}>
+                      <Icon size={14} />
+                      {label}
+                    </span>
+                    {r.reason && <p className="wallet-reward-reason">{r.reason}</p>}
+                  </td>
+                  <td className="mono">#{r.paymentId}</td>
+                  <td className="mono">{r.index}</td>
+                  <td className="num mono" title={`${r.amount} wei`}>
+                    {r.formatted}
+                  </td>
+                  <td className="nowrap">
+                    {r.state === 'claimable' && (
+                      <button type="button" className="button button-small button-primary" data-testid="wallet-reward-claim" disabled={!unlocked || pending !== null} onClick={() => onClaim(r)}>
+                        Claim
+                      </button>
+                    )}
+                    {pending === key && <Spinner label="Claiming…" />}
+                    {r.state === 'claimed' && r.claimTx && (
+                      <span className="mono muted" title={r.claimTx}>
+                        tx {short(r.claimTx)}
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }

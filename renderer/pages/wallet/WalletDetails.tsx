@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { WalletStatus } from '../../../shared/api';
 import { Section } from '../../components/Section';
 import { useSettings } from '../../settings';
@@ -11,6 +12,8 @@ import { Rewards } from './Rewards';
 export function WalletDetails({ status, onStatus }: { status: WalletStatus; onStatus: (status: WalletStatus) => void }) {
   const settings = useSettings();
   const onDevnet = settings.data?.ledger.kind === 'devnet';
+  // Bumped by a claim: the balance asks the chain again.
+  const [claims, setClaims] = useState(0);
   return (
     <>
       <Section title="Address" description="Your contributor address: every contribution record you sign names it, and rewards are paid to it." testId="wallet-address-section">
@@ -22,13 +25,13 @@ export function WalletDetails({ status, onStatus }: { status: WalletStatus; onSt
         </div>
       </Section>
       <Section title="Balance" description="Native tokens on the ledger network, for the fees of anchoring your records." testId="wallet-balance-section">
-        <Balance onDevnet={onDevnet} />
+        <Balance onDevnet={onDevnet} refreshKey={claims} />
       </Section>
       <Section title="Lock" description="Signing needs the wallet unlocked. It locks itself when unused for a while, and whenever the app stops." testId="wallet-lock-section">
         <LockControl status={status} onStatus={onStatus} />
       </Section>
-      <Section title="Rewards" description="What attribution has assigned to your contributions, to claim to this address." testId="wallet-rewards-section">
-        <Rewards />
+      <Section title="Rewards" description="Your shares of fees paid for models trained on your data, from the claim files of whoever settled them; each is claimed to this address." testId="wallet-rewards-section">
+        <Rewards unlocked={status.unlocked} onClaimed={() => setClaims((n) => n + 1)} />
       </Section>
       <Section title="Back up" description="The keystore file is your key encrypted with your password. Keep a copy elsewhere: with it and the password you can restore the wallet here or in MetaMask." testId="wallet-export-section">
         <ExportKeystore />
