@@ -32,7 +32,7 @@ export const ContributionBundle = z
     domain: z.object({ name: z.string(), version: z.string(), chainId: z.number().int().positive(), verifyingContract: Address }).strict(),
     /** EIP-712 digest of the record; the batch leaf is keccak256(keccak256(digest)). */
     digest: Hex32,
-    /** The version's Merkle root and the salt: keccak256(unsaltedRoot ‖ salt) must be record.contentRoot. */
+    /** The content's Merkle root (the version's, or the selection's) and the salt: keccak256(unsaltedRoot ‖ salt) must be record.contentRoot. */
     content: z.object({ unsaltedRoot: Hex32, salt: Hex32, localDatanetId: z.string(), localVersionId: z.string() }).strict(),
     /** Null while the record waits for a batch. */
     batch: z
@@ -44,6 +44,12 @@ export const ContributionBundle = z
       })
       .strict()
       .nullable(),
+    /**
+     * Present when the record covers a selection of a version's records: content.unsaltedRoot is
+     * then the root over those records (the version's leaves, in version order), not the version's
+     * root, which is given here with the selection's size (record.itemCount).
+     */
+    selection: z.object({ versionRoot: Hex32, count: z.number().int().positive() }).strict().optional(),
   })
   .strict();
 export type ContributionBundle = z.infer<typeof ContributionBundle> & { record: ContributionRecord };

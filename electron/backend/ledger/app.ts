@@ -108,10 +108,10 @@ export function ledgerApp(ctx: BackendContext, ledger: LedgerService, datanets: 
       const info = await ledger.devnet.info();
       return { running: info.running, rpcUrl: info.rpcUrl, owner: info.owner };
     },
-    'contributions.create': async ({ datanet, version }) => {
+    'contributions.create': async ({ datanet, version, items }) => {
       const d = datanets.datanets.get(datanet);
       const v = datanets.versions.get(d.id, version);
-      return toContribution(await ledger.contribute(d, v));
+      return toContribution(await ledger.contribute(d, v, items));
     },
     'contributions.list': ({ datanet, state, limit, before }) =>
       ledger.contributions.list({ datanetId: datanet ? datanets.datanets.get(datanet).id : undefined, state, limit, before }).map(toContribution),

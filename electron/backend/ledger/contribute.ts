@@ -14,6 +14,7 @@ import {
 } from '../../../shared/ledger/contribution-record';
 import type { Eip712Domain, Hex } from '../../../shared/ledger/eip712';
 import type { Contributions, StoredContribution } from './contributions';
+import type { ContentSelection } from './selection';
 import type { SyncTarget } from './sync';
 
 const random32 = (): Hex => `0x${randomBytes(32).toString('hex')}`;
@@ -32,8 +33,9 @@ export async function signRecord(signer: Signer, record: ContributionRecord, dom
 }
 
 /**
- * Signs "I contributed this version of this datanet" and stores it at once, online or not: the
- * signature needs only the key and the chain's domain (chain id, registry address).
+ * Signs "I contributed this version of this datanet" (or, with a selection, "these records of
+ * it": selection.ts) and stores it at once, online or not: the signature needs only the key and
+ * the chain's domain (chain id, registry address).
  */
 export async function signContribution(
   store: Contributions,
@@ -41,12 +43,20 @@ export async function signContribution(
   target: SyncTarget,
   datanet: Pick<Datanet, 'id' | 'license'>,
   version: Pick<Version, 'id' | 'root' | 'recordCount'>,
-  now = Date.now(),
+  options: { selection?: ContentSelection; now?: number } = {},
 ): Promise<StoredContribution> {
+  const { selection, now = Date.now() } = options;
+  if (selection && selection.versionId !== version.id) throw new Error(`The selection is of version ${selection.versionId}, not of ${version.id}`);
+  // The content signed: the whole version, or the root over the selected records.
+  const content = selection ? { root: selection.root, count: selection.count } : { root: version.root as Hex, count: version.recordCount };
   const contributor = (signer instanceof BaseWallet ? signer.address : await signer.getAddress()) as Hex;
-  const earlier = store.earlierOf(datanet.id, version.id, contributor, target.chainId);
+  const earlier = store.earlierOf(datanet.id, version.id, content.root, contributor, target.chainId);
   if (earlier.contributed) {
-    throw conflict(`This version of the datanet is already contributed by ${contributor}; make a new version to contribute changes.`);
+    throw conflict(
+      selection
+        ? `These ${content.count} items of this version are already contributed by ${contributor}; choose other items, or make a new version to contribute changes.`
+        : `This version of the datanet is already contributed by ${contributor}; make a new version to contribute changes.`,
+    );
   }
   const salt = random32();
   const record: ContributionRecord = {
@@ -54,8 +64,8 @@ export async function signContribution(
     contributor,
     datanetId: idKey(datanet.id),
     versionId: idKey(version.id),
-    contentRoot: saltedRoot(version.root as Hex, salt),
-    itemCount: version.recordCount,
+    contentRoot: saltedRoot(content.root, salt),
+    itemCount: content.count,
     license: datanet.license,
     // Chains a datanet's contributions: each new version extends the contributor's last one.
     parentRecordId: earlier.latest ?? ZERO_BYTES32,
@@ -75,6 +85,6 @@ export async function signContribution(
     digest,
     signature,
     salt,
-    contentRoot: version.root as Hex,
-  });
+    contentRoot: content.root,
+  }, selection);
 }

@@ -3,6 +3,7 @@ import type { ContributionRecord } from '../../../shared/ledger/contribution-rec
 import type { Hex } from '../../../shared/ledger/eip712';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database';
+import { saveSelection, type ContentSelection } from './selection';
 
 export type RecordState = 'signed' | 'queued' | 'submitted' | 'included' | 'confirmed' | 'failed';
 export type BatchState = 'built' | 'submitted' | 'included' | 'confirmed' | 'dropped';
@@ -143,14 +144,20 @@ export class Contributions {
     return stmt;
   }
 
-  add(c: Omit<StoredContribution, 'state' | 'batchRoot' | 'proof' | 'error' | 'createdAt' | 'updatedAt'>): StoredContribution {
+  /** Stores a signed record; a selection's positions (see selection.ts) go in with it, in one transaction. */
+  add(c: Omit<StoredContribution, 'state' | 'batchRoot' | 'proof' | 'error' | 'createdAt' | 'updatedAt'>, selection?: Pick<ContentSelection, 'versionId' | 'positions'>): StoredContribution {
     const t = this.now();
-    this
-      .prepare(
+    const insert = () =>
+      this.prepare(
         `INSERT INTO contributions (record_id, datanet_id, version_id, contributor, chain_id, registry, record, digest, signature, salt, content_root, state, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'signed', ?, ?)`,
-      )
-      .run(c.recordId, c.datanetId, c.versionId, c.contributor, c.chainId, c.registry, JSON.stringify(c.record), c.digest, c.signature, c.salt, c.contentRoot, t, t);
+      ).run(c.recordId, c.datanetId, c.versionId, c.contributor, c.chainId, c.registry, JSON.stringify(c.record), c.digest, c.signature, c.salt, c.contentRoot, t, t);
+    if (selection) {
+      this.db.transaction(() => {
+        insert();
+        saveSelection(this.db, c.recordId, selection);
+      })();
+    } else insert();
     // What get() would read back, without the read.
     const { recordId, datanetId, versionId, contributor, chainId, registry, record, digest, signature, salt, contentRoot } = c;
     return { recordId, datanetId, versionId, contributor, chainId, registry, record, digest, signature, salt, contentRoot, state: 'signed', batchRoot: null, proof: null, error: null, createdAt: t, updatedAt: t };
@@ -158,12 +165,13 @@ export class Contributions {
 
   /**
    * What signing a version needs of the contributor's earlier records of its datanet on a chain
-   * (failed ones aside): whether this version is among them, and the newest one (the new record's
-   * parent). Two indexed lookups, no rows decoded: it runs for every record signed.
+   * (failed ones aside): whether this content of this version (its whole root, or one selection's
+   * root) is among them, and the newest one (the new record's parent). Two indexed lookups, no
+   * rows decoded: it runs for every record signed.
    */
-  earlierOf(datanetId: string, versionId: string, contributor: string, chainId: number): { contributed: boolean; latest: Hex | null } {
+  earlierOf(datanetId: string, versionId: string, contentRoot: string, contributor: string, chainId: number): { contributed: boolean; latest: Hex | null } {
     const mine = `FROM contributions WHERE datanet_id = ? AND contributor = ? AND chain_id = ? AND state != 'failed'`;
-    const contributed = this.prepare(`SELECT 1 ${mine} AND version_id = ? LIMIT 1`).get(datanetId, contributor, chainId, versionId) !== undefined;
+    const contributed = this.prepare(`SELECT 1 ${mine} AND version_id = ? AND content_root = ? LIMIT 1`).get(datanetId, contributor, chainId, versionId, contentRoot) !== undefined;
     const latest = this.prepare(`SELECT record_id ${mine} ORDER BY created_at DESC, record_id LIMIT 1`).pluck().get(datanetId, contributor, chainId) as Hex | undefined;
     return { contributed, latest: latest ?? null };
   }

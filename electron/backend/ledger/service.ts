@@ -4,7 +4,7 @@ import path from 'node:path';
 import { JsonRpcProvider, Wallet, formatEther, parseEther } from 'ethers';
 import { ApiFailure, conflict, unavailable } from '../../../shared/api/errors';
 import type { LedgerSyncStatus } from '../../../shared/api/schemas/status';
-import { confirmationsOf, type ContractAddresses, type LedgerNetwork } from '../../../shared/api/schemas/settings';
+import { batchSizeOf, confirmationsOf, type ContractAddresses, type LedgerNetwork } from '../../../shared/api/schemas/settings';
 import { BUNDLE_FORMAT, type BundleVerification, type ContributionBundle } from '../../../shared/ledger/bundle';
 import type { Hex } from '../../../shared/ledger/eip712';
 import { ANVIL_DEV_KEY } from './anvil-process';
@@ -12,6 +12,7 @@ import { signContribution } from './contribute';
 import { Contributions, type StoredContribution } from './contributions';
 import { deployContracts, missingCode } from './deploy';
 import { DEVNET_CHAIN_ID, Devnet } from './devnet';
+import { selectItems, selectionProof, selectionSummary, type SelectionProof } from './selection';
 import { SyncEngine, type SyncReport, type SyncTarget } from './sync';
 import { verifyBundle } from './verify';
 import { WalletStore } from './wallet';
@@ -118,9 +119,11 @@ export class LedgerService {
     return { chainId: DEVNET_CHAIN_ID, registry: addresses.ContributionRegistry as Hex };
   }
 
-  async contribute(datanet: { id: string; license: string }, version: { id: string; root: string; recordCount: number }): Promise<StoredContribution> {
+  /** Signs a record of the whole version, or with `items` of those records of it (selection.ts). */
+  async contribute(datanet: { id: string; license: string }, version: { id: string; number: number; root: string; recordCount: number }, items?: readonly string[]): Promise<StoredContribution> {
     const signer = this.wallet.signer();
-    const stored = await signContribution(this.contributions, signer, await this.signingTarget(), datanet, version);
+    const selection = items ? await selectItems(this.deps.db, version, items) : undefined;
+    const stored = await signContribution(this.contributions, signer, await this.signingTarget(), datanet, version, { selection });
     this.deps.onChange();
     this.kick();
     return stored;
@@ -174,6 +177,7 @@ export class LedgerService {
     const c = this.contributions.get(recordId);
     if (!c) throw new ApiFailure({ code: 'not_found', message: `No contribution record ${recordId} here.` });
     const batch = c.batchRoot ? this.contributions.batch(c.batchRoot) : undefined;
+    const selection = selectionSummary(this.deps.db, recordId);
     return {
       format: BUNDLE_FORMAT,
       record: c.record,
@@ -182,7 +186,15 @@ export class LedgerService {
       digest: c.digest,
       content: { unsaltedRoot: c.contentRoot, salt: c.salt, localDatanetId: c.datanetId, localVersionId: c.versionId },
       batch: c.batchRoot && c.proof ? { root: c.batchRoot, proof: c.proof, txHash: batch?.txHash ?? null, blockNumber: batch?.blockNumber ?? null } : null,
+      ...(selection && { selection }),
     };
+  }
+
+  /** One item's proof against a selection record's (unsalted) content root. */
+  selectionProof(recordId: string, itemId: string): SelectionProof {
+    const c = this.contributions.get(recordId);
+    if (!c) throw new ApiFailure({ code: 'not_found', message: `No contribution record ${recordId} here.` });
+    return selectionProof(this.deps.db, recordId, c.contentRoot, itemId);
   }
 
   async verify(bundle: ContributionBundle): Promise<BundleVerification> {
@@ -238,6 +250,7 @@ export class LedgerService {
     try {
       const engine = new SyncEngine(this.contributions, connection.provider, this.wallet.signer(connection.provider), { chainId: connection.chainId, registry: connection.addresses.ContributionRegistry as Hex }, {
         confirmations: confirmationsOf(connection.network),
+        batchSize: batchSizeOf(connection.network),
       });
       const report = await engine.syncOnce();
       const state: SyncState = report.problem ? (report.problem.code === 'error' ? 'error' : report.problem.code) : 'idle';

@@ -40,7 +40,12 @@ export async function verifyBundle(bundle: ContributionBundle, provider: JsonRpc
   const signed = signer.toLowerCase() === record.contributor.toLowerCase();
   check('signature', signed, signed ? `signed by the contributor ${record.contributor}` : `signed by ${signer}, not by the contributor ${record.contributor}`);
   const salted = saltedRoot(bundle.content.unsaltedRoot as Hex, bundle.content.salt as Hex);
-  check('content root', salted === record.contentRoot, salted === record.contentRoot ? `keccak256(version root ‖ salt) matches the record` : `the salted root is ${salted}, the record says ${record.contentRoot}`);
+  const of = bundle.selection ? 'selection root' : 'version root';
+  check('content root', salted === record.contentRoot, salted === record.contentRoot ? `keccak256(${of} ‖ salt) matches the record` : `the salted root is ${salted}, the record says ${record.contentRoot}`);
+  if (bundle.selection) {
+    const { count, versionRoot } = bundle.selection;
+    check('selection', count === record.itemCount, count === record.itemCount ? `${count} records of the version with root ${versionRoot}` : `the bundle says ${count} records were selected, the record says ${record.itemCount}`);
+  }
 
   if (!bundle.batch) {
     check('batch', false, 'the record is not in a batch yet (sync, then export again)');

@@ -15,10 +15,12 @@ interface BulkLabelBarProps {
   pending: boolean;
   onApply: (field: string, value: unknown) => void;
   onClear: () => void;
+  /** Opens "Contribute selection…" (a signed record for the selected items of the latest version). */
+  onContribute: () => void;
 }
 
 /** "N selected · Set [field] to [value] · Apply": one field, one value, for the whole selection. */
-export function BulkLabelBar({ schema, count, job, error, pending, onApply, onClear }: BulkLabelBarProps) {
+export function BulkLabelBar({ schema, count, job, error, pending, onApply, onClear, onContribute }: BulkLabelBarProps) {
   const fields = bulkFields(schema);
   const [fieldName, setFieldName] = useState(fields[0]!.name);
   const field = fields.find((f) => f.name === fieldName) ?? fields[0]!;
@@ -69,6 +71,9 @@ export function BulkLabelBar({ schema, count, job, error, pending, onApply, onCl
           onClick={() => onApply(field.name, field.options[optionIndex]?.value ?? null)}
         >
           Apply to {count.toLocaleString()}
+        </button>
+        <button type="button" className="button button-small" data-testid="contribute-selection" onClick={onContribute}>
+          Contribute selection…
         </button>
         <button type="button" className="button button-small" onClick={onClear}>
           Clear selection

@@ -9,6 +9,7 @@ import { navigate } from '../../hooks/useHashRoute';
 import { useTrackedJob } from '../../hooks/useTrackedJob';
 import { pageHref } from '../../routes';
 import { BulkLabelBar } from './BulkLabelBar';
+import { ContributeSelection } from './ContributeSelection';
 import { ItemTable, type KeyIntent, type PointerIntent } from './ItemTable';
 import { RowCache } from './row-cache';
 import { NONE, selectedCount, toggled, withRange, type Selection } from './selection';
@@ -41,6 +42,7 @@ export function ItemBrowser({ datanet, filter, sort, filtered, onClearFilters, o
   const [selection, setSelection] = useState<Selection>(NONE);
   const [anchor, setAnchor] = useState(0);
   const [focus, setFocus] = useState(0);
+  const [contributing, setContributing] = useState(false);
 
   const bulk = useAction('annotations.bulkSet');
   const { job, track } = useTrackedJob();
@@ -158,10 +160,12 @@ export function ItemBrowser({ datanet, filter, sort, filtered, onClearFilters, o
           pending={bulk.pending}
           onApply={(field, value) => void apply(field, value)}
           onClear={() => setSelection(NONE)}
+          onContribute={() => setContributing(true)}
         />
       ) : (
         <p className="dv-bulk dv-bulk-idle">Select rows to label them together: click, Shift+click, Ctrl+click or Space; Ctrl+A selects all {total.toLocaleString()}. Enter opens the focused item.</p>
       )}
+      {contributing && <ContributeSelection datanet={datanet} list={{ datanet: datanet.id, filter, sort }} selection={selection} total={total} onClose={() => setContributing(false)} />}
       {snapshot.error && <ErrorMessage error={snapshot.error} context="Some rows could not be loaded." onRetry={() => cache.retry()} testId="dataset-error" />}
       <ItemTable
         cache={cache}

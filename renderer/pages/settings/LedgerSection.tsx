@@ -10,7 +10,7 @@ import { fieldError, FieldMessage } from '../wallet/field-error';
 import { ConnectionActions } from './ledger/ConnectionActions';
 import { DevnetStatus } from './ledger/DevnetStatus';
 import './ledger/ledger.css';
-import { CONTRACTS, DEFAULT_CONFIRMATIONS, PRESETS, draftOf, networkOf, type Draft, type Profile } from './ledger/draft';
+import { CONTRACTS, DEFAULT_BATCH_SIZE, DEFAULT_CONFIRMATIONS, PRESETS, draftOf, networkOf, type Draft, type Profile } from './ledger/draft';
 
 const PROFILES: { profile: Profile; label: string }[] = [
   { profile: 'devnet', label: 'Local devnet (anvil, started by the app)' },
@@ -23,6 +23,7 @@ const LABELS = {
   rpcUrl: 'RPC URL',
   chainId: 'Chain id',
   confirmations: 'Confirmations',
+  batchSize: 'Batch size',
   DatanetRegistry: 'DatanetRegistry',
   ContributionRegistry: 'ContributionRegistry',
   ModelRegistry: 'ModelRegistry',
@@ -173,6 +174,20 @@ function LedgerForm({ saved }: { saved: LedgerNetwork }) {
           })}
           <span className="field-hint" id="ledger-confirmations-hint">
             Blocks on top before a record counts as final (default {isRpc ? DEFAULT_CONFIRMATIONS.rpc : DEFAULT_CONFIRMATIONS.devnet}).
+          </span>
+        </div>
+        <div className="field">
+          <label className="field-label" htmlFor="ledger-batchSize">
+            Batch size
+          </label>
+          {input('batchSize', draft.batchSize, (batchSize) => edit({ batchSize }), {
+            className: 'input ledger-narrow-input',
+            inputMode: 'numeric',
+            placeholder: String(DEFAULT_BATCH_SIZE),
+            'aria-describedby': err?.field === 'batchSize' ? 'ledger-error' : 'ledger-batchSize-hint',
+          })}
+          <span className="field-hint" id="ledger-batchSize-hint">
+            Records anchored together under one root by one transaction, 1 to 10,000 (default {DEFAULT_BATCH_SIZE.toLocaleString()}): larger batches cost less gas a record.
           </span>
         </div>
       </div>

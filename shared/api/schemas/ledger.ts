@@ -87,7 +87,18 @@ export const Contribution = z.object({
 });
 export type Contribution = z.infer<typeof Contribution>;
 
-export const ContributeInput = z.object({ datanet: z.union([DatanetId, DatanetName]), version: VersionRef.default('latest') }).strict();
+export const ContributeInput = z
+  .object({
+    datanet: z.union([DatanetId, DatanetName]),
+    version: VersionRef.default('latest'),
+    /**
+     * Contribute only these items of the version: the record's content root is then the root over
+     * their records and its item count theirs. Plain strings, so an id the version lacks is refused
+     * by name (an id that is not even well-formed included).
+     */
+    items: z.array(z.string().min(1).max(200)).min(1, 'must name at least one item').max(1_000_000, 'may name at most 1,000,000 items').optional(),
+  })
+  .strict();
 
 export const ContributionsListInput = z
   .object({

@@ -13,10 +13,12 @@ export type ContractAddresses = z.infer<typeof ContractAddresses>;
 
 /** Blocks on top of the including one before a batch counts as final. */
 const Confirmations = z.number().int().min(1).max(1000);
+/** Records anchored under one root by one transaction; gas per record falls as batches grow. */
+const BatchSize = z.number().int().min(1).max(10_000);
 
 /** Where contribution records are anchored: the app's own local devnet, or any EVM JSON-RPC. */
 export const LedgerNetwork = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('devnet'), confirmations: Confirmations.optional() }).strict(),
+  z.object({ kind: z.literal('devnet'), confirmations: Confirmations.optional(), batchSize: BatchSize.optional() }).strict(),
   z
     .object({
       kind: z.literal('rpc'),
@@ -27,6 +29,7 @@ export const LedgerNetwork = z.discriminatedUnion('kind', [
       chainId: z.number().int().positive(),
       contracts: ContractAddresses.optional(),
       confirmations: Confirmations.optional(),
+      batchSize: BatchSize.optional(),
     })
     .strict(),
 ]);
@@ -56,6 +59,13 @@ export const NETWORK_PRESETS = [
 /** Depth before a batch is final: a local devnet does not reorganise on its own; a public chain may. */
 export function confirmationsOf(network: LedgerNetwork): number {
   return network.confirmations ?? (network.kind === 'devnet' ? 2 : 12);
+}
+
+export const DEFAULT_BATCH_SIZE = 1000;
+
+/** Records per anchoring transaction: the profile's, or 1,000 (48 gas a record, bench/RESULTS.md). */
+export function batchSizeOf(network: LedgerNetwork): number {
+  return network.batchSize ?? DEFAULT_BATCH_SIZE;
 }
 
 export function ledgerName(network: LedgerNetwork): string {

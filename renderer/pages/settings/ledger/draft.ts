@@ -22,6 +22,7 @@ export interface Draft {
   chainId: string;
   contracts: Record<keyof ContractAddresses, string>;
   confirmations: string;
+  batchSize: string;
 }
 
 const NO_CONTRACTS = { DatanetRegistry: '', ContributionRegistry: '', ModelRegistry: '', Settlement: '' };
@@ -34,7 +35,8 @@ export function profileOf(network: LedgerNetwork): Profile {
 
 export function draftOf(network: LedgerNetwork): Draft {
   const confirmations = network.confirmations === undefined ? '' : String(network.confirmations);
-  if (network.kind === 'devnet') return { profile: 'devnet', name: '', rpcUrl: '', chainId: '', contracts: { ...NO_CONTRACTS }, confirmations };
+  const batchSize = network.batchSize === undefined ? '' : String(network.batchSize);
+  if (network.kind === 'devnet') return { profile: 'devnet', name: '', rpcUrl: '', chainId: '', contracts: { ...NO_CONTRACTS }, confirmations, batchSize };
   return {
     profile: profileOf(network),
     name: network.name,
@@ -42,13 +44,15 @@ export function draftOf(network: LedgerNetwork): Draft {
     chainId: String(network.chainId),
     contracts: { ...NO_CONTRACTS, ...network.contracts },
     confirmations,
+    batchSize,
   };
 }
 
 /** Text becomes the right types; the backend validates and names the wrong field. */
 export function networkOf(d: Draft): LedgerNetwork {
   const confirmations = d.confirmations.trim() === '' ? {} : { confirmations: Number(d.confirmations.trim()) };
-  if (d.profile === 'devnet') return { kind: 'devnet', ...confirmations };
+  const batchSize = d.batchSize.trim() === '' ? {} : { batchSize: Number(d.batchSize.trim()) };
+  if (d.profile === 'devnet') return { kind: 'devnet', ...confirmations, ...batchSize };
   const preset = PRESETS.find((p) => p.id === d.profile);
   const entered = CONTRACTS.some((c) => d.contracts[c].trim() !== '');
   return {
@@ -59,7 +63,10 @@ export function networkOf(d: Draft): LedgerNetwork {
     // All four or none: none means "not deployed yet" (Deploy contracts here fills them in).
     ...(entered ? { contracts: Object.fromEntries(CONTRACTS.map((c) => [c, d.contracts[c].trim()])) as ContractAddresses } : {}),
     ...confirmations,
+    ...batchSize,
   };
 }
 
 export const DEFAULT_CONFIRMATIONS = { devnet: 2, rpc: 12 };
+/** shared/api/schemas/settings.ts DEFAULT_BATCH_SIZE (that module builds zod schemas the renderer never runs). */
+export const DEFAULT_BATCH_SIZE = 1000;
