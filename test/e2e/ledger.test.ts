@@ -130,7 +130,7 @@ describe('the ledger UI in Chromium', () => {
     await expect.poll(() => page.getByTestId('wallet-balance').textContent(), { timeout: 60_000 }).toMatch(/^0 ETH/);
     await page.getByTestId('wallet-fund').click();
     await expect.poll(() => page.getByTestId('wallet-balance').textContent(), { timeout: 30_000 }).toMatch(/^10 ETH/);
-    expect(await page.getByTestId('wallet-rewards').textContent()).toContain('No rewards yet');
+    expect(await page.getByTestId('wallet-rewards-empty').textContent()).toContain('No rewards imported');
     await shoot('wallet-unlocked');
   }, 90_000);
 

@@ -74,7 +74,7 @@ describe('rewards on the embedded devnet', () => {
       const tampered = { ...file, claims: file.claims.map((c) => (c === mine ? { ...c, amount: parseEther('0.8').toString() } : c)) };
       await expect(call(b, 'rewards.import', { file: text(tampered) })).rejects.toThrow(/"field":"file".*does not lead to the payment's shares root.*Nothing was imported/);
       await expect(call(b, 'rewards.import', { file: text({ ...file, chainId: 1612 }) })).rejects.toThrow(/is for chain 1612, but the network in Settings \(the local devnet\) is chain 31337/);
-      await expect(call(b, 'rewards.import', { file: text({ ...file, settlement: other }) })).rejects.toThrow(/names the Settlement contract at .* another deployment/);
+      await expect(call(b, 'rewards.import', { file: text({ ...file, settlement: other }) })).rejects.toThrow(/is for the Settlement contract at .* another deployment/);
       await expect(call(b, 'rewards.import', { file: text({ ...file, claims: file.claims.filter((c) => c !== mine) }) })).rejects.toThrow(/none paid to this wallet's address/);
       await expect(call(b, 'rewards.import', { file: text({ ...file, claims: [{ ...mine, paymentId: '99' }] }) })).rejects.toThrow(/payment 99 does not exist/);
       await expect(call(b, 'rewards.import', { file: '{"format":"datanet-studio/contribution-bundle@1"}' })).rejects.toThrow(/is not a claim file/);

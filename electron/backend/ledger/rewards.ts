@@ -73,7 +73,7 @@ export class Rewards {
     const address = this.address();
     const claims = file.claims.map((c, i) => ({ ...c, account: normalizeAddress(c.account, `claims.${i}.account`) }));
     const mine = claims.filter((c) => c.account === address);
-    if (mine.length === 0) throw invalidFile(`holds ${claims.length} claim${claims.length === 1 ? '' : 's'}, none paid to this wallet's address ${getAddress(address)}: it was made for other contributors`);
+    if (mine.length === 0) throw invalidFile(`has ${claims.length} claim${claims.length === 1 ? '' : 's'}, none paid to this wallet's address ${getAddress(address)}: it was made for other contributors`);
 
     const c = await this.ledger.connect();
     try {
@@ -83,22 +83,22 @@ export class Rewards {
       }
       const ours = c.addresses.Settlement.toLowerCase();
       if (file.settlement.toLowerCase() !== ours) {
-        throw invalidFile(`names the Settlement contract at ${file.settlement}, but the one on ${networkName(c)} is at ${getAddress(ours)}: the file belongs to another deployment`);
+        throw invalidFile(`is for the Settlement contract at ${file.settlement}, but the one on ${networkName(c)} is at ${getAddress(ours)}: the file belongs to another deployment`);
       }
       const payments = new Map<string, OnChainPayment>();
       const seen = new Map<string, string>();
       for (const [i, claim] of claims.entries()) {
-        const where = `claims.${i} (payment ${claim.paymentId}, index ${claim.index})`;
+        const where = `has claims.${i} (payment ${claim.paymentId}, index ${claim.index})`;
         const key = `${claim.paymentId}/${claim.index}`;
         const fingerprint = `${claim.account}/${claim.amount}`;
-        if (seen.has(key) && seen.get(key) !== fingerprint) throw invalidFile(`${where} appears twice with different accounts or amounts: a payment's index names one share`);
+        if (seen.has(key) && seen.get(key) !== fingerprint) throw invalidFile(`${where} twice, with different accounts or amounts: a payment's index names one share`);
         seen.set(key, fingerprint);
         const payment = payments.get(claim.paymentId) ?? (await this.payment(settlement, claim.paymentId, c));
-        if (!payment) throw invalidFile(`${where}: payment ${claim.paymentId} does not exist on ${networkName(c)} (chain ${c.chainId}). Nothing was imported`);
+        if (!payment) throw invalidFile(`${where}, but payment ${claim.paymentId} does not exist on ${networkName(c)} (chain ${c.chainId}). Nothing was imported`);
         payments.set(claim.paymentId, payment);
         if (!claimLeadsTo(claim, payment.sharesRoot)) {
           throw invalidFile(
-            `${where}: the proof of ${claim.amount} wei to ${getAddress(claim.account)} does not lead to the payment's shares root ${payment.sharesRoot}; the file was altered or made for another payment. Nothing was imported`,
+            `${where} whose proof of ${claim.amount} wei to ${getAddress(claim.account)} does not lead to the payment's shares root ${payment.sharesRoot}: it was altered or made for another payment. Nothing was imported`,
           );
         }
       }
@@ -263,6 +263,6 @@ function normalizeAddress(address: string, where: string): Hex {
   try {
     return getAddress(address).toLowerCase() as Hex;
   } catch {
-    throw invalidFile(`${where} ${address} has a wrong checksum (EIP-55 mixed case): it was mistyped or altered`);
+    throw invalidFile(`has ${where} ${address} with a wrong checksum (EIP-55 mixed case): it was mistyped or altered`);
   }
 }
