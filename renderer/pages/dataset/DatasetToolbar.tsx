@@ -1,6 +1,9 @@
 import { useEffect, useRef } from 'react';
 import type { ImportRecord } from '../../../shared/api';
 import type { LabelSchema } from '../../../shared/datanets/schema';
+import { SearchModeSwitch } from './SearchModeSwitch';
+import { SEMANTIC_RESULTS_ID } from './SemanticResults';
+import type { SemanticAvailability } from './semantic-availability';
 import { isFiltered, labelChoices, DEFAULT_CONTROLS, type ViewControls } from './view-controls';
 
 interface DatasetToolbarProps {
@@ -8,6 +11,8 @@ interface DatasetToolbarProps {
   onChange: (next: ViewControls) => void;
   schema: LabelSchema;
   imports: readonly ImportRecord[];
+  /** Whether the Meaning mode can be offered, and why not. */
+  semantic: SemanticAvailability;
 }
 
 const importDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -18,8 +23,9 @@ function importName(i: ImportRecord): string {
   return `${first}${more} · ${importDate.format(i.createdAt)} (${i.itemsAdded.toLocaleString()})`;
 }
 
-/** Search (`/` focuses it), filters and sort. */
-export function DatasetToolbar({ controls, onChange, schema, imports }: DatasetToolbarProps) {
+/** Search (`/` focuses it) by words or by meaning, filters and sort (word search only: meaning ranks). */
+export function DatasetToolbar({ controls, onChange, schema, imports, semantic }: DatasetToolbarProps) {
+  const meaning = controls.mode === 'meaning';
   const search = useRef<HTMLInputElement>(null);
   const set = <K extends keyof ViewControls>(key: K, value: ViewControls[K]) => onChange({ ...controls, [key]: value });
 
@@ -43,13 +49,37 @@ export function DatasetToolbar({ controls, onChange, schema, imports }: DatasetT
         ref={search}
         type="search"
         className="input dv-search"
-        placeholder="Search text and labels   /"
-        aria-label="Search items (press / to focus)"
+        placeholder={meaning ? 'Describe what you are looking for   /' : 'Search text and labels   /'}
+        aria-label={meaning ? 'Search items by meaning (press / to focus, ↓ to go to the results)' : 'Search items (press / to focus)'}
         aria-keyshortcuts="/"
         value={controls.text}
         onChange={(e) => set('text', e.target.value)}
+        onKeyDown={(e) => {
+          if (!meaning || e.key !== 'ArrowDown') return;
+          const results = document.getElementById(SEMANTIC_RESULTS_ID);
+          if (!results) return;
+          e.preventDefault();
+          results.focus();
+        }}
         data-testid="dataset-search"
       />
+      <SearchModeSwitch mode={controls.mode} availability={semantic} onChange={(mode) => set('mode', mode)} />
+      {!meaning && <Filters controls={controls} set={set} schema={schema} imports={imports} onClear={() => onChange({ ...DEFAULT_CONTROLS, sort: controls.sort })} />}
+    </div>
+  );
+}
+
+interface FiltersProps {
+  controls: ViewControls;
+  set: <K extends keyof ViewControls>(key: K, value: ViewControls[K]) => void;
+  schema: LabelSchema;
+  imports: readonly ImportRecord[];
+  onClear: () => void;
+}
+
+function Filters({ controls, set, schema, imports, onClear }: FiltersProps) {
+  return (
+    <>
       <label className="dv-inline">
         <span className="visually-hidden">Labeled</span>
         <select className="select dv-select" value={controls.labeled} onChange={(e) => set('labeled', e.target.value as ViewControls['labeled'])} data-testid="filter-labeled">
@@ -98,10 +128,10 @@ export function DatasetToolbar({ controls, onChange, schema, imports }: DatasetT
         </select>
       </label>
       {isFiltered(controls) && (
-        <button type="button" className="button button-small" onClick={() => onChange({ ...DEFAULT_CONTROLS, sort: controls.sort })} data-testid="clear-filters">
+        <button type="button" className="button button-small" onClick={onClear} data-testid="clear-filters">
           Clear filters
         </button>
       )}
-    </div>
+    </>
   );
 }

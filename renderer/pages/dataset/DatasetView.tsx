@@ -1,12 +1,14 @@
 import { useMemo, useState } from 'react';
 import type { DatanetSummary } from '../../../shared/api';
-import { useCall } from '../../api';
+import { useCall, useEvent } from '../../api';
 import { CallFallback } from '../../components/CallFallback';
 import { Dialog } from '../../components/Dialog';
 import { pageHref } from '../../routes';
 import { ImportPanel } from '../datanets/ImportPanel';
 import { DatasetToolbar } from './DatasetToolbar';
 import { ItemBrowser } from './ItemBrowser';
+import { semanticAvailability } from './semantic-availability';
+import { SemanticResults } from './SemanticResults';
 import { useDebounced } from './useDebounced';
 import { DEFAULT_CONTROLS, isFiltered, toFilter, type ViewControls } from './view-controls';
 import './DatasetView.css';
@@ -35,6 +37,15 @@ function LoadedDataset({ datanet, onChanged }: { datanet: DatanetSummary; onChan
   const [importing, setImporting] = useState(false);
   const query = useDebounced(controls.text, SEARCH_DEBOUNCE_MS);
   const imports = useCall('imports.list', { datanet: datanet.id });
+  const assist = useCall('assist.status', { datanet: datanet.id });
+  const { reload: reloadAssist } = assist;
+  // A model came or went, items were embedded or imported: what Meaning search can do changed.
+  useEvent('job.updated', (job) => {
+    if (job.state !== 'running' && ['assist.embeddings', 'assist.download', 'datanet.import'].includes(job.kind)) reloadAssist();
+  });
+  const semantic = semanticAvailability(assist.data, assist.error);
+  // Meaning chosen earlier but no longer possible (the model was removed): words, text kept.
+  const shown: ViewControls = semantic.kind === 'ready' ? controls : { ...controls, mode: 'words' };
   const filterKey = JSON.stringify(toFilter(controls, query));
   // One object per distinct filter: the browser's row cache is made per filter object.
   const filter = useMemo(() => JSON.parse(filterKey) as ReturnType<typeof toFilter>, [filterKey]);
@@ -57,16 +68,20 @@ function LoadedDataset({ datanet, onChanged }: { datanet: DatanetSummary; onChan
           Import files…
         </button>
       </header>
-      <DatasetToolbar controls={controls} onChange={setControls} schema={datanet.schema} imports={imports.data ?? []} />
-      <ItemBrowser
-        key={`${filterKey}\n${controls.sort}`}
-        datanet={datanet}
-        filter={filter}
-        sort={controls.sort}
-        filtered={isFiltered({ ...controls, text: query })}
-        onClearFilters={() => setControls({ ...DEFAULT_CONTROLS, sort: controls.sort })}
-        onChanged={onChanged}
-      />
+      <DatasetToolbar controls={shown} onChange={setControls} schema={datanet.schema} imports={imports.data ?? []} semantic={semantic} />
+      {shown.mode === 'meaning' ? (
+        <SemanticResults datanet={datanet} query={query} />
+      ) : (
+        <ItemBrowser
+          key={`${filterKey}\n${controls.sort}`}
+          datanet={datanet}
+          filter={filter}
+          sort={controls.sort}
+          filtered={isFiltered({ ...controls, text: query })}
+          onClearFilters={() => setControls({ ...DEFAULT_CONTROLS, sort: controls.sort })}
+          onChanged={onChanged}
+        />
+      )}
       <Dialog open={importing} title={`Import into ${datanet.name}`} onClose={() => setImporting(false)} size="wide" testId="import-dialog">
         <ImportPanel datanet={datanet} />
       </Dialog>

@@ -10,9 +10,13 @@ export interface ViewControls {
   label: string;
   importId: string;
   sort: ItemSort;
+  /** Words: full-text search over the filtered table. Meaning: the text goes to semantic search. */
+  mode: SearchMode;
 }
 
-export const DEFAULT_CONTROLS: ViewControls = { text: '', labeled: 'any', reviewed: 'any', label: '', importId: '', sort: 'arrival' };
+export type SearchMode = 'words' | 'meaning';
+
+export const DEFAULT_CONTROLS: ViewControls = { text: '', labeled: 'any', reviewed: 'any', label: '', importId: '', sort: 'arrival', mode: 'words' };
 
 export function isFiltered(c: ViewControls): boolean {
   return c.text.trim() !== '' || c.labeled !== 'any' || c.reviewed !== 'any' || c.label !== '' || c.importId !== '';

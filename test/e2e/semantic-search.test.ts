@@ -1,0 +1,195 @@
+// Semantic search in the dataset view (#/datanets/<id>, "Meaning" mode) in Chromium against a real
+// server, with the tiny embedding model the fixture writes: ranked results, keyboard, the reasons
+// the switch gives when it cannot search by meaning; screenshots and axe-core, light and dark.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rendererDir } from '../../electron/paths';
+import type { SemanticSearchResult } from '../../shared/api/schemas/assist';
+import type { Datanet } from '../../shared/api/schemas/datanets';
+import type { Job } from '../../shared/api/schemas/jobs';
+import { launchChromium, screenshotPath } from '../fixtures/browser';
+import { serveApp, type ServedApp } from '../fixtures/served-app';
+import { TOPIC_ITEMS, TOPIC_SCHEMA, writeTinyEmbeddingModel } from '../fixtures/tiny-embedding-model';
+
+let app: ServedApp;
+let browser: Browser;
+let topics: Datanet;
+let unembedded: Datanet;
+const ids = new Map<string, string>();
+const problems: string[] = [];
+
+/** No word in common with "A dog barked at the mailman.", the same meaning to the tiny model. */
+const PARAPHRASE = 'the puppy howled';
+
+async function backendCall<T>(name: string, input: unknown = {}): Promise<T> {
+  const result = await app.backend.router.call(name, input);
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value as T;
+}
+
+async function openView(datanet: Datanet, colorScheme: 'light' | 'dark'): Promise<{ context: BrowserContext; page: Page }> {
+  // bypassCSP: axe-core is injected as an inline script, which the app's CSP (rightly) refuses.
+  const context = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 800 }, bypassCSP: true });
+  // Well inside the test's own timeout: a wait that fails says which one.
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await page.goto(app.server.openUrl);
+  await page.getByTestId('nav-datanets').waitFor();
+  await page.evaluate(`location.hash = ${JSON.stringify(`#/datanets/${datanet.id}`)}`);
+  await page.getByTestId('dataset-table').waitFor();
+  return { context, page };
+}
+
+/** Serious and critical axe-core findings inside `selector`, as readable lines. */
+async function axeProblems(page: Page, selector: string): Promise<string[]> {
+  await page.addScriptTag({ path: path.join(process.cwd(), 'node_modules', 'axe-core', 'axe.min.js') });
+  const violations = await page.evaluate(async (sel) => {
+    const axe = (globalThis as unknown as { axe: { run(ctx: string): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(sel);
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
+  }, selector);
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.targets.join(', ')}`);
+}
+
+const percent = (score: number) => `${Math.round(Math.max(0, score) * 100)}%`;
+
+beforeAll(async () => {
+  expect(fs.existsSync(path.join(rendererDir(), 'index.html')), 'run `npm run build` first (npm test does)').toBe(true);
+  app = await serveApp();
+  browser = await launchChromium();
+  writeTinyEmbeddingModel(path.join(app.dataDir, 'models', 'embeddings', 'tiny-model'));
+  topics = await backendCall<Datanet>('datanets.create', { name: 'Topics', license: 'MIT', schema: TOPIC_SCHEMA });
+  for (const { text, topic } of TOPIC_ITEMS) {
+    const { id } = app.backend.datanets.items.insert(topics.id, { content: { text, fields: {}, image: null }, source: null, importId: null });
+    ids.set(text, id);
+    if (topic) await backendCall('annotations.set', { item: id, field: 'topic', value: topic });
+  }
+  const job = await backendCall<Job>('assist.embeddings.compute', { datanet: topics.id });
+  expect((await app.backend.jobs.settled(job.id)).state).toBe('succeeded');
+  // A model is installed, but this one's items were never embedded.
+  unembedded = await backendCall<Datanet>('datanets.create', { name: 'Not embedded', license: 'MIT', schema: TOPIC_SCHEMA });
+  app.backend.datanets.items.insert(unembedded.id, { content: { text: 'A cat on a rug.', fields: {}, image: null }, source: null, importId: null });
+});
+
+afterAll(async () => {
+  await browser.close();
+  await app.close();
+});
+
+describe('semantic search in the dataset view', () => {
+  it('ranks items by meaning where word search finds nothing, with scores and labels; the keyboard opens the best one', async () => {
+    const expected = await backendCall<SemanticSearchResult>('assist.search', { datanet: topics.id, query: PARAPHRASE, limit: 100 });
+    const dog = ids.get('A dog barked at the mailman.')!;
+    expect(expected.items[0]!.item.id).toBe(dog);
+
+    for (const scheme of ['light', 'dark'] as const) {
+      const { context, page } = await openView(topics, scheme);
+      const search = page.getByTestId('dataset-search');
+      await search.fill(PARAPHRASE);
+      // By words, no item shares a word with the paraphrase.
+      await page.getByTestId('dataset-no-match').waitFor();
+
+      if (scheme === 'light') {
+        await page.getByTestId('search-mode-meaning').click();
+      } else {
+        // Keyboard only: Tab from the box to the switch, the arrow key picks Meaning.
+        await search.focus();
+        await page.keyboard.press('Tab');
+        expect(await page.evaluate('document.activeElement?.dataset.testid')).toBe('search-mode-words');
+        await page.keyboard.press('ArrowRight');
+      }
+      expect(await page.getByTestId('search-mode-meaning').isChecked()).toBe(true);
+      // The text typed in Words mode carries over.
+      expect(await search.inputValue()).toBe(PARAPHRASE);
+      // Filters are for word search; ranked results have no sort or filter.
+      expect(await page.getByTestId('filter-labeled').count()).toBe(0);
+
+      const rows = page.getByTestId('semantic-row');
+      await expect.poll(() => rows.count()).toBe(expected.items.length);
+      const shown = await Promise.all(expected.items.map((_, i) => rows.nth(i).getAttribute('data-item-id')));
+      expect(shown).toEqual(expected.items.map((r) => r.item.id));
+      const first = rows.first();
+      expect(await first.getByTestId('semantic-text').textContent()).toBe('A dog barked at the mailman.');
+      expect(await first.getByTestId('semantic-score').textContent()).toBe(percent(expected.items[0]!.score));
+      expect(await first.getByTestId('semantic-labels').textContent()).toBe('topic: animals');
+      expect(await page.getByTestId('semantic-count').textContent()).toBe(`${expected.items.length} closest by meaning`);
+
+      await page.screenshot({ path: screenshotPath(`semantic-results-${scheme}`) });
+      expect(await axeProblems(page, '[data-testid="dataset-view"]')).toEqual([]);
+
+      // ↓ from the box goes to the results; ↓ moves; Enter opens the focused item.
+      await search.focus();
+      await page.keyboard.press('ArrowDown');
+      expect(await page.evaluate('document.activeElement?.dataset.testid')).toBe('semantic-results');
+      expect(await first.getAttribute('aria-selected')).toBe('true');
+      await page.keyboard.press('ArrowDown');
+      expect(await rows.nth(1).getAttribute('aria-selected')).toBe('true');
+      await page.keyboard.press('ArrowUp');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.evaluate('location.hash')).toBe(`#/annotate/${topics.id}/${dog}`);
+      await context.close();
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('follows the query as it is typed, and asks for one when the box is empty', async () => {
+    const { context, page } = await openView(topics, 'light');
+    await page.getByTestId('search-mode-meaning').click();
+    await page.getByTestId('semantic-prompt').waitFor();
+    expect(await page.getByTestId('semantic-prompt').textContent()).toContain('closest in meaning');
+    await page.screenshot({ path: screenshotPath('semantic-prompt-light') });
+
+    const search = page.getByTestId('dataset-search');
+    await search.pressSequentially('some toast', { delay: 20 });
+    await expect.poll(() => page.getByTestId('semantic-row').first().getAttribute('data-item-id')).toBe(ids.get('Fresh bread and butter for breakfast.'));
+    await search.fill('a rainy evening');
+    const weather = [ids.get('Heavy rain and strong wind tonight.'), ids.get('A downpour with gusty gales this evening.')];
+    await expect.poll(async () => weather.includes((await page.getByTestId('semantic-row').first().getAttribute('data-item-id')) ?? '')).toBe(true);
+    // Back to words: the same text, now as a word search (no item has "rainy").
+    await page.getByTestId('search-mode-words').click();
+    await page.getByTestId('dataset-no-match').waitFor();
+    expect(await page.getByTestId('semantic-results').count()).toBe(0);
+    expect(await search.inputValue()).toBe('a rainy evening');
+    await search.fill('evening');
+    await expect.poll(() => page.getByTestId('dataset-row').count()).toBe(1);
+    await context.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('says why Meaning is off when the datanet has no embeddings, and links to Settings → Assist', async () => {
+    const { context, page } = await openView(unembedded, 'light');
+    const note = page.getByTestId('search-mode-note');
+    await note.waitFor();
+    expect(await note.getAttribute('data-reason')).toBe('no_embeddings');
+    expect(await note.textContent()).toContain('Settings → Assist');
+    expect(await note.getByRole('link').getAttribute('href')).toBe('#/settings');
+    expect(await page.getByTestId('search-mode-meaning').isDisabled()).toBe(true);
+    await page.getByRole('search').screenshot({ path: screenshotPath('semantic-no-embeddings-light') });
+    await context.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('says how to get a model when none is installed', async () => {
+    await backendCall('assist.models.remove', { name: 'tiny-model' });
+    for (const scheme of ['light', 'dark'] as const) {
+      const { context, page } = await openView(topics, scheme);
+      const note = page.getByTestId('search-mode-note');
+      await note.waitFor();
+      expect(await note.getAttribute('data-reason')).toBe('no_model');
+      expect(await note.textContent()).toMatch(/needs an embedding model.*Settings → Assist/);
+      expect(await note.getByRole('link').getAttribute('href')).toBe('#/settings');
+      expect(await page.getByTestId('search-mode-meaning').isDisabled()).toBe(true);
+      expect(await page.getByTestId('search-mode-words').isChecked()).toBe(true);
+      await page.screenshot({ path: screenshotPath(`semantic-no-model-${scheme}`) });
+      expect(await axeProblems(page, '[data-testid="dataset-view"]')).toEqual([]);
+      await context.close();
+    }
+    expect(problems).toEqual([]);
+  });
+});
