@@ -175,8 +175,21 @@ describe('semantic search in the dataset view', () => {
     expect(problems).toEqual([]);
   });
 
-  it('says how to get a model when none is installed', async () => {
+  it('says how to get a model when none is installed, and what failed when it went away mid-search', async () => {
+    const open = await openView(topics, 'light');
+    await open.page.getByTestId('search-mode-meaning').click();
+    await open.page.getByTestId('dataset-search').fill('a kitten');
+    await open.page.getByTestId('semantic-row').first().waitFor();
+    // Removed elsewhere (another window, the CLI) while this view searches by meaning.
     await backendCall('assist.models.remove', { name: 'tiny-model' });
+    await open.page.getByTestId('dataset-search').fill('a puppy');
+    const failure = open.page.getByTestId('semantic-error');
+    await failure.waitFor();
+    expect(await failure.textContent()).toMatch(/^Semantic search failed\. Try again, or search by words\..*model/);
+    expect(await failure.textContent()).not.toMatch(/\bat .*:\d+:\d+/);
+    await open.page.screenshot({ path: screenshotPath('semantic-error-light') });
+    await open.context.close();
+
     for (const scheme of ['light', 'dark'] as const) {
       const { context, page } = await openView(topics, scheme);
       const note = page.getByTestId('search-mode-note');
