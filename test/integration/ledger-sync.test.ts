@@ -155,4 +155,50 @@ describe('outbox sync on a real anvil', () => {
     await (await new Wallet(ANVIL_DEV_KEY, provider).sendTransaction({ to: chain.contributor.address, value: parseEther('1') })).wait();
     await syncUntil(engine, () => chain.store.counts().confirmed === 3, provider);
   }, 120_000);
+  it('notices when another transaction with the same nonce replaced the anchor, and anchors again', async () => {
+    const chain = await preparedChain();
+    await signMany(chain.store, chain.contributor, chain.target, 3);
+    const { provider } = await node(chain.stateFile);
+    const signer = chain.contributor.connect(provider);
+    const engine = new SyncEngine(chain.store, provider, signer, chain.target, { confirmations: 2 });
+    await provider.send('evm_setAutomine', [false]);
+    expect((await engine.syncOnce()).sent).toBe(1); // the anchor waits in the mempool
+    const [pending] = chain.store.batchesIn(['submitted']);
+    const anchorTx = await provider.getTransaction(pending!.txHash!);
+    // The wallet (say, in another app) sends something else with the same nonce and a higher fee.
+    await provider.send('anvil_dropTransaction', [pending!.txHash]);
+    await signer.sendTransaction({ to: signer.address, value: 0n, nonce: anchorTx!.nonce, maxFeePerGas: anchorTx!.maxFeePerGas! * 2n, maxPriorityFeePerGas: anchorTx!.maxPriorityFeePerGas! * 2n });
+    await provider.send('evm_mine', []);
+    await provider.send('evm_setAutomine', [true]);
+    const reports = await syncUntil(engine, () => chain.store.counts().confirmed === 3, provider);
+    expect(reports.reduce((n, r) => n + r.requeued, 0)).toBe(3);
+    expect(await anchoredRoots(provider, chain.target.registry)).toEqual([pending!.root]);
+    await proofsVerifyOnChain(chain.store, provider, chain.target.registry);
+  }, 120_000);
+
+  it('replaces an anchor stuck in the mempool with the same nonce and higher fees', async () => {
+    const chain = await preparedChain();
+    await signMany(chain.store, chain.contributor, chain.target, 2);
+    const { provider } = await node(chain.stateFile);
+    const engine = new SyncEngine(chain.store, provider, chain.contributor.connect(provider), chain.target, { confirmations: 1 });
+    await provider.send('evm_setAutomine', [false]);
+    await engine.syncOnce();
+    const [first] = chain.store.batchesIn(['submitted']);
+    const firstTx = await provider.getTransaction(first!.txHash!);
+    expect((await engine.syncOnce()).sent).toBe(0); // pending, but not yet for long: left alone
+    await new Promise((r) => setTimeout(r, 5));
+    // An engine whose patience is shorter than the time it has been pending: stuck.
+    const stuck = await new SyncEngine(chain.store, provider, chain.contributor.connect(provider), chain.target, { confirmations: 1, stuckMs: 1 }).syncOnce();
+    expect(stuck.problem).toBeNull();
+    expect(stuck.sent).toBe(1);
+    const [replaced] = chain.store.batchesIn(['submitted']);
+    const replacement = await provider.getTransaction(replaced!.txHash!);
+    expect(replaced!.txHash).not.toBe(first!.txHash);
+    expect(replacement!.nonce).toBe(firstTx!.nonce);
+    expect(replacement!.maxFeePerGas! > firstTx!.maxFeePerGas!).toBe(true);
+    await provider.send('evm_mine', []);
+    await provider.send('evm_setAutomine', [true]);
+    await syncUntil(engine, () => chain.store.counts().confirmed === 2, provider);
+    expect(await anchoredRoots(provider, chain.target.registry)).toEqual([first!.root]);
+  }, 120_000);
 });

@@ -185,11 +185,18 @@ export class SyncEngine {
     report.sent++;
   }
 
-  /** Same nonce, fees raised by a quarter (nodes want at least 10% to accept a replacement). */
+  /**
+   * Same nonce, same call, fees raised by a quarter (nodes want at least 10% to accept a
+   * replacement). The gas limit is the pending one's: estimating would run against a pending
+   * state that already holds this anchor, and revert.
+   */
   private async replace(batch: Batch, pending: TransactionResponse, report: SyncReport): Promise<void> {
     const bump = (v: bigint | null) => (v === null ? undefined : (v * 125n) / 100n);
-    const tx = await this.registry.getFunction('anchor').send(pending.data.length > 0 ? (this.registry.interface.decodeFunctionData('anchor', pending.data)[0] as string) : ZERO_BYTES32, batch.root, batch.count, '', {
+    const tx = await this.signer.sendTransaction({
+      to: pending.to,
+      data: pending.data,
       nonce: pending.nonce,
+      gasLimit: pending.gasLimit,
       maxFeePerGas: bump(pending.maxFeePerGas),
       maxPriorityFeePerGas: bump(pending.maxPriorityFeePerGas),
       gasPrice: pending.maxFeePerGas === null ? bump(pending.gasPrice) : undefined,
