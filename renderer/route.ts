@@ -26,3 +26,17 @@ export function parseRoute<P extends string>(hash: string, pages: readonly P[], 
   }
   return { page, params };
 }
+
+/**
+ * The app's pages in sidebar order (Ctrl/Cmd+1..8 follow it). Here, not in routes.ts, which maps
+ * them to components: pages link to each other, and importing routes.ts from a page would be a
+ * cycle that leaves these functions undefined while the page module loads.
+ */
+export const PAGE_IDS = ['datanets', 'annotate', 'train', 'models', 'playground', 'contributions', 'wallet', 'settings'] as const;
+export type PageId = (typeof PAGE_IDS)[number];
+export const DEFAULT_PAGE: PageId = 'datanets';
+
+export const pageHref = (id: PageId, ...params: readonly string[]): string => hrefOf(id, params);
+export const routeFromHash = (hash: string): Route<PageId> => parseRoute(hash, PAGE_IDS, DEFAULT_PAGE);
+export const pageFromHash = (hash: string): PageId => routeFromHash(hash).page;
+export const routeHref = (route: Route<PageId>): string => hrefOf(route.page, route.params);

@@ -1,5 +1,5 @@
 import type { ComponentType } from 'react';
-import { hrefOf, parseRoute, type Route } from './route';
+import { PAGE_IDS, type PageId } from './route';
 import {
   AnnotateIcon,
   ContributionsIcon,
@@ -22,7 +22,7 @@ import { WalletPage } from './pages/WalletPage';
 
 export interface PageDef {
   /** Also the hash (`#/<id>`) and the suffix of the `nav-` and `page-` test ids. */
-  readonly id: string;
+  readonly id: PageId;
   readonly label: string;
   readonly icon: Icon;
   readonly component: ComponentType;
@@ -40,11 +40,6 @@ export const PAGES = [
   { id: 'settings', label: 'Settings', icon: SettingsIcon, component: SettingsPage },
 ] as const satisfies readonly PageDef[];
 
-export type PageId = (typeof PAGES)[number]['id'];
-export const DEFAULT_PAGE: PageId = 'datanets';
-const PAGE_IDS: readonly PageId[] = PAGES.map((p) => p.id);
-
-export const pageHref = (id: PageId, ...params: readonly string[]): string => hrefOf(id, params);
-export const routeFromHash = (hash: string): Route<PageId> => parseRoute(hash, PAGE_IDS, DEFAULT_PAGE);
-export const pageFromHash = (hash: string): PageId => routeFromHash(hash).page;
-export const routeHref = (route: Route<PageId>): string => hrefOf(route.page, route.params);
+// Every page id has its page, in the same order as PAGE_IDS: a mismatch is a compile error.
+type Ids<T extends readonly { id: string }[]> = { [K in keyof T]: T[K]['id'] };
+export const PAGE_ORDER: Ids<typeof PAGES> = PAGE_IDS;

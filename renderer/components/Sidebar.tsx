@@ -1,4 +1,5 @@
-import { PAGES, pageHref, type PageId } from '../routes';
+import { pageHref, type PageId } from '../route';
+import { PAGES } from '../routes';
 import { ariaShortcut, shortcutLabel } from '../platform';
 import { APP_NAME } from '../../shared/app';
 import './Sidebar.css';

@@ -1,6 +1,5 @@
 import { useMemo, useSyncExternalStore } from 'react';
-import type { Route } from '../route';
-import { routeFromHash, routeHref, type PageId } from '../routes';
+import { routeFromHash, routeHref, type PageId, type Route } from '../route';
 
 /** Rewrite an empty or unknown hash to the page it shows, so the address always names the page. */
 export function normalizeHash(): void {

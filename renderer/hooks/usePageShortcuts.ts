@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
-import { PAGES, pageHref } from '../routes';
+import { pageHref } from '../route';
+import { PAGES } from '../routes';
 
 /** Ctrl+1..8 (⌘1..8 on macOS; either modifier is accepted) switch pages in sidebar order. */
 export function usePageShortcuts(): void {

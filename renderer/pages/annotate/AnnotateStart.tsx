@@ -6,7 +6,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { AnnotateIcon } from '../../components/icons';
 import { Page } from '../../components/Page';
 import { Spinner } from '../../components/Spinner';
-import { pageHref } from '../../routes';
+import { pageHref } from '../../route';
 
 type State = { kind: 'finding' } | { kind: 'empty' } | { kind: 'failed'; error: ApiFailure };
 

@@ -3,7 +3,7 @@ import type { Duplicates, Neighbour, Suggestion } from '../../../shared/api/sche
 import type { LabelField, LabelSchema } from '../../../shared/datanets/schema';
 import { useCall, useEvent, type CallState } from '../../api';
 import { CallFallback } from '../../components/CallFallback';
-import { pageHref } from '../../routes';
+import { pageHref } from '../../route';
 import './AssistPanel.css';
 
 interface AssistPanelProps {

@@ -3,7 +3,7 @@ import { CallFallback } from '../../components/CallFallback';
 import { EmptyState } from '../../components/EmptyState';
 import { AnnotateIcon } from '../../components/icons';
 import { Page } from '../../components/Page';
-import { pageHref } from '../../routes';
+import { pageHref } from '../../route';
 
 const count = new Intl.NumberFormat('en-US');
 

@@ -6,7 +6,7 @@ import { CallFallback } from '../../components/CallFallback';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Page } from '../../components/Page';
 import { navigate } from '../../hooks/useHashRoute';
-import { pageHref } from '../../routes';
+import { pageHref } from '../../route';
 import { AnnotationForm } from './AnnotationForm';
 import { AssistPanel } from './AssistPanel';
 import { HistoryPanel } from './HistoryPanel';

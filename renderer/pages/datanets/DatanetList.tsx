@@ -1,7 +1,7 @@
 import type { KeyboardEvent } from 'react';
 import type { DatanetSummary } from '../../../shared/api';
 import { navigate } from '../../hooks/useHashRoute';
-import { pageHref } from '../../routes';
+import { pageHref } from '../../route';
 
 interface DatanetListProps {
   datanets: readonly DatanetSummary[];

@@ -6,7 +6,7 @@ import { CallFallback } from '../../components/CallFallback';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
-import { pageHref } from '../../routes';
+import { pageHref } from '../../route';
 import { selectedCount, type Selection } from './selection';
 import { MAX_SELECTION_IDS, selectionItemIds, type ListRef } from './selection-ids';
 

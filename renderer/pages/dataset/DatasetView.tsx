@@ -3,7 +3,7 @@ import type { DatanetSummary } from '../../../shared/api';
 import { useCall, useEvent } from '../../api';
 import { CallFallback } from '../../components/CallFallback';
 import { Dialog } from '../../components/Dialog';
-import { pageHref } from '../../routes';
+import { pageHref } from '../../route';
 import { ImportPanel } from '../datanets/ImportPanel';
 import { DatasetToolbar } from './DatasetToolbar';
 import { ItemBrowser } from './ItemBrowser';

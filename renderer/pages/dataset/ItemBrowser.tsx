@@ -7,7 +7,7 @@ import { DatanetsIcon } from '../../components/icons';
 import { Spinner } from '../../components/Spinner';
 import { navigate } from '../../hooks/useHashRoute';
 import { useTrackedJob } from '../../hooks/useTrackedJob';
-import { pageHref } from '../../routes';
+import { pageHref } from '../../route';
 import { BulkLabelBar } from './BulkLabelBar';
 import { ContributeSelection } from './ContributeSelection';
 import { ItemTable, type KeyIntent, type PointerIntent } from './ItemTable';

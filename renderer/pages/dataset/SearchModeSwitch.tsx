@@ -1,4 +1,4 @@
-import { pageHref } from '../../routes';
+import { pageHref } from '../../route';
 import type { SemanticAvailability } from './semantic-availability';
 import type { SearchMode } from './view-controls';
 

@@ -7,7 +7,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { CheckIcon, DatanetsIcon } from '../../components/icons';
 import { Spinner } from '../../components/Spinner';
 import { navigate } from '../../hooks/useHashRoute';
-import { pageHref } from '../../routes';
+import { pageHref } from '../../route';
 import { resultPreview } from './result-preview';
 
 /** The results grid's element id: the search box's ArrowDown moves focus here. */
