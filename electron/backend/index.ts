@@ -21,6 +21,7 @@ import { statusApp } from './status/app';
 import { currentStatus } from './status/status';
 import { storeApp } from './store/app';
 import { lockDataDir } from './store/data-dir';
+import { startCheckpointer } from './store/checkpointer';
 import { openDatabase } from './store/database';
 import { systemApp } from './system/app';
 
@@ -51,7 +52,9 @@ export function openBackend(options: BackendOptions): Backend {
   const release = lockDataDir(dataDir);
   try {
     const log = createLogger(dataDir, { quiet: options.quiet ?? false });
-    const db = openDatabase(path.join(dataDir, 'studio.db'));
+    const dbFile = path.join(dataDir, 'studio.db');
+    const db = openDatabase(dbFile);
+    const checkpointer = startCheckpointer(db, dbFile, (message) => log.warn(message));
     const bus = createEventBus((error) => log.error('An event listener failed', error));
     let statusChanged = () => {};
     const jobs = new JobRunner({
@@ -112,6 +115,7 @@ export function openBackend(options: BackendOptions): Backend {
         await assist.close();
         await ledger.close();
         datanets.close();
+        await checkpointer.close();
         db.close();
         release();
       },

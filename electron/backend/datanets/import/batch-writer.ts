@@ -28,11 +28,13 @@ export interface Committed {
  *
  * A commit runs on the main thread, which also answers the UI: while it runs, a label the user
  * sets waits. So a batch is sized by time, not by count: after each commit the item and text
- * limits are rescaled so the next commit takes about COMMIT_TARGET_MS. Larger commits write
+ * limits are rescaled so the next commit takes about COMMIT_TARGET_MS (with WAL checkpoints in
+ * their own thread, see store/checkpointer.ts, that keeps the app's stalls under the 50 ms a
+ * key press may take to be saved). Larger commits write
  * fewer index pages per item (about 15% less database time at 10,000 items), but stall the app
  * for seconds on a loaded machine; this keeps the stall near the target whatever the load.
  */
-const COMMIT_TARGET_MS = 40;
+export const COMMIT_TARGET_MS = 25;
 const LIMIT_BOUNDS = { items: [50, 10_000], textChars: [64 * 1024, 32 * 1024 * 1024] } as const;
 
 export class BatchWriter {
