@@ -3,8 +3,9 @@
 // uses only ethers and the contract's ABI.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Contract, JsonRpcProvider, TypedDataEncoder, concat, keccak256, verifyTypedData, type InterfaceAbi } from 'ethers';
+import { Contract, JsonRpcProvider, TypedDataEncoder, Wallet, concat, keccak256, verifyTypedData, type InterfaceAbi } from 'ethers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ANVIL_DEV_KEY, startAnvil } from '../../electron/backend/ledger/anvil-process';
 import { appRoot } from '../../electron/paths';
 import { call, testBackend, SENTIMENT } from '../fixtures/datanet-backend';
 
@@ -116,4 +117,38 @@ describe('the ledger through the API, on the embedded devnet', () => {
     await expect(call(b, 'wallet.fund', {})).rejects.toThrow(/only on the embedded devnet/);
     await expect(call(b, 'ledger.check')).rejects.toThrow(/cannot be reached/);
   });
+});
+
+describe('the ledger through the API, on another EVM chain', () => {
+  it('checks a custom RPC on connect, deploys the contracts there when asked, and saves their addresses', async () => {
+    // A chain of its own, not the app's devnet: chain id 1612 like OpenLedger's, no contracts.
+    const other = await startAnvil({ chainId: 1612 });
+    try {
+      const b = testBackend();
+      const key = Wallet.createRandom().privateKey;
+      await call(b, 'wallet.import', { source: { kind: 'privateKey', privateKey: key }, password: 'a long password' });
+      const network = { kind: 'rpc', name: 'OpenLedger (test)', rpcUrl: other.rpcUrl, chainId: 1612 };
+
+      await call(b, 'settings.update', { ledger: { ...network, chainId: 161201 } });
+      await expect(call(b, 'ledger.check')).rejects.toThrow(/"field":"chainId".*serves chain 1612/);
+      await call(b, 'settings.update', { ledger: network });
+      await expect(call(b, 'ledger.check')).rejects.toThrow(/contracts are not set/);
+      const fake = { DatanetRegistry: Wallet.createRandom().address, ContributionRegistry: Wallet.createRandom().address, ModelRegistry: Wallet.createRandom().address, Settlement: Wallet.createRandom().address };
+      await call(b, 'settings.update', { ledger: { ...network, contracts: fake } });
+      await expect(call(b, 'ledger.check')).rejects.toThrow(/no code at the address of DatanetRegistry, ContributionRegistry, ModelRegistry, Settlement/);
+
+      await expect(call(b, 'ledger.deploy')).rejects.toThrow(/insufficient funds|too little|funds/i);
+      const provider = new JsonRpcProvider(other.rpcUrl, 1612, { staticNetwork: true, cacheTimeout: -1 });
+      await (await new Wallet(ANVIL_DEV_KEY, provider).sendTransaction({ to: new Wallet(key).address, value: 10n ** 18n })).wait();
+      provider.destroy();
+      const addresses = await call<Record<string, string>>(b, 'ledger.deploy');
+      expect(Object.keys(addresses).sort()).toEqual(['ContributionRegistry', 'DatanetRegistry', 'ModelRegistry', 'Settlement']);
+      const saved = await call<{ ledger: { contracts?: Record<string, string> } }>(b, 'settings.get');
+      expect(saved.ledger.contracts).toEqual(addresses);
+      const check = await call<{ chainId: number; addresses: Record<string, string> }>(b, 'ledger.check');
+      expect(check).toMatchObject({ chainId: 1612, addresses });
+    } finally {
+      await other.stop();
+    }
+  }, 120_000);
 });

@@ -8,6 +8,7 @@ import type { Reward } from '../../../shared/api/schemas/rewards';
 import { claimLeadsTo, parseClaimsFile, type Claim } from '../../../shared/ledger/claims';
 import type { Hex } from '../../../shared/ledger/eip712';
 import type { Db } from '../store/database';
+import { isInsufficientFunds } from './chain-errors';
 import { artifact } from './artifacts';
 import { callView, sendTx } from './contract-call';
 import type { Connection, LedgerService } from './service';
@@ -31,12 +32,6 @@ interface OnChainPayment {
 }
 
 const invalidFile = (message: string) => new ApiFailure({ code: 'invalid_input', field: 'file', message });
-
-/** The code and messages of an error from ethers or Node, as one string to match on. */
-function describe(error: unknown): string {
-  const e = (error ?? {}) as { code?: unknown; message?: unknown; shortMessage?: unknown };
-  return [e.code, e.shortMessage, e.message].filter((v) => typeof v === 'string').join(' ');
-}
 
 /** One readable line: ethers' short message (its full one carries the raw transaction). */
 function brief(error: unknown): string {
@@ -200,7 +195,7 @@ export class Rewards {
 
   /** A refused claim in words: gas, or the contract's own reason. */
   private claimFailure(settlement: Contract, error: unknown, row: Row, c: Connection): ApiFailure {
-    if (/INSUFFICIENT_FUNDS|insufficient funds/i.test(describe(error))) {
+    if (isInsufficientFunds(error)) {
       return conflict(
         `The wallet ${getAddress(row.account)} has too little of ${networkName(c)}'s native token to pay the claim's gas. Fund it (on the devnet: the faucet on the Wallet page or \`studio wallet fund\`), then claim again.`,
       );

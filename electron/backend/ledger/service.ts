@@ -8,6 +8,7 @@ import { batchSizeOf, confirmationsOf, type ContractAddresses, type LedgerNetwor
 import { BUNDLE_FORMAT, type BundleVerification, type ContributionBundle } from '../../../shared/ledger/bundle';
 import type { Hex } from '../../../shared/ledger/eip712';
 import { ANVIL_DEV_KEY } from './anvil-process';
+import { isInsufficientFunds } from './chain-errors';
 import { signContribution } from './contribute';
 import { Contributions, type StoredContribution } from './contributions';
 import { deployContracts, missingCode } from './deploy';
@@ -165,7 +166,14 @@ export class LedgerService {
     try {
       const chainId = Number(await provider.send('eth_chainId', []));
       if (chainId !== network.chainId) throw new ApiFailure({ code: 'invalid_input', field: 'chainId', message: `is ${network.chainId} in Settings, but the RPC serves chain ${chainId}` });
-      const addresses = await deployContracts(this.wallet.signer(provider));
+      const signer = this.wallet.signer(provider);
+      let addresses: ContractAddresses;
+      try {
+        addresses = await deployContracts(signer);
+      } catch (error) {
+        if (isInsufficientFunds(error)) throw unavailable(`The wallet ${signer.address} has too little of ${network.name}'s native token to pay for deploying the contracts. Fund it, then deploy again.`);
+        throw error;
+      }
       this.deps.saveAddresses(addresses);
       return addresses;
     } finally {

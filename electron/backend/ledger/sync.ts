@@ -7,6 +7,7 @@ import { ZERO_BYTES32, idKey } from '../../../shared/ledger/contribution-record'
 import type { Hex } from '../../../shared/ledger/eip712';
 import { buildTree, fromHex, proofFromNodes, standardLeaf, toHex } from '../../../shared/merkle';
 import { artifact } from './artifacts';
+import { isInsufficientFunds, isUnreachable } from './chain-errors';
 import { callView } from './contract-call';
 import type { Batch, Contributions } from './contributions';
 
@@ -41,21 +42,6 @@ export class InsufficientFundsError extends Error {
     super(`The wallet ${address} has too little of the chain's native token to pay for anchoring. Fund it (on the devnet: the faucet), then sync again; every record stays in the outbox.`, { cause });
     this.name = 'InsufficientFundsError';
   }
-}
-
-/** The code and messages of an error from ethers or Node, as one string to match on. */
-function describe(error: unknown): string {
-  const e = (error ?? {}) as { code?: unknown; message?: unknown; shortMessage?: unknown };
-  return [e.code, e.shortMessage, e.message].filter((v) => typeof v === 'string').join(' ');
-}
-
-function isInsufficientFunds(error: unknown): boolean {
-  return /INSUFFICIENT_FUNDS|insufficient funds/i.test(describe(error));
-}
-
-function isUnreachable(error: unknown): boolean {
-  const text = describe(error);
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|fetch failed|socket hang up|TIMEOUT|NETWORK_ERROR/i.test(text);
 }
 
 export class SyncEngine {
