@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeImage } from '../../electron/backend/datanets/import/readers/image-content';
@@ -13,6 +13,7 @@ import { appRoot } from '../../electron/paths';
 import { ApiFailure } from '../../shared/api/errors';
 import type { ItemContent } from '../../shared/datanets/item';
 import type { ImageBox, LabelSchema, TextSpan } from '../../shared/datanets/schema';
+import { goTo, openApp, shootChecked } from '../fixtures/app-page';
 import { launchChromium, screenshotPath } from '../fixtures/browser';
 import { serveApp, type ServedApp } from '../fixtures/served-app';
 
@@ -56,32 +57,10 @@ async function image(name: string, width: number, height: number, colour: string
   return (await storeImage(file, app.backend.datanets.blobs, new AbortController().signal)).image;
 }
 
-async function open(hash: string, colorScheme: 'light' | 'dark' = 'light'): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(app.server.openUrl);
-  await page.getByTestId('nav-datanets').waitFor();
-  await goTo(page, hash);
-  return { context, page };
-}
-
-// The tests' TypeScript has no DOM types: what runs in the page is written as strings.
-const goTo = (page: Page, hash: string) => page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+const open = (hash: string, colorScheme: 'light' | 'dark' = 'light') =>
+  openApp(browser, app, { colorScheme, viewport: { width: 1280, height: 900 }, hash, problems });
 
 const workspaceOn = (page: Page, item: string) => page.locator(`[data-testid="annotate-workspace"][data-item-id="${item}"]`).waitFor();
-
-async function axeViolations(page: Page): Promise<string[]> {
-  // Evaluated, not added as a <script>: the app's CSP refuses inline scripts, as it should.
-  await page.evaluate(fs.readFileSync(path.join(appRoot(), 'node_modules/axe-core/axe.min.js'), 'utf8'));
-  const result = await page.evaluate<{ id: string; impact: string; targets: string[] }[]>(
-    `axe.run(document).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) })))`,
-  );
-  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
-}
 
 /** The screen rectangle of one character of a span field's text (for real mouse drags). */
 async function charBox(page: Page, field: string, offset: number) {
@@ -150,8 +129,7 @@ describe('the annotate view', () => {
       const { context, page } = await open('#/annotate', scheme);
       await page.getByTestId('annotate-picker').waitFor();
       expect(await page.getByTestId('annotate-picker').textContent()).toMatch(/Pair.*1 of 3 labeled/);
-      await page.screenshot({ path: screenshotPath(`annotate-picker-${scheme}`) });
-      expect(await axeViolations(page)).toEqual([]);
+      await shootChecked(page, `annotate-picker-${scheme}`);
       await page.getByTestId('annotate-pick-Pair').click();
       await workspaceOn(page, ids.Y!);
       expect(page.url()).toContain(`#/annotate/${datanets.Pair}/${ids.Y}`);
@@ -298,12 +276,10 @@ describe('the annotate view', () => {
       for (const field of EVERY_KIND.fields) {
         await page.getByTestId(`field-${field.name}`).screenshot({ path: screenshotPath(`annotate-field-${field.kind}-${scheme}`) });
       }
-      await page.getByTestId('history-panel').screenshot({ path: screenshotPath(`annotate-history-${scheme}`) });
-      expect(await axeViolations(page)).toEqual([]);
+      await shootChecked(page, `annotate-history-${scheme}`, { target: page.getByTestId('history-panel') });
       await page.keyboard.press('?');
       await page.getByTestId('shortcuts-dialog').waitFor();
-      await page.screenshot({ path: screenshotPath(`annotate-shortcuts-${scheme}`) });
-      expect(await axeViolations(page)).toEqual([]);
+      await shootChecked(page, `annotate-shortcuts-${scheme}`);
       await context.close();
     }
   });

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rendererDir } from '../../electron/paths';
+import { openApp } from '../fixtures/app-page';
 import { launchChromium, screenshotPath } from '../fixtures/browser';
 import { serveApp, type ServedApp } from '../fixtures/served-app';
 
@@ -12,24 +13,7 @@ let app: ServedApp;
 let browser: Browser;
 const problems: string[] = [];
 
-/** A browser context that has opened the printed URL, so it holds the auth cookie. */
-async function openApp(options: { colorScheme?: 'light' | 'dark' } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ colorScheme: options.colorScheme ?? 'light', viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(app.server.openUrl);
-  await page.getByTestId('nav-datanets').waitFor();
-  return { context, page };
-}
-
-async function backendCall(name: string, input: unknown = {}) {
-  const result = await app.backend.router.call(name, input);
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value;
-}
+const open = (colorScheme: 'light' | 'dark' = 'light') => openApp(browser, app, { colorScheme, problems });
 
 beforeAll(async () => {
   expect(fs.existsSync(path.join(rendererDir(), 'index.html')), 'run `npm run build` first (npm test does)').toBe(true);
@@ -44,7 +28,7 @@ afterAll(async () => {
 
 describe('the app in Chromium, served by studio serve', () => {
   it('loads from the printed URL, drops the token from the address, and connects', async () => {
-    const { context, page } = await openApp();
+    const { context, page } = await open();
     expect(page.url()).toBe(`${app.server.url}#/datanets`);
     await expect.poll(() => page.getByTestId('status-connection').count()).toBe(0);
     await expect.poll(() => page.getByTestId('status-ledger').textContent()).toContain('Local devnet (anvil)');
@@ -55,7 +39,7 @@ describe('the app in Chromium, served by studio serve', () => {
 
   it('navigates to every page by the sidebar and writes a screenshot of each, light and dark', async () => {
     for (const scheme of ['light', 'dark'] as const) {
-      const { context, page } = await openApp({ colorScheme: scheme });
+      const { context, page } = await open(scheme);
       for (const id of PAGES) {
         await page.getByTestId(`nav-${id}`).click();
         await page.getByTestId(`page-${id}`).waitFor();
@@ -69,7 +53,7 @@ describe('the app in Chromium, served by studio serve', () => {
   });
 
   it('switches pages with Ctrl+1…8', async () => {
-    const { context, page } = await openApp();
+    const { context, page } = await open();
     await page.keyboard.press('Control+8');
     await page.getByTestId('page-settings').waitFor();
     await page.keyboard.press('Control+2');
@@ -79,23 +63,23 @@ describe('the app in Chromium, served by studio serve', () => {
   });
 
   it('round-trips through the API: a theme chosen in Settings is saved by the backend and survives a reload', async () => {
-    const { context, page } = await openApp();
+    const { context, page } = await open();
     await page.getByTestId('nav-settings').click();
     await expect.poll(() => page.getByTestId('app-version').textContent()).toBe('0.1.0');
     await page.getByTestId('theme-select').selectOption('dark');
     await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe('dark');
-    await expect.poll(async () => ((await backendCall('settings.get')) as { theme: string }).theme).toBe('dark');
+    await expect.poll(async () => (await app.call<{ theme: string }>('settings.get')).theme).toBe('dark');
     await page.reload();
     await page.getByTestId('theme-select').waitFor();
     // The settings arrive over the socket after the page draws.
     await expect.poll(() => page.getByTestId('theme-select').inputValue()).toBe('dark');
     await page.getByTestId('theme-select').selectOption('system');
-    await expect.poll(async () => ((await backendCall('settings.get')) as { theme: string }).theme).toBe('system');
+    await expect.poll(async () => (await app.call<{ theme: string }>('settings.get')).theme).toBe('system');
     await context.close();
   });
 
   it('shows the typed error next to the field the backend names, then saves a valid network', async () => {
-    const { context, page } = await openApp();
+    const { context, page } = await open();
     await page.getByTestId('nav-settings').click();
     await page.getByLabel(/custom evm json-rpc/i).check();
     await page.getByLabel(/^name/i).fill('OpenLedger testnet');
@@ -107,14 +91,14 @@ describe('the app in Chromium, served by studio serve', () => {
     await page.getByLabel(/rpc url/i).fill('https://rpc.testnet.example.org');
     await page.getByTestId('ledger-save').click();
     await expect.poll(() => page.getByTestId('status-ledger').textContent()).toContain('OpenLedger testnet');
-    expect(await backendCall('settings.get')).toMatchObject({ ledger: { kind: 'rpc', chainId: 1612 } });
-    await backendCall('settings.update', { ledger: { kind: 'devnet' } });
+    expect(await app.call('settings.get')).toMatchObject({ ledger: { kind: 'rpc', chainId: 1612 } });
+    await app.call('settings.update', { ledger: { kind: 'devnet' } });
     await expect.poll(() => page.getByTestId('status-ledger').textContent()).toContain('Local devnet');
     await context.close();
   });
 
   it('backs up the database as a job and shows where the copy went', async () => {
-    const { context, page } = await openApp();
+    const { context, page } = await open();
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('backup-button').click();
     const result = page.getByTestId('backup-result');
@@ -128,7 +112,7 @@ describe('the app in Chromium, served by studio serve', () => {
   });
 
   it('runs the diagnostics and shows each check', async () => {
-    const { context, page } = await openApp();
+    const { context, page } = await open();
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('doctor-button').click();
     const report = page.getByTestId('doctor-report');
@@ -144,7 +128,7 @@ describe('the app in Chromium, served by studio serve', () => {
   });
 
   it('shows a job running in the status bar with its progress', async () => {
-    const { context, page } = await openApp();
+    const { context, page } = await open();
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     app.backend.jobs.start({ kind: 'test.e2e', title: 'Importing 40 files', unit: 'files', total: 40 }, async (job) => {
@@ -162,7 +146,7 @@ describe('the app in Chromium, served by studio serve', () => {
   });
 
   it('tells the user when the window goes offline', async () => {
-    const { context, page } = await openApp();
+    const { context, page } = await open();
     await context.setOffline(true);
     await expect.poll(() => page.getByTestId('status-online').getAttribute('data-online')).toBe('false');
     await context.setOffline(false);

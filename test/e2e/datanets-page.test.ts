@@ -1,51 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatanetSummary, ImportRecord } from '../../shared/api/schemas/datanets';
-import { appRoot, rendererDir } from '../../electron/paths';
+import { rendererDir } from '../../electron/paths';
+import { openApp, shootChecked, type Scheme } from '../fixtures/app-page';
 import { launchChromium, screenshotPath } from '../fixtures/browser';
 import { serveApp, type ServedApp } from '../fixtures/served-app';
 import { tempDir } from '../fixtures/temp-dir';
-
-const AXE_SOURCE = fs.readFileSync(path.join(appRoot(), 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-type Scheme = 'light' | 'dark';
 
 let app: ServedApp;
 let browser: Browser;
 const problems: string[] = [];
 
-async function openApp(scheme: Scheme = 'light'): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 860 } });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(app.server.openUrl);
-  await page.getByTestId('page-datanets').waitFor();
-  return { context, page };
-}
+const open = (scheme: Scheme = 'light') =>
+  openApp(browser, app, { colorScheme: scheme, viewport: { width: 1280, height: 860 }, readyTestId: 'page-datanets', problems });
 
-async function backendCall<T>(name: string, input: unknown = {}): Promise<T> {
-  const result = await app.backend.router.call(name, input);
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value as T;
-}
-
-const datanetNamed = async (name: string) => (await backendCall<DatanetSummary[]>('datanets.list')).find((d) => d.name === name);
-
-/** A screenshot into test-results/, and axe-core's serious and critical findings (which must be none). */
-async function check(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: screenshotPath(name) });
-  // Evaluated, not added as a <script>: the app's CSP (rightly) refuses inline scripts.
-  await page.evaluate(AXE_SOURCE);
-  // Strings, not functions: this file is compiled without the DOM's types.
-  const found = await page.evaluate<string[]>(`axe.run(document).then((r) => r.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => v.id + ': ' + v.nodes.map((n) => JSON.stringify(n.target)).join(', ')))`);
-  expect(found, name).toEqual([]);
-}
+const datanetNamed = async (name: string) => (await app.call<DatanetSummary[]>('datanets.list')).find((d) => d.name === name);
 
 /** Drops files on the drop zone the way a browser does, with a DataTransfer holding File objects. */
 async function dropFiles(page: Page, files: { name: string; text: string }[]): Promise<void> {
@@ -71,9 +42,9 @@ afterAll(async () => {
 describe('the Datanets page', () => {
   it('says there are no datanets yet and offers to create one, light and dark', async () => {
     for (const scheme of ['light', 'dark'] as const) {
-      const { context, page } = await openApp(scheme);
+      const { context, page } = await open(scheme);
       await page.getByTestId('empty-create-datanet').waitFor();
-      await check(page, `datanets-empty-${scheme}`);
+      await shootChecked(page, `datanets-empty-${scheme}`);
       await page.getByTestId('empty-create-datanet').click();
       await page.getByTestId('create-datanet-dialog').getByTestId('create-datanet-name').waitFor();
       await context.close();
@@ -81,7 +52,7 @@ describe('the Datanets page', () => {
   });
 
   it('creates a datanet with the schema builder: several kinds, reordered, a field error placed next to its field', async () => {
-    const { context, page } = await openApp();
+    const { context, page } = await open();
     await page.locator('h1').click();
     await page.keyboard.press('n');
     const dialog = page.getByTestId('create-datanet-dialog');
@@ -118,7 +89,7 @@ describe('the Datanets page', () => {
     await expect.poll(() => dialog.getByTestId(`schema-field-error-${moved}`).textContent()).toMatch(/at least one label/);
     expect(await dialog.getByTestId(`schema-field-name-${moved}`).getAttribute('aria-invalid')).toBe('true');
     await dialog.getByTestId(`schema-field-labels-${moved}`).fill('face\nlogo');
-    await check(page, 'datanets-create-dialog-light');
+    await shootChecked(page, 'datanets-create-dialog-light');
 
     // Closing keeps the draft; it is still there when the dialog opens again.
     await page.keyboard.press('Escape');
@@ -145,7 +116,7 @@ describe('the Datanets page', () => {
   });
 
   it('creates a datanet from a pasted Label Studio config, after showing why a bad one was refused', async () => {
-    const { context, page } = await openApp();
+    const { context, page } = await open();
     await page.getByTestId('create-datanet').click();
     const dialog = page.getByTestId('create-datanet-dialog');
     await dialog.getByTestId('create-datanet-name').fill('Reviews (Label Studio)');
@@ -153,7 +124,7 @@ describe('the Datanets page', () => {
     await dialog.getByTestId('ls-config').fill('<View><Choices name="sentiment" toName="text"><Choice value="pos"/></View>');
     await dialog.getByTestId('create-datanet-submit').click();
     await expect.poll(() => dialog.getByTestId('ls-config-error').textContent()).toMatch(/labelStudioConfig .*XML/i);
-    await check(page, 'datanets-create-labelstudio-error-light');
+    await shootChecked(page, 'datanets-create-labelstudio-error-light');
     await dialog
       .getByTestId('ls-config')
       .fill(
@@ -170,7 +141,7 @@ describe('the Datanets page', () => {
   });
 
   it('imports dropped files through an upload: progress, the item count, and the bad line by path and line', async () => {
-    const { context, page } = await openApp();
+    const { context, page } = await open();
     await page.getByTestId('datanet-row-Support tickets').getByTestId('datanet-import').click();
     const dialog = page.getByTestId('import-dialog');
     await dropFiles(page, [
@@ -188,7 +159,7 @@ describe('the Datanets page', () => {
     await expect.poll(() => error.count()).toBe(1);
     expect(await error.getByTestId('import-error-path').textContent()).toBe('broken.jsonl');
     expect(await error.getByTestId('import-error-line').textContent()).toBe('2');
-    await check(page, 'datanets-import-errors-light');
+    await shootChecked(page, 'datanets-import-errors-light');
     // The upload folder goes once its import is done.
     await expect.poll(() => fs.readdirSync(path.join(app.dataDir, 'uploads')).length).toBe(0);
 
@@ -205,7 +176,7 @@ describe('the Datanets page', () => {
     fs.mkdirSync(path.join(dir, 'batch', 'nested'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'batch', 'a.txt'), 'First ticket from a folder.');
     fs.writeFileSync(path.join(dir, 'batch', 'nested', 'b.jsonl'), '{"text":"Second, nested"}\n{"nope"\n');
-    const { context, page } = await openApp();
+    const { context, page } = await open();
     await page.getByTestId('datanet-row-Reviews (Label Studio)').getByTestId('datanet-import').click();
     const dialog = page.getByTestId('import-dialog');
     await dialog.getByTestId('import-folder-input').setInputFiles(path.join(dir, 'batch'));
@@ -232,7 +203,7 @@ describe('the Datanets page', () => {
         return body(control);
       });
     };
-    const { context, page } = await openApp();
+    const { context, page } = await open();
     await page.getByTestId('create-datanet').click();
     const create = page.getByTestId('create-datanet-dialog');
     await create.getByTestId('create-datanet-name').fill('Big corpus');
@@ -255,13 +226,13 @@ describe('the Datanets page', () => {
     await dialog.getByTestId('import-start').click();
     const progress = dialog.getByTestId('import-progress');
     await expect.poll(() => progress.textContent(), { timeout: 60_000 }).toMatch(/Step 2 of 2: importing.*0 items/);
-    await check(page, 'datanets-import-progress-light');
+    await shootChecked(page, 'datanets-import-progress-light');
     await dialog.getByTestId('import-cancel').click();
     const outcome = dialog.getByTestId('import-outcome');
     await expect.poll(() => outcome.getAttribute('data-state'), { timeout: 30_000 }).toBe('cancelled');
-    await check(page, 'datanets-import-cancelled-light');
+    await shootChecked(page, 'datanets-import-cancelled-light');
     const d = await datanetNamed('Big corpus');
-    const [record] = await backendCall<ImportRecord[]>('imports.list', { datanet: d!.id });
+    const [record] = await app.call<ImportRecord[]>('imports.list', { datanet: d!.id });
     expect(record?.state).toBe('cancelled');
     // The upload is kept while the import can be resumed.
     expect(fs.existsSync(record!.paths[0]!)).toBe(true);
@@ -283,25 +254,25 @@ describe('the Datanets page', () => {
 
   it('lists datanets with counts, labeled share, version and license; Enter on a row opens it, light and dark', async () => {
     const d = await datanetNamed('Support tickets');
-    await backendCall('versions.create', { datanet: d!.id, note: 'first' });
+    await app.call('versions.create', { datanet: d!.id, note: 'first' });
     await expect.poll(async () => (await datanetNamed('Support tickets'))?.lastVersion?.number).toBe(1);
     for (const scheme of ['light', 'dark'] as const) {
-      const { context, page } = await openApp(scheme);
+      const { context, page } = await open(scheme);
       const row = page.getByTestId('datanet-row-Support tickets');
       await expect.poll(() => row.getByTestId('datanet-version').textContent()).toMatch(/^v1 · /);
       expect(await row.textContent()).toContain('CC-BY-SA-4.0');
       expect(await row.getByRole('img').getAttribute('aria-label')).toBe('20% labeled (1 of 5)');
-      await check(page, `datanets-list-${scheme}`);
+      await shootChecked(page, `datanets-list-${scheme}`);
       if (scheme === 'dark') {
         await page.keyboard.press('n');
         await page.getByTestId('create-datanet-dialog').getByTestId('schema-builder').waitFor();
-        await check(page, 'datanets-create-dialog-dark');
+        await shootChecked(page, 'datanets-create-dialog-dark');
         await page.keyboard.press('Escape');
         await row.getByTestId('datanet-import').click();
         await page.getByTestId('import-dialog').getByTestId('import-drop-zone').waitFor();
         await page.getByTestId('import-dialog').getByRole('button', { name: /problems?/ }).first().click();
         await page.getByTestId('import-dialog').getByTestId('import-error').first().waitFor();
-        await check(page, 'datanets-import-errors-dark');
+        await shootChecked(page, 'datanets-import-errors-dark');
         await page.keyboard.press('Escape');
       }
       // ↓ from the first row's link moves to the second; Enter opens that one.

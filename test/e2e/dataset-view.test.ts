@@ -2,12 +2,13 @@
 // search, filters, sort, selection, bulk labeling, opening an item; screenshots and axe-core.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appRoot, rendererDir } from '../../electron/paths';
+import { rendererDir } from '../../electron/paths';
 import type { ItemsWindow } from '../../shared/api/schemas/browse';
 import type { AnnotationEvent, Datanet, ItemFilter } from '../../shared/api/schemas/datanets';
+import { openApp, shootChecked } from '../fixtures/app-page';
 import { launchChromium, screenshotPath } from '../fixtures/browser';
 import { serveApp, type ServedApp } from '../fixtures/served-app';
 
@@ -18,14 +19,8 @@ let datanet: Datanet;
 let empty: Datanet;
 const problems: string[] = [];
 
-async function backendCall<T>(name: string, input: unknown): Promise<T> {
-  const result = await app.backend.router.call(name, input);
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value as T;
-}
-
 const windowOf = (offset: number, limit: number, filter: ItemFilter = {}) =>
-  backendCall<ItemsWindow>('items.window', { datanet: datanet.id, offset, limit, filter });
+  app.call<ItemsWindow>('items.window', { datanet: datanet.id, offset, limit, filter });
 
 /** N reviews (every 10th asks for a refund, every 7th labeled positive by "ada", every 13th reviewed), 4 images, one very long text. */
 async function seed(): Promise<void> {
@@ -67,31 +62,12 @@ async function seed(): Promise<void> {
   })();
 }
 
-async function openView(options: { colorScheme?: 'light' | 'dark'; id?: string } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ colorScheme: options.colorScheme ?? 'light', viewport: { width: 1280, height: 800 }, bypassCSP: true });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(app.server.openUrl);
-  await page.getByTestId('nav-datanets').waitFor();
-  await page.evaluate(`location.hash = ${JSON.stringify(`#/datanets/${options.id ?? datanet.id}`)}`);
-  return { context, page };
-}
+const openView = (options: { colorScheme?: 'light' | 'dark'; id?: string } = {}) =>
+  openApp(browser, app, { colorScheme: options.colorScheme, hash: `#/datanets/${options.id ?? datanet.id}`, problems });
 
 const row = (page: Page, position: number) => page.locator(`[data-testid="dataset-row"][data-position="${position}"]`);
 const rowText = (page: Page, position: number) => row(page, position).getByTestId('row-text').textContent();
 const count = (page: Page) => page.getByTestId('dataset-count').textContent();
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: path.join(appRoot(), 'node_modules/axe-core/axe.min.js') });
-  // A string: this file compiles without the DOM's types.
-  const result = await page.evaluate<{ id: string; impact: string; targets: string[] }[]>(
-    `axe.run(document).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) })))`,
-  );
-  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
-}
 
 beforeAll(async () => {
   expect(fs.existsSync(path.join(rendererDir(), 'index.html')), 'run `npm run build` first (npm test does)').toBe(true);
@@ -121,8 +97,7 @@ describe('the dataset view', { timeout: 120_000 }, () => {
       await expect.poll(() => page.evaluate(`document.querySelector('[data-testid="dataset-row"][data-position="1"] img')?.naturalWidth`)).toBe(64);
       expect(await rowText(page, 1)).toBe('filename: photo-1.png');
       expect((await rowText(page, 5))!.length).toBeLessThan(400);
-      await page.screenshot({ path: screenshotPath(`dataset-table-${colorScheme}`) });
-      expect(await axeViolations(page)).toEqual([]);
+      await shootChecked(page, `dataset-table-${colorScheme}`);
       await context.close();
     }
   });
@@ -157,8 +132,7 @@ describe('the dataset view', { timeout: 120_000 }, () => {
       await expect.poll(() => count(page)).toBe('43 of 3,000 items match');
       await page.getByTestId('sort').selectOption('arrival_desc');
       await expect.poll(() => rowText(page, 0)).toBe('Review 2940: I want a refund, the delivery was late');
-      await page.screenshot({ path: screenshotPath(`dataset-filtered-${colorScheme}`) });
-      expect(await axeViolations(page)).toEqual([]);
+      await shootChecked(page, `dataset-filtered-${colorScheme}`);
 
       await page.getByTestId('filter-labeled').selectOption('any');
       await page.getByTestId('filter-label').selectOption({ label: 'sentiment: positive' });
@@ -167,8 +141,7 @@ describe('the dataset view', { timeout: 120_000 }, () => {
 
       await page.getByTestId('dataset-search').fill('zzzz nothing like this');
       await page.getByTestId('dataset-no-match').waitFor();
-      await page.screenshot({ path: screenshotPath(`dataset-empty-result-${colorScheme}`) });
-      expect(await axeViolations(page)).toEqual([]);
+      await shootChecked(page, `dataset-empty-result-${colorScheme}`);
       await page.getByTestId('dataset-no-match').getByRole('button', { name: 'Clear filters' }).click();
       await expect.poll(() => count(page)).toBe('3,000 items');
       expect(await page.getByTestId('sort').inputValue()).toBe('arrival_desc');
@@ -187,8 +160,7 @@ describe('the dataset view', { timeout: 120_000 }, () => {
       await expect.poll(() => page.getByTestId('selection-count').textContent()).toBe('6 selected');
       expect(await row(page, base + 2).getAttribute('aria-selected')).toBe('true');
       expect(await row(page, base + 5).getAttribute('aria-selected')).toBe('false');
-      await page.screenshot({ path: screenshotPath(`dataset-selection-${colorScheme}`) });
-      expect(await axeViolations(page)).toEqual([]);
+      await shootChecked(page, `dataset-selection-${colorScheme}`);
 
       await page.getByTestId('bulk-field').selectOption('sentiment');
       await page.getByTestId('bulk-value').selectOption({ label: 'negative' });
@@ -200,9 +172,9 @@ describe('the dataset view', { timeout: 120_000 }, () => {
       const rows = (await windowOf(base, 7)).items;
       expect(rows.map((r) => r.labels.find((l) => l.field === 'sentiment')?.text ?? null)).toEqual(['negative', 'negative', 'negative', 'negative', 'negative', (base + 5) % 7 === 0 ? 'positive' : null, 'negative']);
       const item = rows[0]!;
-      const history = await backendCall<AnnotationEvent[]>('annotations.history', { item: item.id });
+      const history = await app.call<AnnotationEvent[]>('annotations.history', { item: item.id });
       expect(history.at(-1)).toMatchObject({ field: 'sentiment', value: 'negative', kind: 'set' });
-      await backendCall('annotations.undo', { event: history.at(-1)!.seq });
+      await app.call('annotations.undo', { event: history.at(-1)!.seq });
       expect((await windowOf(base, 1)).items[0]!.labels).toEqual(history.length > 1 ? [{ field: 'sentiment', text: 'positive' }] : []);
       await context.close();
     }
@@ -261,8 +233,7 @@ describe('the dataset view', { timeout: 120_000 }, () => {
 
       const second = await openView({ colorScheme, id: empty.id });
       await second.page.getByTestId('dataset-empty').waitFor();
-      await second.page.screenshot({ path: screenshotPath(`dataset-empty-${colorScheme}`) });
-      expect(await axeViolations(second.page)).toEqual([]);
+      await shootChecked(second.page, `dataset-empty-${colorScheme}`);
       await second.context.close();
 
       const third = await openView({ colorScheme, id: 'dn_doesnotexist1' });

@@ -5,46 +5,26 @@
 // test-results/ (ledger-*.png) and checked by axe-core.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appRoot, rendererDir } from '../../electron/paths';
+import { rendererDir } from '../../electron/paths';
 import type { Datanet } from '../../shared/api/schemas/datanets';
 import type { Job } from '../../shared/api/schemas/jobs';
-import { launchChromium, screenshotPath } from '../fixtures/browser';
+import { openApp, shootBothThemes } from '../fixtures/app-page';
+import { launchChromium } from '../fixtures/browser';
 import { serveApp, type ServedApp } from '../fixtures/served-app';
 
-const AXE_SOURCE = fs.readFileSync(path.join(appRoot(), 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const PASSWORD = 'correct horse battery';
 
 let app: ServedApp;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let datanet: Datanet;
 let proofFile: string;
 const problems: string[] = [];
 
-async function backendCall<T>(name: string, input: unknown = {}): Promise<T> {
-  const result = await app.backend.router.call(name, input);
-  if (!result.ok) throw new Error(`${name} failed: ${result.error.message}`);
-  return result.value as T;
-}
-
 /** The view in both themes (the app follows the system's), each screenshot checked by axe-core. */
-async function shoot(name: string, target: Page | ReturnType<Page['getByTestId']> = page): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    expect(await page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")).toBe(scheme === 'dark');
-    await target.screenshot({ path: screenshotPath(`ledger-${name}-${scheme}`) });
-    // Evaluated, not added as a <script>: the app's CSP (rightly) refuses inline scripts.
-    await page.evaluate(AXE_SOURCE);
-    const found = await page.evaluate(`axe.run(document).then((r) => r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => v.id + ': ' + v.nodes.map((n) => JSON.stringify(n.target)).join(', ')))`);
-    expect(found, `axe-core on ledger-${name}-${scheme}`).toEqual([]);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+const shoot = (name: string, target?: Locator) => shootBothThemes(page, `ledger-${name}`, { target });
 
 /** One more block on the devnet, so an included batch gathers confirmations. */
 async function mineBlock(): Promise<void> {
@@ -64,7 +44,7 @@ beforeAll(async () => {
   process.env.STUDIO_KEYSTORE_SCRYPT_N = '1024'; // fast keystores in tests only; read when the backend opens
   app = await serveApp();
   browser = await launchChromium();
-  datanet = await backendCall<Datanet>('datanets.create', {
+  datanet = await app.call<Datanet>('datanets.create', {
     name: 'Reviews',
     license: 'CC-BY-4.0',
     schema: { fields: [{ kind: 'single_choice', name: 'sentiment', labels: ['positive', 'negative'] }] },
@@ -72,17 +52,10 @@ beforeAll(async () => {
   for (const text of ['Great service.', 'Slow delivery.', 'Fine value.']) {
     app.backend.datanets.items.insert(datanet.id, { content: { text, fields: {}, image: null }, source: null, importId: null });
   }
-  const job = await backendCall<Job>('versions.create', { datanet: datanet.id, note: 'first cut' });
+  const job = await app.call<Job>('versions.create', { datanet: datanet.id, note: 'first cut' });
   expect((await app.backend.jobs.settled(job.id)).state).toBe('succeeded');
   // The real CSP (no bypass): the downloads below must work under it.
-  context = await browser.newContext({ viewport: { width: 1280, height: 1100 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(app.server.openUrl);
-  await page.getByTestId('nav-wallet').waitFor();
+  ({ page } = await openApp(browser, app, { viewport: { width: 1280, height: 1100 }, acceptDownloads: true, readyTestId: 'nav-wallet', problems }));
 }, 120_000);
 
 afterAll(async () => {
@@ -120,7 +93,7 @@ describe('the ledger UI in Chromium', () => {
     await page.getByTestId('wallet-confirm-submit').click();
 
     await page.getByTestId('wallet-address').waitFor();
-    const status = await backendCall<{ address: string; unlocked: boolean }>('wallet.status');
+    const status = await app.call<{ address: string; unlocked: boolean }>('wallet.status');
     expect(status.unlocked).toBe(true);
     expect(await page.getByTestId('wallet-address').textContent()).toBe(status.address);
     expect(await page.getByTestId('wallet-locks-in').textContent()).toMatch(/locks itself in \d+:\d\d if unused/);
@@ -138,7 +111,7 @@ describe('the ledger UI in Chromium', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('wallet-export').click()]);
     expect(download.suggestedFilename()).toMatch(/^UTC--.*--[0-9a-f]{40}\.json$/);
     const keystore = JSON.parse(fs.readFileSync(await download.path(), 'utf8')) as { address: string; crypto?: unknown; Crypto?: unknown };
-    const { address } = await backendCall<{ address: string }>('wallet.status');
+    const { address } = await app.call<{ address: string }>('wallet.status');
     expect(`0x${keystore.address}`.toLowerCase()).toBe(address.toLowerCase());
     // ethers writes `Crypto`, geth `crypto`: either is the v3 keystore's encrypted section.
     expect(keystore.crypto ?? keystore.Crypto, 'the export is the encrypted keystore, never the key').toBeDefined();
@@ -267,13 +240,13 @@ describe('the ledger UI in Chromium', () => {
     await section.getByLabel(/rpc url/i).fill('http://127.0.0.1:9');
     await section.getByTestId('ledger-check').click();
     await expect.poll(() => section.getByTestId('ledger-check-error').textContent(), { timeout: 20_000 }).toMatch(/Broken node \(http:\/\/127\.0\.0\.1:9\) cannot be reached/);
-    expect(await backendCall('settings.get')).toMatchObject({ ledger: { kind: 'rpc', name: 'Broken node', rpcUrl: 'http://127.0.0.1:9', chainId: 1 } });
+    expect(await app.call('settings.get')).toMatchObject({ ledger: { kind: 'rpc', name: 'Broken node', rpcUrl: 'http://127.0.0.1:9', chainId: 1 } });
     await expect.poll(() => page.getByTestId('status-ledger').textContent()).toContain('Broken node');
     await shoot('settings-custom-error', section);
 
     await section.getByTestId('ledger-profile-devnet').check();
     await section.getByTestId('ledger-save').click();
-    await expect.poll(async () => (await backendCall<{ ledger: { kind: string } }>('settings.get')).ledger.kind).toBe('devnet');
+    await expect.poll(async () => (await app.call<{ ledger: { kind: string } }>('settings.get')).ledger.kind).toBe('devnet');
     await expect.poll(() => page.getByTestId('status-ledger').textContent()).toContain('Local devnet');
     expect(problems).toEqual([]);
   }, 60_000);

@@ -6,18 +6,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Contract, Wallet, formatEther, hexlify, parseEther, randomBytes, type InterfaceAbi } from 'ethers';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANVIL_DEV_KEY } from '../../electron/backend/ledger/anvil-process';
 import { artifact } from '../../electron/backend/ledger/artifacts';
 import { eventsOf, sendTx } from '../../electron/backend/ledger/contract-call';
-import { appRoot, rendererDir } from '../../electron/paths';
+import { rendererDir } from '../../electron/paths';
 import { buildSharesTree, claimsFile } from '../../shared/ledger/claims';
 import { providerFor } from '../fixtures/anvil';
-import { launchChromium, screenshotPath } from '../fixtures/browser';
+import { openApp, shootBothThemes } from '../fixtures/app-page';
+import { launchChromium } from '../fixtures/browser';
 import { serveApp, type ServedApp } from '../fixtures/served-app';
 
-const AXE_SOURCE = fs.readFileSync(path.join(appRoot(), 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const PASSWORD = 'correct horse battery';
 const SHARE = parseEther('0.25');
 
@@ -29,29 +29,12 @@ let address: string;
 let rpcUrl: string;
 const problems: string[] = [];
 
-async function backendCall<T>(name: string, input: unknown = {}): Promise<T> {
-  const result = await app.backend.router.call(name, input);
-  if (!result.ok) throw new Error(`${name} failed: ${result.error.message}`);
-  return result.value as T;
-}
-
 /** The view in both themes, each screenshot checked by axe-core (serious and critical). */
-async function shoot(name: string, target: Page | ReturnType<Page['getByTestId']> = page): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await target.screenshot({ path: screenshotPath(`rewards-${name}-${scheme}`) });
-    await page.evaluate(AXE_SOURCE);
-    const found = await page.evaluate(`axe.run(document).then((r) => r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => v.id + ': ' + v.nodes.map((n) => JSON.stringify(n.target)).join(', ')))`);
-    expect(found, `axe-core on rewards-${name}-${scheme}`).toEqual([]);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+const shoot = (name: string, target?: Locator) => shootBothThemes(page, `rewards-${name}`, { target });
 
 /** The settler's side with anvil's dev account: a model at 20% for its owner, a 1 ETH fee, shares for this wallet and someone else. */
 async function payAndWriteClaimFiles(): Promise<{ good: string; tampered: string }> {
-  const check = await backendCall<{ chainId: number; rpcUrl: string; addresses: Record<string, string> }>('ledger.check');
+  const check = await app.call<{ chainId: number; rpcUrl: string; addresses: Record<string, string> }>('ledger.check');
   rpcUrl = check.rpcUrl;
   const provider = providerFor(check.rpcUrl);
   try {
@@ -84,22 +67,9 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-rewards-e2e-'));
   app = await serveApp();
   browser = await launchChromium();
-  address = (await backendCall<{ address: string }>('wallet.import', { source: { kind: 'privateKey', privateKey: '0x' + '5a'.repeat(32) }, password: PASSWORD })).address;
-  await backendCall('wallet.fund', { eth: '1' });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1400 } });
-  page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message} ${e.stack ?? ""}`));
-  await page.goto(app.server.openUrl); // it carries the session token; the route is set after
-  await page
-    .getByTestId('nav-wallet')
-    .waitFor()
-    .catch((error: unknown) => {
-      throw new Error(`the app did not render: ${problems.join('; ') || String(error)}`);
-    });
-  await page.evaluate("location.hash = '#/wallet'");
+  address = (await app.call<{ address: string }>('wallet.import', { source: { kind: 'privateKey', privateKey: '0x' + '5a'.repeat(32) }, password: PASSWORD })).address;
+  await app.call('wallet.fund', { eth: '1' });
+  ({ page } = await openApp(browser, app, { viewport: { width: 1280, height: 1400 }, readyTestId: 'nav-wallet', hash: '#/wallet', problems }));
   await page.getByTestId('wallet-address').waitFor();
 }, 120_000);
 
@@ -139,7 +109,7 @@ describe('rewards in the Wallet page', () => {
       const txText = (await section.getByTestId('wallet-claimed').textContent()) ?? '';
       expect(txText).toMatch(/^Claimed 0\.25 \(tx 0x[0-9a-f]{6}…[0-9a-f]{6}\)\.$/);
       const after = await provider.getBalance(address);
-      const claimTx = (await backendCall<{ claimTx: string }[]>('rewards.list'))[0]!.claimTx;
+      const claimTx = (await app.call<{ claimTx: string }[]>('rewards.list'))[0]!.claimTx;
       const receipt = (await provider.getTransactionReceipt(claimTx))!;
       expect(after - before + receipt.gasUsed * receipt.gasPrice).toBe(SHARE);
       // The page asked for the balance again: it shows the new amount (six decimals at most).

@@ -3,12 +3,13 @@
 // the switch gives when it cannot search by meaning; screenshots and axe-core, light and dark.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rendererDir } from '../../electron/paths';
 import type { SemanticSearchResult } from '../../shared/api/schemas/assist';
 import type { Datanet } from '../../shared/api/schemas/datanets';
 import type { Job } from '../../shared/api/schemas/jobs';
+import { openApp, shootChecked, type OpenedApp } from '../fixtures/app-page';
 import { launchChromium, screenshotPath } from '../fixtures/browser';
 import { serveApp, type ServedApp } from '../fixtures/served-app';
 import { TOPIC_ITEMS, TOPIC_SCHEMA, writeTinyEmbeddingModel } from '../fixtures/tiny-embedding-model';
@@ -23,38 +24,11 @@ const problems: string[] = [];
 /** No word in common with "A dog barked at the mailman.", the same meaning to the tiny model. */
 const PARAPHRASE = 'the puppy howled';
 
-async function backendCall<T>(name: string, input: unknown = {}): Promise<T> {
-  const result = await app.backend.router.call(name, input);
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value as T;
-}
-
-async function openView(datanet: Datanet, colorScheme: 'light' | 'dark'): Promise<{ context: BrowserContext; page: Page }> {
-  // bypassCSP: axe-core is injected as an inline script, which the app's CSP (rightly) refuses.
-  const context = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 800 }, bypassCSP: true });
-  // Well inside the test's own timeout: a wait that fails says which one.
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(app.server.openUrl);
-  await page.getByTestId('nav-datanets').waitFor();
-  await page.evaluate(`location.hash = ${JSON.stringify(`#/datanets/${datanet.id}`)}`);
-  await page.getByTestId('dataset-table').waitFor();
-  return { context, page };
-}
-
-/** Serious and critical axe-core findings inside `selector`, as readable lines. */
-async function axeProblems(page: Page, selector: string): Promise<string[]> {
-  await page.addScriptTag({ path: path.join(process.cwd(), 'node_modules', 'axe-core', 'axe.min.js') });
-  const violations = await page.evaluate(async (sel) => {
-    const axe = (globalThis as unknown as { axe: { run(ctx: string): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(sel);
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
-  }, selector);
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.targets.join(', ')}`);
+async function openView(datanet: Datanet, colorScheme: 'light' | 'dark'): Promise<OpenedApp> {
+  // defaultTimeout: well inside the test's own timeout, a wait that fails says which one.
+  const opened = await openApp(browser, app, { colorScheme, hash: `#/datanets/${datanet.id}`, problems, defaultTimeout: 10_000 });
+  await opened.page.getByTestId('dataset-table').waitFor();
+  return opened;
 }
 
 const percent = (score: number) => `${Math.round(Math.max(0, score) * 100)}%`;
@@ -64,16 +38,16 @@ beforeAll(async () => {
   app = await serveApp();
   browser = await launchChromium();
   writeTinyEmbeddingModel(path.join(app.dataDir, 'models', 'embeddings', 'tiny-model'));
-  topics = await backendCall<Datanet>('datanets.create', { name: 'Topics', license: 'MIT', schema: TOPIC_SCHEMA });
+  topics = await app.call<Datanet>('datanets.create', { name: 'Topics', license: 'MIT', schema: TOPIC_SCHEMA });
   for (const { text, topic } of TOPIC_ITEMS) {
     const { id } = app.backend.datanets.items.insert(topics.id, { content: { text, fields: {}, image: null }, source: null, importId: null });
     ids.set(text, id);
-    if (topic) await backendCall('annotations.set', { item: id, field: 'topic', value: topic });
+    if (topic) await app.call('annotations.set', { item: id, field: 'topic', value: topic });
   }
-  const job = await backendCall<Job>('assist.embeddings.compute', { datanet: topics.id });
+  const job = await app.call<Job>('assist.embeddings.compute', { datanet: topics.id });
   expect((await app.backend.jobs.settled(job.id)).state).toBe('succeeded');
   // A model is installed, but this one's items were never embedded.
-  unembedded = await backendCall<Datanet>('datanets.create', { name: 'Not embedded', license: 'MIT', schema: TOPIC_SCHEMA });
+  unembedded = await app.call<Datanet>('datanets.create', { name: 'Not embedded', license: 'MIT', schema: TOPIC_SCHEMA });
   app.backend.datanets.items.insert(unembedded.id, { content: { text: 'A cat on a rug.', fields: {}, image: null }, source: null, importId: null });
 });
 
@@ -84,7 +58,7 @@ afterAll(async () => {
 
 describe('semantic search in the dataset view', () => {
   it('ranks items by meaning where word search finds nothing, with scores and labels; the keyboard opens the best one', async () => {
-    const expected = await backendCall<SemanticSearchResult>('assist.search', { datanet: topics.id, query: PARAPHRASE, limit: 100 });
+    const expected = await app.call<SemanticSearchResult>('assist.search', { datanet: topics.id, query: PARAPHRASE, limit: 100 });
     const dog = ids.get('A dog barked at the mailman.')!;
     expect(expected.items[0]!.item.id).toBe(dog);
 
@@ -120,8 +94,7 @@ describe('semantic search in the dataset view', () => {
       expect(await first.getByTestId('semantic-labels').textContent()).toBe('topic: animals');
       expect(await page.getByTestId('semantic-count').textContent()).toBe(`${expected.items.length} closest by meaning`);
 
-      await page.screenshot({ path: screenshotPath(`semantic-results-${scheme}`) });
-      expect(await axeProblems(page, '[data-testid="dataset-view"]')).toEqual([]);
+      await shootChecked(page, `semantic-results-${scheme}`, { within: '[data-testid="dataset-view"]' });
 
       // ↓ from the box goes to the results; ↓ moves; Enter opens the focused item.
       await search.focus();
@@ -181,7 +154,7 @@ describe('semantic search in the dataset view', () => {
     await open.page.getByTestId('dataset-search').fill('a kitten');
     await open.page.getByTestId('semantic-row').first().waitFor();
     // Removed elsewhere (another window, the CLI) while this view searches by meaning.
-    await backendCall('assist.models.remove', { name: 'tiny-model' });
+    await app.call('assist.models.remove', { name: 'tiny-model' });
     await open.page.getByTestId('dataset-search').fill('a puppy');
     const failure = open.page.getByTestId('semantic-error');
     await failure.waitFor();
@@ -199,8 +172,7 @@ describe('semantic search in the dataset view', () => {
       expect(await note.getByRole('link').getAttribute('href')).toBe('#/settings');
       expect(await page.getByTestId('search-mode-meaning').isDisabled()).toBe(true);
       expect(await page.getByTestId('search-mode-words').isChecked()).toBe(true);
-      await page.screenshot({ path: screenshotPath(`semantic-no-model-${scheme}`) });
-      expect(await axeProblems(page, '[data-testid="dataset-view"]')).toEqual([]);
+      await shootChecked(page, `semantic-no-model-${scheme}`, { within: '[data-testid="dataset-view"]' });
       await context.close();
     }
     expect(problems).toEqual([]);

@@ -18,12 +18,6 @@ afterAll(() => app.close());
 const auth = () => ({ authorization: `Bearer ${app.server.token}` });
 const base = () => app.server.url.replace(/\/$/, '');
 
-async function backendCall<T>(name: string, input: unknown): Promise<T> {
-  const result = await app.backend.router.call(name, input);
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value as T;
-}
-
 async function newUpload(): Promise<{ id: string; path: string }> {
   const res = await fetch(`${base()}/uploads`, { method: 'POST', headers: auth() });
   expect(res.status).toBe(201);
@@ -153,7 +147,7 @@ describe('uploads (server mode)', () => {
   });
 
   it('imports an upload: items and per-line problems by path, then removes the folder once the import is done', async () => {
-    const d = await backendCall<Datanet>('datanets.create', {
+    const d = await app.call<Datanet>('datanets.create', {
       name: 'Uploaded',
       license: 'MIT',
       schema: { fields: [{ kind: 'single_choice', name: 'sentiment', labels: ['positive', 'negative'] }] },
@@ -162,11 +156,11 @@ describe('uploads (server mode)', () => {
     expect((await put(up.id, 'good.jsonl', '{"text":"one"}\n{"text":"two"}\n')).status).toBe(201);
     expect((await put(up.id, 'nested/bad.jsonl', '{"text":"three"}\n{broken\n')).status).toBe(201);
     expect((await put(up.id, 'notes.txt', 'a plain text item')).status).toBe(201);
-    const started = await backendCall<{ import: ImportRecord; job: Job }>('imports.start', { datanet: d.id, paths: [up.path] });
+    const started = await app.call<{ import: ImportRecord; job: Job }>('imports.start', { datanet: d.id, paths: [up.path] });
     const job = await app.backend.jobs.settled(started.job.id);
     expect(job.state).toBe('succeeded');
     expect(app.backend.datanets.imports.get(started.import.id)).toMatchObject({ state: 'done', itemsAdded: 4, errors: 1 });
-    const errors = await backendCall<ImportError[]>('imports.errors', { import: started.import.id });
+    const errors = await app.call<ImportError[]>('imports.errors', { import: started.import.id });
     expect(errors).toEqual([expect.objectContaining({ path: path.join(up.path, 'nested', 'bad.jsonl'), line: 2 })]);
     await expect.poll(() => fs.existsSync(up.path)).toBe(false);
     // The folder is gone, and so is the id.
@@ -174,7 +168,7 @@ describe('uploads (server mode)', () => {
   });
 
   it('keeps an upload while an import of it can still be resumed', async () => {
-    const d = await backendCall<Datanet>('datanets.create', {
+    const d = await app.call<Datanet>('datanets.create', {
       name: 'Kept',
       license: 'MIT',
       schema: { fields: [{ kind: 'free_text', name: 'note' }] },
@@ -193,7 +187,7 @@ describe('uploads (server mode)', () => {
   });
 
   it('at start, tidies upload folders whose imports are done and ones abandoned for a day, and keeps the rest', async () => {
-    const d = await backendCall<Datanet>('datanets.create', {
+    const d = await app.call<Datanet>('datanets.create', {
       name: 'Tidy',
       license: 'MIT',
       schema: { fields: [{ kind: 'free_text', name: 'note' }] },
