@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { ItemPreview } from '../../../shared/api';
 import { CheckIcon } from '../../components/icons';
+import { LabelChips, ReviewedMark } from './row-cells';
 
 interface ItemRowProps {
   id: string;
@@ -54,22 +55,10 @@ function ItemCells({ item }: { item: ItemPreview }) {
         </span>
       </div>
       <div role="gridcell" className="dv-cell dv-cell-labels" data-testid="row-labels">
-        {item.labels.map((l) => (
-          <span key={l.field} className="dv-chip" title={`${l.field}: ${l.text}`}>
-            <span className="visually-hidden">{l.field}: </span>
-            {l.text}
-          </span>
-        ))}
+        <LabelChips labels={item.labels} />
       </div>
       <div role="gridcell" className="dv-cell dv-cell-reviewed">
-        {item.reviewed ? (
-          <span className="dv-reviewed" title="Reviewed">
-            <CheckIcon size={16} aria-hidden="true" />
-            <span className="visually-hidden">Reviewed</span>
-          </span>
-        ) : (
-          <span className="visually-hidden">Not reviewed</span>
-        )}
+        <ReviewedMark reviewed={item.reviewed} />
       </div>
       <div role="gridcell" className="dv-cell dv-cell-author" title={item.lastLabel ? timeFormat.format(item.lastLabel.at) : undefined}>
         {item.lastLabel?.author ?? ''}

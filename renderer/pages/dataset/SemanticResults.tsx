@@ -4,11 +4,12 @@ import type { SemanticSearchResult } from '../../../shared/api/schemas/assist';
 import { useCall, useEvent } from '../../api';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { CheckIcon, DatanetsIcon } from '../../components/icons';
+import { DatanetsIcon } from '../../components/icons';
 import { Spinner } from '../../components/Spinner';
 import { navigate } from '../../hooks/useHashRoute';
 import { pageHref } from '../../route';
 import { resultPreview } from './result-preview';
+import { LabelChips, ReviewedMark } from './row-cells';
 
 /** The results grid's element id: the search box's ArrowDown moves focus here. */
 export const SEMANTIC_RESULTS_ID = 'dv-semantic-results';
@@ -192,22 +193,10 @@ function ResultsGrid({ datanet, results, stale }: { datanet: DatanetSummary; res
                 {percent(score)}
               </div>
               <div role="gridcell" className="dv-cell dv-cell-labels" data-testid="semantic-labels">
-                {p.labels.map((l) => (
-                  <span key={l.field} className="dv-chip" title={`${l.field}: ${l.text}`}>
-                    <span className="visually-hidden">{l.field}: </span>
-                    {l.text}
-                  </span>
-                ))}
+                <LabelChips labels={p.labels} />
               </div>
               <div role="gridcell" className="dv-cell dv-cell-reviewed">
-                {p.reviewed ? (
-                  <span className="dv-reviewed" title="Reviewed">
-                    <CheckIcon size={16} aria-hidden="true" />
-                    <span className="visually-hidden">Reviewed</span>
-                  </span>
-                ) : (
-                  <span className="visually-hidden">Not reviewed</span>
-                )}
+                <ReviewedMark reviewed={p.reviewed} />
               </div>
             </div>
           );
