@@ -5,3 +5,6 @@ export function percent(done: number, total: number | null): number | null {
   if (total === null || total <= 0) return null;
   return Math.min(100, Math.max(0, Math.floor((done / total) * 100)));
 }
+
+/** A long hex string (a hash, an id) shortened for a table cell: its head and tail. */
+export const shortHex = (hex: string) => `${hex.slice(0, 8)}…${hex.slice(-6)}`;

@@ -1,4 +1,5 @@
 import type { CheckStatus } from '../../shared/api';
+import { IconBadge } from './IconBadge';
 import { AlertIcon, CheckIcon, ErrorIcon } from './icons';
 import './StatusBadge.css';
 
@@ -11,10 +12,5 @@ const LOOK = {
 /** Colour and an icon and a word, so the status never rests on colour alone. */
 export function StatusBadge({ status }: { status: CheckStatus }) {
   const { label, Icon } = LOOK[status];
-  return (
-    <span className={`badge badge-${status}`} data-status={status}>
-      <Icon size={14} />
-      {label}
-    </span>
-  );
+  return <IconBadge Icon={Icon} label={label} className={`badge-${status}`} data-status={status} />;
 }

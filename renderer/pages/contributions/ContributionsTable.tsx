@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Contribution } from '../../../shared/api';
 import { useAction } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { shortHex } from '../../format';
 import { downloadText } from '../wallet/download';
 import { StateBadge } from './StateBadge';
 
@@ -10,8 +11,6 @@ interface ContributionsTableProps {
   datanetNames: ReadonlyMap<string, string>;
   versionNumbers: ReadonlyMap<string, number>;
 }
-
-const short = (hex: string) => `${hex.slice(0, 8)}…${hex.slice(-6)}`;
 
 /** Every record, newest first, with where it stands on the way to the chain. */
 export function ContributionsTable({ records, datanetNames, versionNumbers }: ContributionsTableProps) {
@@ -26,9 +25,9 @@ export function ContributionsTable({ records, datanetNames, versionNumbers }: Co
 
   return (
     <>
-      {bundle.error && failedFor && <ErrorMessage error={bundle.error} context={`Could not make the proof bundle of ${short(failedFor)}.`} />}
-      <div className="contributions-scroll" tabIndex={0} role="region" aria-label="Contribution records">
-        <table className="contributions-table" data-testid="contributions-table">
+      {bundle.error && failedFor && <ErrorMessage error={bundle.error} context={`Could not make the proof bundle of ${shortHex(failedFor)}.`} />}
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="Contribution records">
+        <table className="data-table contributions-table" data-testid="contributions-table">
           <thead>
             <tr>
               <th scope="col">State</th>
@@ -67,7 +66,7 @@ export function ContributionsTable({ records, datanetNames, versionNumbers }: Co
                 <td>
                   {r.txHash ? (
                     <span className="mono selectable" data-testid="contribution-tx" data-tx={r.txHash} title={r.txHash}>
-                      {short(r.txHash)}
+                      {shortHex(r.txHash)}
                     </span>
                   ) : (
                     <span className="muted">—</span>
@@ -83,7 +82,7 @@ export function ContributionsTable({ records, datanetNames, versionNumbers }: Co
                   {new Date(r.createdAt).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' })}
                 </td>
                 <td>
-                  <button type="button" className="button button-small" data-testid="contribution-proof" disabled={bundle.pending} onClick={() => void onProof(r.recordId)} aria-label={`Download the proof bundle of record ${short(r.recordId)}`}>
+                  <button type="button" className="button button-small" data-testid="contribution-proof" disabled={bundle.pending} onClick={() => void onProof(r.recordId)} aria-label={`Download the proof bundle of record ${shortHex(r.recordId)}`}>
                     Proof
                   </button>
                 </td>

@@ -1,4 +1,5 @@
 import type { RecordState } from '../../../shared/api';
+import { IconBadge } from '../../components/IconBadge';
 import { CheckIcon, ErrorIcon, OutboxIcon, LedgerIcon } from '../../components/icons';
 
 /** Where a record is on its way to the chain, in a word, an icon and a colour (never colour alone). */
@@ -15,10 +16,5 @@ export const STATE_ORDER: readonly RecordState[] = ['signed', 'queued', 'submitt
 
 export function StateBadge({ state }: { state: RecordState }) {
   const { label, tone, Icon, hint } = LOOK[state];
-  return (
-    <span className={`badge record-state record-state-${tone}`} data-testid="contribution-state" data-state={state} title={hint}>
-      <Icon size={14} />
-      {label}
-    </span>
-  );
+  return <IconBadge Icon={Icon} label={label} className={`record-state record-state-${tone}`} data-testid="contribution-state" data-state={state} title={hint} />;
 }

@@ -5,6 +5,7 @@ import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
 import { fieldError, FieldMessage } from '../wallet/field-error';
+import { readText } from '../wallet/read-text';
 
 /** Anyone's bundle, pasted or picked: each check the backend ran, with ✓ or ✗ and what it found. */
 export function VerifyDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -25,13 +26,14 @@ function VerifyForm() {
     const file = e.target.files?.[0];
     setReadProblem(null);
     if (!file) return;
-    const reader = new FileReader();
-    reader.onload = () => {
-      setText(typeof reader.result === 'string' ? reader.result : '');
-      verify.reset();
-    };
-    reader.onerror = () => setReadProblem(`Could not read ${file.name}: ${reader.error?.message ?? 'unknown error'}`);
-    reader.readAsText(file);
+    readText(
+      file,
+      (text) => {
+        setText(text);
+        verify.reset();
+      },
+      setReadProblem,
+    );
   }
 
   async function onSubmit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
@@ -89,7 +91,7 @@ function Result({ result }: { result: CallOutput<'contributions.verify'> }) {
         {result.ok ? 'Every check holds.' : `${failed} of ${result.checks.length} checks fail.`}
         {!result.online && ' The network could not be reached, so only the offline checks ran.'}
       </p>
-      <ul className="verify-checks">
+      <ul className="boxed-list">
         {result.checks.map((c) => (
           <li key={c.name} className="verify-check" data-testid="verify-check" data-ok={c.ok}>
             <span className={`verify-mark ${c.ok ? 'verify-ok' : 'verify-bad'}`} aria-hidden="true">

@@ -27,7 +27,7 @@ export function ImportHistory({ imports, onResume, busy }: ImportHistoryProps) {
   return (
     <section className="import-history" aria-label="Earlier imports">
       <h4 className="import-history-title">Earlier imports</h4>
-      <ul className="import-history-list">
+      <ul className="boxed-list">
         {imports.map((r) => (
           <li key={r.id} className="import-history-item" data-testid="import-history-item" data-state={r.state}>
             <div className="import-history-row">

@@ -56,7 +56,7 @@ function ModelList({ models, onChange }: { models: EmbeddingModel[]; onChange: (
   };
   return (
     <div className="assist-models">
-      <ul className="assist-model-list" data-testid="assist-models">
+      <ul className="boxed-list" data-testid="assist-models">
         {models.map((m) => (
           <li key={m.name} className="assist-model" data-testid="assist-model" data-name={m.name}>
             <div className="assist-model-text">

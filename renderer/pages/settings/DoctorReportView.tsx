@@ -51,7 +51,7 @@ export function DoctorReportView({ report }: { report: DoctorReport }) {
           </span>
         </span>
       </p>
-      <ul className="checks">
+      <ul className="checks boxed-list">
         {ORDER.map((name) => {
           const check = report[name];
           return (

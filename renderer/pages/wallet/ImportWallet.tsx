@@ -5,6 +5,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
 import { fieldError, FieldMessage } from './field-error';
 import { PasswordPair, passwordsProblem } from './PasswordPair';
+import { readText } from './read-text';
 
 type Kind = 'mnemonic' | 'privateKey' | 'keystore';
 
@@ -36,11 +37,7 @@ export function ImportWallet({ onDone, onCancel }: { onDone: (status: WalletStat
     setFile(null);
     setFileProblem(null);
     if (!chosen) return;
-    // Read here, in the page: the backend gets the text, never a path on this computer.
-    const reader = new FileReader();
-    reader.onload = () => setFile({ name: chosen.name, json: typeof reader.result === 'string' ? reader.result : '' });
-    reader.onerror = () => setFileProblem(`Could not read ${chosen.name}: ${reader.error?.message ?? 'unknown error'}`);
-    reader.readAsText(chosen);
+    readText(chosen, (json) => setFile({ name: chosen.name, json }), setFileProblem);
   }
 
   async function onSubmit(e: SubmitEvent<HTMLFormElement>): Promise<void> {

@@ -3,9 +3,12 @@ import type { Reward, RewardState } from '../../../shared/api';
 import { useAction, useCall } from '../../api';
 import { CallFallback } from '../../components/CallFallback';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { IconBadge } from '../../components/IconBadge';
 import { CheckIcon, ErrorIcon, LedgerIcon } from '../../components/icons';
 import { Spinner } from '../../components/Spinner';
+import { shortHex } from '../../format';
 import { fieldError, FieldMessage } from './field-error';
+import { readText } from './read-text';
 
 /** A state in a word, an icon and a colour (never colour alone); the hint says what it means. */
 const LOOK: Record<RewardState, { label: string; Icon: typeof CheckIcon; hint: string }> = {
@@ -13,8 +16,6 @@ const LOOK: Record<RewardState, { label: string; Icon: typeof CheckIcon; hint: s
   claimed: { label: 'Claimed', Icon: CheckIcon, hint: 'The chain says this share was paid out.' },
   invalid: { label: 'Invalid', Icon: ErrorIcon, hint: 'Cannot be claimed; the reason is beside it.' },
 };
-
-const short = (hex: string) => `${hex.slice(0, 8)}…${hex.slice(-6)}`;
 
 /**
  * Shares of fees paid for models trained on the user's data. The app invents none: whoever
@@ -35,13 +36,14 @@ export function Rewards({ unlocked, onClaimed }: { unlocked: boolean; onClaimed:
     setReadProblem(null);
     importFile.reset();
     if (!file) return;
-    const reader = new FileReader();
-    reader.onload = () => {
-      input.value = ''; // the same file picked again (after a fix) imports again
-      void importFile.run({ file: typeof reader.result === 'string' ? reader.result : '' }).then((out) => out && list.reload());
-    };
-    reader.onerror = () => setReadProblem(`Could not read ${file.name}: ${reader.error?.message ?? 'unknown error'}`);
-    reader.readAsText(file);
+    readText(
+      file,
+      (text) => {
+        input.value = ''; // the same file picked again (after a fix) imports again
+        void importFile.run({ file: text }).then((out) => out && list.reload());
+      },
+      setReadProblem,
+    );
   }
 
   async function onClaim(r: Reward): Promise<void> {
@@ -69,7 +71,7 @@ export function Rewards({ unlocked, onClaimed }: { unlocked: boolean; onClaimed:
       {claim.error && claiming && <ErrorMessage error={claim.error} context={`Could not claim share ${claiming.split('/')[1]} of payment ${claiming.split('/')[0]}.`} testId="wallet-claim-error" />}
       {claim.data && !claim.pending && (
         <p className="form-note" role="status" data-testid="wallet-claimed">
-          Claimed {claim.data.formatted} (tx <span className="mono">{short(claim.data.txHash)}</span>).
+          Claimed {claim.data.formatted} (tx <span className="mono">{shortHex(claim.data.txHash)}</span>).
         </p>
       )}
       <div className="field field-wide">
@@ -108,8 +110,8 @@ function RewardsTable({ rows, unlocked, pending, onClaim }: { rows: readonly Rew
   return (
     <>
       {!unlocked && rows.some((r) => r.state === 'claimable') && <p className="field-hint">Claiming signs a transaction: unlock the wallet above first.</p>}
-      <div className="wallet-rewards-scroll" tabIndex={0} role="region" aria-label="Rewards">
-        <table className="wallet-rewards-table" data-testid="wallet-rewards-table">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="Rewards">
+        <table className="data-table wallet-rewards-table" data-testid="wallet-rewards-table">
           <thead>
             <tr>
               <th scope="col">State</th>
@@ -130,10 +132,7 @@ function RewardsTable({ rows, unlocked, pending, onClaim }: { rows: readonly Rew
               return (
                 <tr key={`${r.chainId}/${r.settlement}/${key}`} data-testid="wallet-reward" data-state={r.state}>
                   <td>
-                    <span className={`badge reward-state reward-state-${r.state}`} data-testid="wallet-reward-state" title={hint}>
-                      <Icon size={14} />
-                      {label}
-                    </span>
+                    <IconBadge Icon={Icon} label={label} className={`reward-state reward-state-${r.state}`} data-testid="wallet-reward-state" title={hint} />
                     {r.reason && <p className="wallet-reward-reason">{r.reason}</p>}
                   </td>
                   <td className="mono">#{r.paymentId}</td>
@@ -150,7 +149,7 @@ function RewardsTable({ rows, unlocked, pending, onClaim }: { rows: readonly Rew
                     {pending === key && <Spinner label="Claiming…" />}
                     {r.state === 'claimed' && r.claimTx && (
                       <span className="mono muted" title={r.claimTx}>
-                        tx {short(r.claimTx)}
+                        tx {shortHex(r.claimTx)}
                       </span>
                     )}
                   </td>
