@@ -2,6 +2,7 @@ import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type P
 import type { ImageBox } from '../../../../shared/datanets/schema';
 import { labelColor } from '../labelColors';
 import { ProgressiveImage } from '../ProgressiveImage';
+import { LabelPicker } from './LabelPicker';
 import { asBoxes, boxFrom, HANDLES, isSpeck, moved, resized, type Handle, type Point } from './boxGeometry';
 import type { FieldOf, FieldProps } from './types';
 import { useDigitKeys } from './useDigitKeys';
@@ -128,24 +129,7 @@ export function ImageBoxesField({ field, value, onChange, active, readOnly, item
   return (
     <div className="boxes" role="group" aria-labelledby={labelId} data-testid={`boxes-${field.name}`}>
       <div className="boxes-toolbar">
-        <div className="spans-labels" role="radiogroup" aria-label="Label for new boxes">
-          {field.labels.map((l, i) => (
-            <button
-              key={l}
-              type="button"
-              role="radio"
-              aria-checked={label === l}
-              className="choice choice-small"
-              disabled={readOnly}
-              data-testid={`box-label-${field.name}-${l}`}
-              onClick={() => setLabel(l)}
-            >
-              <span className="swatch" style={{ background: labelColor(field.labels, l) }} aria-hidden="true" />
-              {i < 9 && <kbd className="choice-key">{i + 1}</kbd>}
-              {l}
-            </button>
-          ))}
-        </div>
+        <LabelPicker labels={field.labels} label={label} onPick={setLabel} readOnly={readOnly} ariaLabel="Label for new boxes" testIdPrefix={`box-label-${field.name}`} />
         <div className="boxes-zoom" role="group" aria-label="Zoom">
           <button type="button" className="button button-small" aria-label="Zoom out" disabled={zoom <= ZOOM_MIN} onClick={() => setZoom((z) => clampZoom(z * 0.8))}>
             −

@@ -2,6 +2,7 @@ import { memo, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent }
 import type { TextSpan } from '../../../../shared/datanets/schema';
 import { labelColor, labelSoftColor } from '../labelColors';
 import { textChunks } from '../textChunks';
+import { LabelPicker } from './LabelPicker';
 import { asSpans, charStep, offsetOf, segments, selectionOf, wordStep, type Caret } from './spanText';
 import type { FieldOf, FieldProps } from './types';
 import { useDigitKeys } from './useDigitKeys';
@@ -164,25 +165,7 @@ export function TextSpansField({ field, value, onChange, active, readOnly, item,
 
   return (
     <div className="spans" role="group" aria-labelledby={labelId} data-testid={`spans-${field.name}`}>
-      <div className="spans-labels" role="radiogroup" aria-label="Label for new spans">
-        {field.labels.map((l, i) => (
-          <button
-            key={l}
-            type="button"
-            role="radio"
-            aria-checked={label === l}
-            className="choice choice-small"
-            style={{ borderColor: label === l ? labelColor(field.labels, l) : undefined }}
-            disabled={readOnly}
-            data-testid={`span-label-${field.name}-${l}`}
-            onClick={() => setLabel(l)}
-          >
-            <span className="swatch" style={{ background: labelColor(field.labels, l) }} aria-hidden="true" />
-            {i < 9 && <kbd className="choice-key">{i + 1}</kbd>}
-            {l}
-          </button>
-        ))}
-      </div>
+      <LabelPicker labels={field.labels} label={label} onPick={setLabel} readOnly={readOnly} ariaLabel="Label for new spans" testIdPrefix={`span-label-${field.name}`} tintPicked />
       {item ? (
         <div
           ref={regionRef}
