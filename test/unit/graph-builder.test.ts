@@ -106,7 +106,7 @@ describe('grad', () => {
     expect(() => grad(g, loss, [ids])).toThrow('grad: cannot differentiate with respect to ids, it is int64');
     grad(g, loss, [w]);
     const ids64 = new ort.Tensor('int64', BigInt64Array.from([1n, 3n, 1n]), [3]);
-    const out = await run(g, { w: f32(new Array(8).fill(0), [4, 2]), ids: ids64 });
+    const out = await run(g, { w: f32(new Array<number>(8).fill(0), [4, 2]), ids: ids64 });
     // Row 1 is picked twice with weight 1, row 3 once with weight 3.
     expect(out['grad.w']).toEqual([0, 0, 2, 2, 0, 0, 3, 3]);
   });
