@@ -66,16 +66,33 @@ export class ProtoWriter {
     return this.bytes(field, new TextEncoder().encode(value));
   }
 
+  /**
+   * A nested message. Its chunks are adopted, not concatenated, so a large tensor's bytes are
+   * copied once, by finish(), however deep the message nests (or never, with chunks()).
+   */
   message(field: number, build: (w: ProtoWriter) => void): this {
     const inner = new ProtoWriter();
     build(inner);
-    return this.bytes(field, inner.finish());
+    this.tag(field, WireType.LengthDelimited);
+    this.varint(inner.length);
+    for (const chunk of inner.chunks) this.push(chunk);
+    return this;
   }
 
   packedInts(field: number, values: readonly (number | bigint)[]): this {
     const inner = new ProtoWriter();
     for (const v of values) inner.varint(v);
     return this.bytes(field, inner.finish());
+  }
+
+  /** The encoded size so far. */
+  get byteLength(): number {
+    return this.length;
+  }
+
+  /** The encoding as pieces, in order, for writing to a file without joining them in memory. */
+  pieces(): readonly Uint8Array[] {
+    return this.chunks;
   }
 
   finish(): Uint8Array {
