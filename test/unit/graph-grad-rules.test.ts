@@ -98,6 +98,7 @@ const cases: Case[] = [
 describe('gradient rules against finite differences (ONNX Runtime, float32)', () => {
   it.each(cases.map((c) => [`${c.op}: ${c.label}`, c] as const))('%s', async (_name, c) => {
     const result = await gradCheck(c.build, c.inputs, c.options);
+    if (process.env.GRADCHECK_REPORT) console.log(`${c.op} ${c.label}: max abs error ${result.maxAbsError.toExponential(2)}`);
     expect(result.failures, `${c.op} (${c.label}) worst: ${result.worst}`).toEqual([]);
   });
 
