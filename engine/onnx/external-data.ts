@@ -30,7 +30,10 @@ export interface SaveModelOptions extends ModelOptions {
   dataFile?: string;
   /** Initializers of at least this many bytes are external (default 1024, as onnx.save_model's size_threshold). */
   threshold?: number;
-  /** Offsets in the data file are multiples of this (default 4096, the customary page size, so ORT can map them). */
+  /**
+   * Offsets in the data file are multiples of this (default 4096, the page size onnx's own writer
+   * aligns to, so a runtime may memory-map each tensor; Windows maps at 65536).
+   */
   alignment?: number;
 }
 
