@@ -431,10 +431,15 @@ export class GraphBuilder {
     return this.expandLike(this.scalar(0, x.dtype), x);
   }
 
+  /** x's size along an axis as an int64 scalar, read at run time. */
+  dimOf(x: Value, axis: number): Value {
+    const a = normAxis('Shape', axis, x.shape.length);
+    return this.one('Gather', [this.shapeOf(x), this.scalar(a, 'int64')], 'int64', [], { axis: 0 }, { axis: 0 });
+  }
+
   /** 0, 1, …, n-1 (int64) where n is x's size along axis, read at run time. */
   arange(x: Value, axis: number): Value {
     const a = normAxis('Range', axis, x.shape.length);
-    const n = this.one('Gather', [this.shapeOf(x), this.scalar(a, 'int64')], 'int64', [], { axis: 0 }, { axis: 0 });
-    return this.one('Range', [this.scalar(0, 'int64'), n, this.scalar(1, 'int64')], 'int64', [x.shape[a]!]);
+    return this.one('Range', [this.scalar(0, 'int64'), this.dimOf(x, a), this.scalar(1, 'int64')], 'int64', [x.shape[a]!]);
   }
 }

@@ -67,14 +67,15 @@ export function ropeTables(dim: number, positions: number, theta = 10000): { cos
 }
 
 /**
- * Causal self-attention mask on scores [..., T, T]: a key after its query gets -inf, so softmax
- * gives it zero weight. T is read at run time, so the graph serves any sequence length.
+ * Causal self-attention mask on scores [..., Tq, Tk] whose queries are the last Tq of the Tk
+ * positions (Tq = Tk in training; Tk = past + Tq with a KV cache): a key after its query gets
+ * -inf, so softmax gives it zero weight. Sizes are read at run time, so one graph serves any length.
  */
 export function causalMask(g: GraphBuilder, scores: Value): Value {
-  const r = scores.shape.length;
-  if (r < 2 || scores.shape[r - 1] !== scores.shape[r - 2]) throw new ShapeError('causalMask', `scores ${fmt(scores.shape)} must end in [T, T]`);
-  const positions = g.arange(scores, -1);
-  const future = g.greater(g.unsqueeze(positions, [0]), g.unsqueeze(positions, [1]));
+  if (scores.shape.length < 2) throw new ShapeError('causalMask', `scores ${fmt(scores.shape)} must end in [Tq, Tk]`);
+  const past = g.sub(g.dimOf(scores, -1), g.dimOf(scores, -2));
+  const queries = g.add(g.arange(scores, -2), past);
+  const future = g.greater(g.unsqueeze(g.arange(scores, -1), [0]), g.unsqueeze(queries, [1]));
   return g.where(future, -Infinity, scores);
 }
 

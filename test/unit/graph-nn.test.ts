@@ -34,6 +34,14 @@ describe('composite layers: forward values', () => {
     expect(y.map((v) => Number(v.toFixed(6)))).toEqual([1, 0, 0, 0.5, 0.5, 0, third, third, third].map((v) => Number(v.toFixed(6))));
   });
 
+  it('causalMask with a KV cache: 2 new queries over 3 keys see the past key and themselves', async () => {
+    const y = await forward(
+      (g) => g.output(g.softmax(causalMask(g, g.input('s', 'float', ['T', 'P+T']))), 'y'),
+      { s: new ort.Tensor('float32', new Float32Array(6), [2, 3]) },
+    );
+    expect(y.map((v) => Number(v.toFixed(6)))).toEqual([0.5, 0.5, 0, 1 / 3, 1 / 3, 1 / 3].map((v) => Number(v.toFixed(6))));
+  });
+
   it('crossEntropy is the mean negative log-likelihood over targets that are not ignored', async () => {
     const logits = [1, 2, 3, 0, 0, 0, -1, 0.5, 2];
     const targets = [2, -100, 0];
