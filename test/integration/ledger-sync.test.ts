@@ -88,8 +88,9 @@ describe('outbox sync on a real anvil', () => {
     await signMany(chain.store, chain.contributor, chain.target, 5); // no node running: signing needs none
     expect(chain.store.counts().signed).toBe(5);
 
-    const down = new SyncEngine(chain.store, providerFor('http://127.0.0.1:9'), chain.contributor, chain.target);
-    const offline = await down.syncOnce();
+    const nowhere = providerFor('http://127.0.0.1:9');
+    providers.push(nowhere);
+    const offline = await new SyncEngine(chain.store, nowhere, chain.contributor, chain.target).syncOnce();
     expect(offline).toMatchObject({ online: false, problem: { code: 'offline' } });
     expect(chain.store.counts().signed).toBe(5);
 
