@@ -5,6 +5,7 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { causalMask, crossEntropy, gelu, GraphBuilder, layerNorm, ropeTables, rmsNorm, rotary, silu } from '../../engine/graph/index';
+import type { Value } from '../../engine/graph/index';
 import { gradCheck } from './graph-gradcheck';
 
 async function forward(build: (g: GraphBuilder) => void, feeds: Record<string, ort.Tensor> = {}): Promise<number[]> {
@@ -100,6 +101,27 @@ describe('composite layers: gradients against finite differences', () => {
       { name: 'q', shape: [2, 3, 4] },
       { name: 'k', shape: [2, 3, 4] },
     ]);
+    expect(r.failures, r.worst).toEqual([]);
+  });
+
+  it('a causal attention block with rotary embeddings and two heads (q, k, v projections)', async () => {
+    const [T, D, H] = [3, 4, 2];
+    const { cos, sin } = ropeTables(D / H, T);
+    const r = await gradCheck(
+      (g, x) => {
+        const heads = (w: Value) => g.transpose(g.reshape(g.matmul(x.x!, w), [0, 0, H, D / H]), [0, 2, 1, 3]);
+        const rope = (v: Value) => rotary(g, v, g.constant(cos, [T, D / H]), g.constant(sin, [T, D / H]));
+        const scores = g.mul(g.matmul(rope(heads(x.wq!)), g.transpose(rope(heads(x.wk!)), [0, 1, 3, 2])), 1 / Math.sqrt(D / H));
+        const attended = g.matmul(g.softmax(causalMask(g, scores)), heads(x.wv!));
+        return g.reshape(g.transpose(attended, [0, 2, 1, 3]), [0, 0, D]);
+      },
+      [
+        { name: 'x', shape: [2, T, D] },
+        { name: 'wq', shape: [D, D] },
+        { name: 'wk', shape: [D, D] },
+        { name: 'wv', shape: [D, D] },
+      ],
+    );
     expect(r.failures, r.worst).toEqual([]);
   });
 
