@@ -167,5 +167,5 @@ describe('studio wallet, contribute, sync, contributions, verify and devnet', ()
       expect(damaged.stderr).toBe(`studio: The wallet's keystore file ${keystore} is damaged (not a v3 keystore). Nothing was changed: restore the file from a backup or an export, or import your recovery phrase with "replace".\n`);
     }
     expect(fs.readFileSync(keystore, 'utf8')).toBe('{"address": "oops", "crypto": ');
-  }, 60_000);
+  }, 180_000); // a dozen CLI processes, each ~1 s alone and several times that on a loaded 2-core machine
 });
