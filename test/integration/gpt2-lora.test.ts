@@ -133,14 +133,16 @@ describe('GPT-2 LoRA training graph through ORT', () => {
     const seq = Array.from({ length: 32 }, (_, i) => pattern[i % pattern.length]!);
     const feeds = { input_ids: int64(seq, [1, 32]), targets: int64(shiftedTargets(seq, 1, 32), [1, 32]) };
     const losses: number[] = [];
-    for (let step = 0; step < 20; step++) {
+    for (let step = 0; step < 40; step++) {
       const out = await session.run({ ...feeds, ...loraFeeds(tensors) });
       losses.push(out.loss!.data[0] as number);
       for (const [name, t] of tensors) {
         const g = out[`grad.${name}`]!.data as Float32Array;
-        for (let i = 0; i < g.length; i++) t.data[i]! -= 0.2 * g[i]!;
+        for (let i = 0; i < g.length; i++) t.data[i]! -= 0.1 * g[i]!;
       }
     }
+    // Small steps: the first ten each lower the loss; over 40 it falls by more than 30% (measured 42%).
+    for (let i = 1; i <= 10; i++) expect(losses[i]!, `step ${i}`).toBeLessThan(losses[i - 1]!);
     expect(losses[losses.length - 1]!, losses.map((l) => l.toFixed(3)).join(' ')).toBeLessThan(0.7 * losses[0]!);
   });
 });
