@@ -6,6 +6,8 @@
  * torch on the same bf16 → f32 weights. Skipped, saying so, where python3-torch is missing.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { buildLlamaGraph, type LlamaLoraOptions, type LoraTensorSpec } from '../../engine/models/llama';
@@ -70,6 +72,18 @@ def rms(x, w):
 
 # As LlamaRotaryEmbedding: inv_freq and the angles in float32.
 inv = 1.0 / (theta ** (torch.arange(0, D, 2, dtype=torch.int64).float() / D))
+rs = cfg.get("rope_scaling")
+if rs and rs.get("rope_type", rs.get("type")) == "linear":
+    inv = inv / rs["factor"]
+elif rs and rs.get("rope_type", rs.get("type")) == "llama3":
+    # transformers' _compute_llama3_parameters.
+    factor, lf, hf, old = rs["factor"], rs["low_freq_factor"], rs["high_freq_factor"], rs["original_max_position_embeddings"]
+    wavelen = 2 * math.pi / inv
+    inv_l = torch.where(wavelen > old / lf, inv / factor, inv)
+    smooth = (old / wavelen - lf) / (hf - lf)
+    smoothed = (1 - smooth) * inv_l / factor + smooth * inv_l
+    medium = ~(wavelen < old / hf) * ~(wavelen > old / lf)
+    inv = torch.where(medium, smoothed, inv_l)
 emb = torch.outer(torch.arange(T).float(), inv)
 emb = torch.cat([emb, emb], -1)
 cos, sin = emb.cos().double(), emb.sin().double()
@@ -114,10 +128,13 @@ const relError = (ours: ArrayLike<number>, ref: readonly number[]) => {
 interface Case {
   fixture: TinyModelOptions;
   lora: LlamaLoraOptions;
+  /** Fields to set in config.json after the fixture is written. */
+  config?: Record<string, unknown>;
 }
 
-async function compare({ fixture, lora }: Case): Promise<void> {
+async function compare({ fixture, lora, config }: Case): Promise<void> {
   const model = writeTinyModel(tempDir('llama-torch-'), fixture);
+  if (config) fs.writeFileSync(path.join(model.dir, 'config.json'), JSON.stringify({ ...model.config, ...config }));
   const forward = await buildLlamaGraph(model.dir, { mode: 'forward', lora });
   const train = await buildLlamaGraph(model.dir, { mode: 'train', lora });
   const [B, T, V] = [2, 7, model.vocabSize];
@@ -172,6 +189,12 @@ describe.skipIf(!python)('Llama-family graphs against PyTorch', () => {
 
   it('Llama with head_dim other than hidden / heads and no grouping (SmolLM2-like kv heads = heads)', async () => {
     await compare({ fixture: { architecture: 'llama', seed: 7, headDim: 16, kvHeads: 4, layers: 1 }, lora: { rank: 3, alpha: 3, targets: ['k_proj', 'o_proj', 'down_proj'] } });
+  });
+
+  it('RoPE scaling: llama3 (the tiny head has four frequencies, high, medium and low) and linear', async () => {
+    const llama3 = { rope_type: 'llama3', factor: 4, low_freq_factor: 1, high_freq_factor: 4, original_max_position_embeddings: 16 };
+    await compare({ fixture: { architecture: 'llama', seed: 13, layers: 1 }, lora: { rank: 2, alpha: 4 }, config: { rope_scaling: llama3 } });
+    await compare({ fixture: { architecture: 'llama', seed: 13, layers: 1 }, lora: { rank: 2, alpha: 4 }, config: { rope_scaling: { type: 'linear', factor: 2 } } });
   });
 
   it('a bf16 checkpoint loads and matches torch on the same bf16 → f32 weights', async () => {
