@@ -80,12 +80,12 @@ print(json.dumps([p.detach().double().tolist() for p in ps]))
     for (const dtype of ['float64', 'float32'] as const) {
       it(`matches it over ${steps} steps in ${dtype}`, () => {
         const rng = new Prng(7);
-        const Ctor = dtype === 'float64' ? Float64Array : Float32Array;
-        const params = sizes.map((n, i) => ({ name: `p${i}`, data: Ctor.from({ length: n }, () => rng.nextFloat() * 2 - 1) }));
+        const array = (xs: number[]) => (dtype === 'float64' ? Float64Array.from(xs) : Float32Array.from(xs));
+        const params = sizes.map((n, i) => ({ name: `p${i}`, data: array(Array.from({ length: n }, () => rng.nextFloat() * 2 - 1)) }));
         const init = params.map((p) => Array.from(p.data));
         const grads = gradients(3, sizes, steps);
         const opt = new AdamW(params, options);
-        grads.forEach((gs, s) => opt.update(gs.map((g) => Ctor.from(g)), lrs[s]));
+        grads.forEach((gs, s) => opt.update(gs.map(array), lrs[s]));
         const want = torch(dtype, init, grads);
         params.forEach((p, i) => expect(maxRelErr(p.data, want[i]!)).toBeLessThan(dtype === 'float64' ? 1e-12 : 1e-6));
       });
