@@ -210,7 +210,15 @@ describe('PEFT adapter reader errors', () => {
 
   it('accepts newer PEFT fields left at their defaults, and bookkeeping it ignores', async () => {
     const { cfg, dir } = await written();
-    editConfig(dir, (c) => Object.assign(c, { peft_version: '0.19.1', exclude_modules: null, lora_bias: false, trainable_token_indices: null, eva_config: null, qalora_group_size: 16, use_qalora: false, fan_in_fan_out: true }));
+    // The fields PEFT 0.21.0 adds to LoraConfig and PeftConfig (peft/tuners/lora/config.py,
+    // peft/config.py in its wheel), at their defaults, as a PEFT 0.21 save writes them.
+    const peft021 = {
+      peft_version: '0.21.0', exclude_modules: null, trainable_token_indices: null, eva_config: null, corda_config: null,
+      lora_ga_config: null, velora_config: null, alora_invocation_tokens: null, use_qalora: false, qalora_group_size: 16,
+      monteclora_config: null, lora_bias: false, target_parameters: null, use_bdlora: null, arrow_config: null, kasa_config: null,
+      ensure_weight_tying: false,
+    };
+    editConfig(dir, (c) => Object.assign(c, peft021, { fan_in_fan_out: true }));
     expect((await readPeftAdapter(dir, cfg)).modules).toHaveLength(2);
   });
 

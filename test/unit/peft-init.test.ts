@@ -1,7 +1,14 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { initLoraAdapter, loraScaling, loraSettings } from '../../engine/lora-io/adapter';
 import { parseModelConfig } from '../../engine/models/config';
 import { tinyModelFiles } from '../fixtures/tiny-models';
+
+/** Debian's interpreter: a pyenv python first on PATH does not see Debian's python3-torch. */
+const PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+if (!hasTorch) console.warn(`peft-init: skipping the check of torch's kaiming_uniform_ bound: ${PYTHON} cannot import torch (apt-get install python3-torch)`);
 
 const cfg = parseModelConfig(tinyModelFiles({ architecture: 'llama', layers: 2, hidden: 64, intermediate: 128 }).config);
 
@@ -49,5 +56,26 @@ describe('LoRA initialization (PEFT init_lora_weights=True)', () => {
     expect(() => loraSettings('llama', { dropout: 1 })).toThrow(/dropout must be in \[0, 1\)/);
     expect(() => loraSettings('llama', { targets: [] })).toThrow(/at least one target/);
     expect(() => initLoraAdapter(cfg, loraSettings('llama', { targets: ['c_attn'] }), 1)).toThrow(/selects no linear layer/);
+  });
+
+  it.skipIf(!hasTorch)("uses the bound torch's kaiming_uniform_(a=√5) uses", () => {
+    // torch/nn/init.py: gain = calculate_gain('leaky_relu', a), bound = √3 · gain / √fan_in, with
+    // fan_in of an [r, in] weight = in; and the draws of PEFT's call stay inside it.
+    const script = `
+import math, torch
+for fan_in in (32, 64, 128, 4864):
+    w = torch.empty(8, fan_in)
+    fi, _ = torch.nn.init._calculate_fan_in_and_fan_out(w)
+    bound = math.sqrt(3.0) * torch.nn.init.calculate_gain('leaky_relu', math.sqrt(5)) / math.sqrt(fi)
+    torch.nn.init.kaiming_uniform_(w, a=math.sqrt(5))
+    print(fan_in, repr(bound), float(w.abs().max()) <= bound)
+`;
+    const run = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8', timeout: 120_000 });
+    expect(run.status, run.stderr).toBe(0);
+    for (const line of run.stdout.trim().split('\n')) {
+      const [fanIn, bound, inside] = line.split(' ');
+      expect(Number(bound)).toBeCloseTo(1 / Math.sqrt(Number(fanIn)), 15);
+      expect(inside).toBe('True');
+    }
   });
 });
