@@ -111,13 +111,24 @@ export function openBackend(options: BackendOptions): Backend {
       async close() {
         if (closed) return;
         closed = true;
-        await jobs.shutdown();
-        await assist.close();
-        await ledger.close();
-        datanets.close();
-        await checkpointer.close();
-        db.close();
+        // Each part closes even when one before it fails: the database and the folder's lock
+        // must always be released, or the process lingers and the next start is refused.
+        const problems: unknown[] = [];
+        const step = async (close: () => unknown) => {
+          try {
+            await close();
+          } catch (error) {
+            problems.push(error);
+          }
+        };
+        await step(() => jobs.shutdown());
+        await step(() => assist.close());
+        await step(() => ledger.close());
+        await step(() => datanets.close());
+        await step(() => checkpointer.close());
+        await step(() => db.close());
         release();
+        if (problems.length > 0) throw new AggregateError(problems, `Closing the backend: ${problems.map((p) => (p instanceof Error ? p.message : String(p))).join('; ')}`);
       },
     };
   } catch (error) {

@@ -173,8 +173,10 @@ export class WalletStore {
     return provider ? this.session.wallet.connect(provider) : this.session.wallet;
   }
 
+  /** Forgets the key and the drafts; never reads the keystore (which may be the very thing that is damaged). */
   close(): void {
-    this.lock();
+    if (this.session) clearTimeout(this.session.timer);
+    this.session = null;
     this.drafts.clear();
   }
 

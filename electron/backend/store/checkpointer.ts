@@ -61,7 +61,6 @@ export function startCheckpointer(db: Db, file: string, onError: (message: strin
     onError(`WAL checkpoints stay on the main thread: ${(error as Error).message}`);
     return { stats: () => ({ runs: 0, log: 0, checkpointed: 0, offThread: false }), close: () => Promise.resolve() };
   }
-  worker.unref();
   let busy = false;
   const stats: CheckpointStats = { runs: 0, log: 0, checkpointed: 0, offThread: false };
   let timer: NodeJS.Timeout | undefined;
@@ -88,6 +87,9 @@ export function startCheckpointer(db: Db, file: string, onError: (message: strin
     if (m.ok === false && m.error && !/SQLITE_BUSY|database is locked/i.test(m.error)) onError(`A WAL checkpoint failed: ${m.error}`);
   });
   worker.on('error', (error) => fallBack(error.message));
+  // After the listeners: adding a 'message' listener references the worker again, and a
+  // referenced worker would keep the process alive after everything else is done.
+  worker.unref();
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     stats: () => ({ ...stats }),
