@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rendererDir } from '../../electron/paths';
-import { openApp } from '../fixtures/app-page';
+import { checkAxe, openApp } from '../fixtures/app-page';
 import { launchChromium, screenshotPath } from '../fixtures/browser';
 import { serveApp, type ServedApp } from '../fixtures/served-app';
 
@@ -37,7 +37,7 @@ describe('the app in Chromium, served by studio serve', () => {
     await context.close();
   });
 
-  it('navigates to every page by the sidebar and writes a screenshot of each, light and dark', async () => {
+  it('navigates to every page by the sidebar, screenshots each in light and dark, and axe-core finds no serious problem', async () => {
     for (const scheme of ['light', 'dark'] as const) {
       const { context, page } = await open(scheme);
       for (const id of PAGES) {
@@ -46,6 +46,7 @@ describe('the app in Chromium, served by studio serve', () => {
         expect(page.url()).toMatch(new RegExp(`#/${id}$`));
         expect(await page.getByTestId(`nav-${id}`).getAttribute('aria-current')).toBe('page');
         await page.screenshot({ path: screenshotPath(`${id}-${scheme}`) });
+        await checkAxe(page, `the ${id} page, ${scheme}`);
       }
       await context.close();
     }
