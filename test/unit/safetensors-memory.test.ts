@@ -47,12 +47,29 @@ function canResetPeakRss(): boolean {
 }
 
 /**
+ * Collects until ArrayBuffer memory stops falling. A collection frees an ArrayBuffer's backing
+ * store a little later, off the collection itself: a baseline taken right after one gc() can
+ * still include an earlier test's 256 MB, whose release during the measurement then cancels out
+ * the growth being measured.
+ */
+async function settle(): Promise<void> {
+  let last = Infinity;
+  for (let i = 0; i < 20; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const now = process.memoryUsage().arrayBuffers;
+    if (now >= last) return;
+    last = now;
+  }
+}
+
+/**
  * The largest growth of memory while `fn` runs: ArrayBuffer memory sampled between its
  * event-loop turns and at its end, and (on Linux) the resident-size high-water mark, which also
  * sees a second buffer that lived only inside synchronous code.
  */
 async function peakGrowth<T>(fn: () => Promise<T>): Promise<{ result: T; peak: number; peakRss: number | undefined }> {
-  gc();
+  await settle();
   const rss = canResetPeakRss();
   const rssBefore = procStatus('VmRSS:');
   const before = process.memoryUsage().arrayBuffers;
