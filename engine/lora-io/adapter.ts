@@ -73,11 +73,20 @@ export function loraSettings(modelType: ModelType, input: LoraSettingsInput = {}
  */
 export function initLoraAdapter(cfg: ModelConfig, settings: LoraSettings, rng: Prng | number): LoraAdapter {
   const random = typeof rng === 'number' ? new Prng(rng) : rng;
-  const modules = selectModules(cfg, settings.targetModules).map((m) => {
-    const bound = 1 / Math.sqrt(m.inFeatures);
-    const a = new Float32Array(settings.r * m.inFeatures);
-    random.fillUniform(a, -bound, bound);
-    return { ...m, a, b: new Float32Array(m.outFeatures * settings.r) };
-  });
+  const modules = selectModules(cfg, settings.targetModules).map((m) => ({ ...m, ...initLoraModule(m, settings.r, random) }));
   return { modelType: cfg.modelType, settings, modules };
+}
+
+/**
+ * One module's fresh A [r, in] and B [out, r], as initLoraAdapter initializes them: A ~ U(−1/√in,
+ * 1/√in) row by row, B zeros. `random` is a Prng or a source of uniforms in [0, 1); a Prng gives
+ * exactly what its fillUniform would.
+ */
+export function initLoraModule(m: Pick<AdaptableModule, 'inFeatures' | 'outFeatures'>, r: number, random: Prng | (() => number)): { a: Float32Array; b: Float32Array } {
+  const next = typeof random === 'function' ? random : () => random.nextFloat();
+  const bound = 1 / Math.sqrt(m.inFeatures);
+  const a = new Float32Array(r * m.inFeatures);
+  // Prng.fillUniform's arithmetic, low + (high − low) · u, with low = −bound and high = bound.
+  for (let i = 0; i < a.length; i++) a[i] = -bound + 2 * bound * next();
+  return { a, b: new Float32Array(m.outFeatures * r) };
 }

@@ -85,13 +85,13 @@ export function selectModules(cfg: ModelConfig, targets: readonly string[] | str
   const all = adaptableModules(cfg);
   const match = targetMatcher(targets);
   const chosen = all.filter((m) => match(m.module));
+  const layers = `its layers: ${ALL_LINEAR_TARGETS[cfg.modelType].join(', ')}`;
+  // The first list entry that matches nothing (a typo), named in either error.
+  const missing = Array.isArray(targets) ? (targets as readonly string[]).find((t) => !all.some((m) => targetMatcher([t])(m.module))) : undefined;
   if (chosen.length === 0) {
-    throw new Error(`target_modules ${JSON.stringify(targets)} selects no linear layer of this ${cfg.modelType} model (its layers: ${ALL_LINEAR_TARGETS[cfg.modelType].join(', ')})`);
+    const entry = missing === undefined ? '' : `: entry ${JSON.stringify(missing)} matches no linear layer`;
+    throw new Error(`target_modules ${JSON.stringify(targets)} selects no linear layer of this ${cfg.modelType} model${entry} (${layers})`);
   }
-  if (Array.isArray(targets)) {
-    for (const t of targets as readonly string[]) {
-      if (!all.some((m) => targetMatcher([t])(m.module))) throw new Error(`target_modules entry ${JSON.stringify(t)} matches no linear layer of this ${cfg.modelType} model (its layers: ${ALL_LINEAR_TARGETS[cfg.modelType].join(', ')})`);
-    }
-  }
+  if (missing !== undefined) throw new Error(`target_modules entry ${JSON.stringify(missing)} matches no linear layer of this ${cfg.modelType} model (${layers})`);
   return chosen;
 }

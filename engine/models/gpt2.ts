@@ -10,7 +10,8 @@
  */
 import { causalMask, crossEntropy, gelu, grad, GraphBuilder, layerNorm, linear, type Value } from '../graph/index';
 import { loadModelConfig, type ModelConfig } from './config';
-import { addLoraInputs, loraDelta, loraModules, loraNames, loraScaling, type LoraConfig, type LoraInputs, type LoraModule } from './lora';
+import { loraScaling } from '../lora-io/adapter';
+import { addLoraInputs, loraDelta, loraModules, loraNames, type LoraConfig, type LoraInputs, type LoraModule } from './lora';
 import { ModelWeights } from './weights';
 
 export interface Gpt2GraphOptions {

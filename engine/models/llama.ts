@@ -10,14 +10,17 @@
  */
 import { causalMask, crossEntropy, grad, GraphBuilder, rmsNorm, rotary, silu, type Value } from '../graph/index';
 import { openCheckpoint, type Checkpoint } from '../io/index';
+import { loraScaling, loraSettings } from '../lora-io/adapter';
+import { ALL_LINEAR_TARGETS, DEFAULT_TARGETS, selectModules, type AdaptableModule } from '../lora-io/modules';
 import { loadModelConfig, type ModelConfig, type RopeScaling } from './config';
+import { loraDelta, loraShapes } from './lora';
 
 export type LlamaModule = 'q_proj' | 'k_proj' | 'v_proj' | 'o_proj' | 'gate_proj' | 'up_proj' | 'down_proj';
 
-/** PEFT's default target_modules for llama and qwen2. */
-export const LLAMA_DEFAULT_TARGETS: readonly LlamaModule[] = ['q_proj', 'v_proj'];
-/** Every linear layer of a decoder block (PEFT's "all-linear" leaves lm_head out too). */
-export const LLAMA_ALL_LINEAR: readonly LlamaModule[] = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
+/** PEFT's default target_modules for llama and qwen2 (lora-io's DEFAULT_TARGETS; qwen2's are the same). */
+export const LLAMA_DEFAULT_TARGETS = DEFAULT_TARGETS.llama as readonly LlamaModule[];
+/** Every linear layer of a decoder block (lora-io's ALL_LINEAR_TARGETS; PEFT's "all-linear" leaves lm_head out too). */
+export const LLAMA_ALL_LINEAR = ALL_LINEAR_TARGETS.llama as readonly LlamaModule[];
 
 export interface LlamaLoraOptions {
   rank: number;
@@ -93,13 +96,14 @@ function ropeTables(config: ModelConfig): { cos: Float32Array; sin: Float32Array
   return { cos, sin };
 }
 
-function resolveTargets(lora: LlamaLoraOptions): ReadonlySet<LlamaModule> {
-  const t = lora.targets ?? LLAMA_DEFAULT_TARGETS;
-  const list = t === 'all-linear' ? LLAMA_ALL_LINEAR : t;
-  for (const m of list) if (!LLAMA_ALL_LINEAR.includes(m)) throw new Error(`LoRA target ${JSON.stringify(m)} is not a Llama linear layer (${LLAMA_ALL_LINEAR.join(', ')})`);
-  if (!Number.isInteger(lora.rank) || lora.rank < 1) throw new Error(`LoRA rank must be a positive integer, got ${lora.rank}`);
-  if (!(lora.alpha > 0)) throw new Error(`LoRA alpha must be positive, got ${lora.alpha}`);
-  return new Set(list);
+/**
+ * The adapted modules by full name, as lora-io selects them (which also checks rank and alpha, and
+ * refuses a target that matches no linear layer).
+ */
+function resolveTargets(config: ModelConfig, lora: LlamaLoraOptions): ReadonlyMap<string, AdaptableModule> {
+  const t = lora.targets ?? 'default';
+  const settings = loraSettings(config.modelType, { r: lora.rank, alpha: lora.alpha, targets: t === 'all-linear' || t === 'default' ? t : [...t] });
+  return new Map(selectModules(config, settings.targetModules).map((m) => [m.module, m]));
 }
 
 class Builder {
@@ -107,7 +111,8 @@ class Builder {
   readonly lora: LoraTensorSpec[] = [];
   /** The LoRA inputs as graph values, in the order of `lora`. */
   readonly loraValues: Value[] = [];
-  private readonly targets: ReadonlySet<LlamaModule>;
+  /** The adapted modules by full name. */
+  private readonly targets: ReadonlyMap<string, AdaptableModule>;
 
   constructor(
     private readonly config: ModelConfig,
@@ -115,7 +120,7 @@ class Builder {
     private readonly loraOptions: LlamaLoraOptions | undefined,
   ) {
     this.g = new GraphBuilder(`${config.modelType}-${loraOptions ? 'lora' : 'base'}`);
-    this.targets = loraOptions ? resolveTargets(loraOptions) : new Set();
+    this.targets = loraOptions ? resolveTargets(config, loraOptions) : new Map();
   }
 
   /** A checkpoint tensor as a frozen f32 initializer of its own name and shape. */
@@ -134,13 +139,13 @@ class Builder {
     const w = await this.weight(`${p}.weight`);
     let y = g.matmul(x, g.transpose(w));
     if (bias) y = g.add(y, await this.weight(`${p}.bias`));
-    if (!this.targets.has(m)) return y;
+    const adapted = this.targets.get(p);
+    if (!adapted) return y;
     const { rank, alpha } = this.loraOptions!;
-    const [out, inp] = w.shape as [number, number];
-    const a = this.loraInput(layer, m, 'A', [rank, inp]);
-    const b = this.loraInput(layer, m, 'B', [out, rank]);
-    const update = g.matmul(g.matmul(x, g.transpose(a)), g.transpose(b));
-    return g.add(y, g.mul(update, alpha / rank));
+    const shapes = loraShapes(adapted, rank);
+    const a = this.loraInput(layer, m, 'A', shapes.a);
+    const b = this.loraInput(layer, m, 'B', shapes.b);
+    return loraDelta(g, x, y, { a, b }, loraScaling({ r: rank, alpha }));
   }
 
   private loraInput(layer: number, m: LlamaModule, kind: 'A' | 'B', shape: [number, number]): Value {

@@ -10,7 +10,8 @@ import { spawnSync } from 'node:child_process';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gpt2ForwardGraph, gpt2TrainingGraph } from '../../engine/models/gpt2';
-import { loraConfig, loraScaling } from '../../engine/models/lora';
+import { loraScaling } from '../../engine/lora-io/adapter';
+import { loraConfig } from '../../engine/models/lora';
 import { rng } from '../unit/graph-gradcheck';
 import { int64, loraFeeds, randomLora, relError, shiftedTargets, tinyGpt2 } from './gpt2-fixture';
 
