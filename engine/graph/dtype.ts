@@ -1,4 +1,5 @@
 import { DataType, type DataTypeName } from '../onnx/model';
+import { f32BitsToF16Bits } from '../io/half';
 
 /**
  * Element types a graph value may have. Graph inputs, outputs and initializers use the encoder's
@@ -17,30 +18,8 @@ export function isFloat(t: DType): boolean {
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
-/** IEEE 754 half-precision bits of a number, rounded to nearest even (what numpy's astype(float16) gives). */
+/** IEEE 754 half-precision bits of a number (through float32), rounded to nearest even (what numpy's astype(float16) gives). */
 export function toHalf(value: number): number {
   f32[0] = value;
-  const x = u32[0]!;
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  const e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    // Subnormal half: the implicit leading bit becomes explicit and shifts right.
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    let h = mant >>> shift;
-    const rem = mant & ((1 << shift) - 1);
-    const half = 1 << (shift - 1);
-    if (rem > half || (rem === half && h & 1)) h++;
-    return sign | h;
-  }
-  let h = (e << 10) | (mant >>> 13);
-  const rem = mant & 0x1fff;
-  // A carry out of the mantissa correctly bumps the exponent (and overflows to infinity).
-  if (rem > 0x1000 || (rem === 0x1000 && h & 1)) h++;
-  return sign | h;
+  return f32BitsToF16Bits(u32[0]!);
 }
