@@ -7,6 +7,7 @@ import { Contract, JsonRpcProvider, TypedDataEncoder, Wallet, concat, keccak256,
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ANVIL_DEV_KEY, startAnvil } from '../../electron/backend/ledger/anvil-process';
 import { appRoot } from '../../electron/paths';
+import { providerFor } from '../fixtures/anvil';
 import { call, testBackend, SENTIMENT } from '../fixtures/datanet-backend';
 
 beforeAll(() => {
@@ -138,7 +139,7 @@ describe('the ledger through the API, on another EVM chain', () => {
       await expect(call(b, 'ledger.check')).rejects.toThrow(/no code at the address of DatanetRegistry, ContributionRegistry, ModelRegistry, Settlement/);
 
       await expect(call(b, 'ledger.deploy')).rejects.toThrow(/insufficient funds|too little|funds/i);
-      const provider = new JsonRpcProvider(other.rpcUrl, 1612, { staticNetwork: true, cacheTimeout: -1 });
+      const provider = providerFor(other.rpcUrl, 1612);
       await (await new Wallet(ANVIL_DEV_KEY, provider).sendTransaction({ to: new Wallet(key).address, value: 10n ** 18n })).wait();
       provider.destroy();
       const addresses = await call<Record<string, string>>(b, 'ledger.deploy');

@@ -1,10 +1,12 @@
 import { ApiFailure } from '../../../shared/api/errors';
 import type { Contribution, LedgerStatus } from '../../../shared/api/schemas/ledger';
+import { ledgerName } from '../../../shared/api/schemas/settings';
 import type { Handlers } from '../../api/router';
 import type { BackendContext } from '../context';
 import type { DatanetService } from '../datanets/service';
 import { readSettings } from '../settings/settings';
 import type { StoredContribution } from './contributions';
+import { DEVNET_CHAIN_ID } from './devnet';
 import type { LedgerService } from './service';
 import { parseBundle } from './verify';
 
@@ -34,7 +36,7 @@ export async function ledgerStatus(ctx: BackendContext, ledger: LedgerService): 
   const devnet = await ledger.devnet.info();
   const sync = ledger.syncStatus();
   return {
-    network: { kind: network.kind, name: network.kind === 'devnet' ? 'Local devnet (anvil)' : network.name, chainId: network.kind === 'devnet' ? 31337 : network.chainId },
+    network: { kind: network.kind, name: ledgerName(network), chainId: network.kind === 'devnet' ? DEVNET_CHAIN_ID : network.chainId },
     sync: { state: sync.state, message: sync.message, lastSyncAt: sync.lastSyncAt },
     counts: ledger.contributions.counts(),
     devnet: { running: devnet.running, rpcUrl: devnet.rpcUrl, owner: devnet.owner },

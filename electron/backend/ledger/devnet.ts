@@ -5,11 +5,12 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { JsonRpcProvider, Wallet } from 'ethers';
+import { Wallet } from 'ethers';
 import { writeFileAtomic } from '../store/atomic-file';
 import { locateAnvil } from './anvil-binary';
 import { ANVIL_DEV_KEY, startAnvil, type RunningAnvil } from './anvil-process';
 import { deployContracts, missingCode, type ContractAddresses } from './deploy';
+import { providerFor } from './provider';
 
 export const DEVNET_CHAIN_ID = 31337;
 const STATE_INTERVAL_SECONDS = 30;
@@ -143,8 +144,7 @@ export class Devnet {
       this.own = await startAnvil({ chainId: DEVNET_CHAIN_ID, stateFile: this.stateFile, stateIntervalSeconds: STATE_INTERVAL_SECONDS });
       rpcUrl = this.own.rpcUrl;
     }
-    // No response cache: back-to-back deployments must each read the fresh nonce.
-    const provider = new JsonRpcProvider(rpcUrl, DEVNET_CHAIN_ID, { staticNetwork: true, pollingInterval: 100, cacheTimeout: -1 });
+    const provider = providerFor(rpcUrl, DEVNET_CHAIN_ID, 100);
     try {
       let addresses = this.deployment();
       if (!addresses || (await missingCode(provider, addresses)).length > 0) {

@@ -1,11 +1,12 @@
 // The ledger as the app sees it: the wallet, the network the settings name (the embedded devnet
 // or any EVM JSON-RPC), the contributions outbox and the loop that syncs it.
 import path from 'node:path';
-import { JsonRpcProvider, Wallet, formatEther, parseEther } from 'ethers';
+import { Wallet, formatEther, parseEther, type JsonRpcProvider } from 'ethers';
 import { ApiFailure, conflict, unavailable } from '../../../shared/api/errors';
 import type { LedgerSyncStatus } from '../../../shared/api/schemas/status';
 import { batchSizeOf, confirmationsOf, type ContractAddresses, type LedgerNetwork } from '../../../shared/api/schemas/settings';
 import { BUNDLE_FORMAT, type BundleVerification, type ContributionBundle } from '../../../shared/ledger/bundle';
+import { recordDomain } from '../../../shared/ledger/contribution-record';
 import type { Hex } from '../../../shared/ledger/eip712';
 import { ANVIL_DEV_KEY } from './anvil-process';
 import { isInsufficientFunds } from './chain-errors';
@@ -13,6 +14,7 @@ import { signContribution } from './contribute';
 import { Contributions, type StoredContribution } from './contributions';
 import { deployContracts, missingCode } from './deploy';
 import { DEVNET_CHAIN_ID, Devnet } from './devnet';
+import { providerFor } from './provider';
 import { selectItems, selectionProof, selectionSummary, type SelectionProof } from './selection';
 import { SyncEngine, type SyncReport, type SyncTarget } from './sync';
 import { verifyBundle } from './verify';
@@ -190,7 +192,7 @@ export class LedgerService {
       format: BUNDLE_FORMAT,
       record: c.record,
       signature: c.signature,
-      domain: { name: 'Datanet Studio', version: '1', chainId: c.chainId, verifyingContract: c.registry },
+      domain: recordDomain(c.chainId, c.registry),
       digest: c.digest,
       content: { unsaltedRoot: c.contentRoot, salt: c.salt, localDatanetId: c.datanetId, localVersionId: c.versionId },
       batch: c.batchRoot && c.proof ? { root: c.batchRoot, proof: c.proof, txHash: batch?.txHash ?? null, blockNumber: batch?.blockNumber ?? null } : null,
@@ -268,9 +270,4 @@ export class LedgerService {
       connection.provider.destroy();
     }
   }
-}
-
-function providerFor(rpcUrl: string, chainId: number): JsonRpcProvider {
-  // No response cache: transactions sent back to back must each read the fresh nonce.
-  return new JsonRpcProvider(rpcUrl, chainId, { staticNetwork: true, pollingInterval: 500, cacheTimeout: -1 });
 }

@@ -1,14 +1,14 @@
 // `studio devnet start|stop|status`: the embedded devnet (anvil, its chain in the data folder) run
 // on its own, so several commands and the app share one node instead of each starting theirs.
 import type { Command } from 'commander';
-import type { DevnetInfo } from '../../backend/ledger/devnet';
+import { DEVNET_CHAIN_ID, type DevnetInfo } from '../../backend/ledger/devnet';
 import { withBackend } from '../backend';
 import { globalOptions, printJson } from '../globals';
 
 function describe(info: DevnetInfo): string {
   if (!info.running) return `The devnet is not running (state file ${info.stateFile}).\n`;
   const lines = [
-    `The devnet is running at ${info.rpcUrl} (chain id 31337, pid ${info.pid}, ${info.owner === 'detached' ? 'started by studio devnet start' : 'started by this command'}).`,
+    `The devnet is running at ${info.rpcUrl} (chain id ${DEVNET_CHAIN_ID}, pid ${info.pid}, ${info.owner === 'detached' ? 'started by studio devnet start' : 'started by this command'}).`,
     `State file: ${info.stateFile}`,
   ];
   if (info.addresses) for (const [name, address] of Object.entries(info.addresses)) lines.push(`${name.padEnd(21)} ${address}`);

@@ -3,8 +3,8 @@
 // chain was not asked; exit 0 only when every check, the on-chain ones included, holds.
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { JsonRpcProvider } from 'ethers';
 import type { BundleVerification } from '../../../shared/ledger/bundle';
+import { providerFor } from '../../backend/ledger/provider';
 import { parseBundle, verifyBundle } from '../../backend/ledger/verify';
 import { withBackend } from '../backend';
 import { CliError, usageError } from '../errors';
@@ -16,7 +16,7 @@ const ON_CHAIN = new Set(['anchored', 'final', 'chain']);
 /** Against an RPC the user names: no data folder needed (a third party verifying a bundle). */
 async function againstRpc(bundleText: string, file: string, rpcUrl: string, confirmations: number): Promise<BundleVerification> {
   const bundle = parseOrFail(bundleText, file);
-  const provider = new JsonRpcProvider(rpcUrl, bundle.domain.chainId, { staticNetwork: true, cacheTimeout: -1 });
+  const provider = providerFor(rpcUrl, bundle.domain.chainId);
   try {
     const reachable = await provider.send('eth_chainId', []).then(
       () => true,
