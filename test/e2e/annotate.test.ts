@@ -9,13 +9,12 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeImage } from '../../electron/backend/datanets/import/readers/image-content';
-import { appRoot } from '../../electron/paths';
 import { ApiFailure } from '../../shared/api/errors';
 import type { ItemContent } from '../../shared/datanets/item';
 import type { ImageBox, LabelSchema, TextSpan } from '../../shared/datanets/schema';
-import { goTo, openApp, shootChecked } from '../fixtures/app-page';
-import { launchChromium, screenshotPath } from '../fixtures/browser';
-import { serveApp, type ServedApp } from '../fixtures/served-app';
+import { goTo, openApp, shootChecked, startBrowserApp } from '../fixtures/app-page';
+import { screenshotPath } from '../fixtures/browser';
+import type { ServedApp } from '../fixtures/served-app';
 
 const EVERY_KIND: LabelSchema = {
   fields: [
@@ -91,9 +90,7 @@ async function drag(page: Page, from: { x: number; y: number }, to: { x: number;
 }
 
 beforeAll(async () => {
-  expect(fs.existsSync(path.join(appRoot(), 'out/renderer/index.html')), 'run `npm run build` first').toBe(true);
-  app = await serveApp();
-  browser = await launchChromium();
+  ({ app, browser } = await startBrowserApp());
   imageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'annotate-e2e-'));
   const photo = await image('photo', 640, 480, '#3b6ea5');
   const other = await image('other', 480, 640, '#a5573b');

@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rendererDir } from '../../electron/paths';
-import { checkAxe, openApp } from '../fixtures/app-page';
-import { launchChromium, screenshotPath } from '../fixtures/browser';
-import { serveApp, type ServedApp } from '../fixtures/served-app';
+import { checkAxe, openApp, startBrowserApp } from '../fixtures/app-page';
+import { screenshotPath } from '../fixtures/browser';
+import type { ServedApp } from '../fixtures/served-app';
 
 const PAGES = ['datanets', 'annotate', 'train', 'models', 'playground', 'contributions', 'wallet', 'settings'] as const;
 
@@ -16,9 +15,7 @@ const problems: string[] = [];
 const open = (colorScheme: 'light' | 'dark' = 'light') => openApp(browser, app, { colorScheme, problems });
 
 beforeAll(async () => {
-  expect(fs.existsSync(path.join(rendererDir(), 'index.html')), 'run `npm run build` first (npm test does)').toBe(true);
-  app = await serveApp();
-  browser = await launchChromium();
+  ({ app, browser } = await startBrowserApp());
 });
 
 afterAll(async () => {

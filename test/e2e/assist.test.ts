@@ -1,13 +1,11 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rendererDir } from '../../electron/paths';
 import type { Datanet, Item } from '../../shared/api/schemas/datanets';
 import type { Job } from '../../shared/api/schemas/jobs';
-import { openApp, shootChecked } from '../fixtures/app-page';
-import { launchChromium, screenshotPath } from '../fixtures/browser';
-import { serveApp, type ServedApp } from '../fixtures/served-app';
+import { openApp, shootChecked, startBrowserApp } from '../fixtures/app-page';
+import { screenshotPath } from '../fixtures/browser';
+import type { ServedApp } from '../fixtures/served-app';
 import { TOPIC_ITEMS, TOPIC_SCHEMA, writeTinyEmbeddingModel } from '../fixtures/tiny-embedding-model';
 
 let app: ServedApp;
@@ -21,9 +19,7 @@ const open = (hash: string, colorScheme: 'light' | 'dark' = 'light', height = 80
   openApp(browser, app, { colorScheme, viewport: { width: 1280, height }, hash, problems });
 
 beforeAll(async () => {
-  expect(fs.existsSync(path.join(rendererDir(), 'index.html')), 'run `npm run build` first (npm test does)').toBe(true);
-  app = await serveApp();
-  browser = await launchChromium();
+  ({ app, browser } = await startBrowserApp());
   // Installed the way a user's copied folder is: straight into the data folder's models folder.
   writeTinyEmbeddingModel(path.join(app.dataDir, 'models', 'embeddings', 'tiny-model'));
   datanet = await app.call<Datanet>('datanets.create', { name: 'Topics', license: 'MIT', schema: TOPIC_SCHEMA });

@@ -3,10 +3,9 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatanetSummary, ImportRecord } from '../../shared/api/schemas/datanets';
-import { rendererDir } from '../../electron/paths';
-import { openApp, shootChecked, type Scheme } from '../fixtures/app-page';
-import { launchChromium, screenshotPath } from '../fixtures/browser';
-import { serveApp, type ServedApp } from '../fixtures/served-app';
+import { openApp, type Scheme, shootChecked, startBrowserApp } from '../fixtures/app-page';
+import { screenshotPath } from '../fixtures/browser';
+import type { ServedApp } from '../fixtures/served-app';
 import { tempDir } from '../fixtures/temp-dir';
 
 let app: ServedApp;
@@ -29,9 +28,7 @@ async function dropFiles(page: Page, files: { name: string; text: string }[]): P
 }
 
 beforeAll(async () => {
-  expect(fs.existsSync(path.join(rendererDir(), 'index.html')), 'run `npm run build` first (npm test does)').toBe(true);
-  app = await serveApp();
-  browser = await launchChromium();
+  ({ app, browser } = await startBrowserApp());
 });
 
 afterAll(async () => {

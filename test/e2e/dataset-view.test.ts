@@ -1,16 +1,13 @@
 // The dataset view (#/datanets/<id>) in Chromium against a real server: the virtualized table,
 // search, filters, sort, selection, bulk labeling, opening an item; screenshots and axe-core.
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rendererDir } from '../../electron/paths';
 import type { ItemsWindow } from '../../shared/api/schemas/browse';
 import type { AnnotationEvent, Datanet, ItemFilter } from '../../shared/api/schemas/datanets';
-import { openApp, shootChecked } from '../fixtures/app-page';
-import { launchChromium, screenshotPath } from '../fixtures/browser';
-import { serveApp, type ServedApp } from '../fixtures/served-app';
+import { openApp, shootChecked, startBrowserApp } from '../fixtures/app-page';
+import { screenshotPath } from '../fixtures/browser';
+import type { ServedApp } from '../fixtures/served-app';
 
 const N = 3000;
 let app: ServedApp;
@@ -70,9 +67,7 @@ const rowText = (page: Page, position: number) => row(page, position).getByTestI
 const count = (page: Page) => page.getByTestId('dataset-count').textContent();
 
 beforeAll(async () => {
-  expect(fs.existsSync(path.join(rendererDir(), 'index.html')), 'run `npm run build` first (npm test does)').toBe(true);
-  app = await serveApp();
-  browser = await launchChromium();
+  ({ app, browser } = await startBrowserApp());
   await seed();
 });
 

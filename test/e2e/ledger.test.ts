@@ -4,15 +4,12 @@
 // dialog; a wrong password; Settings' network profiles. Every view is shot light and dark into
 // test-results/ (ledger-*.png) and checked by axe-core.
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rendererDir } from '../../electron/paths';
 import type { Datanet } from '../../shared/api/schemas/datanets';
 import type { Job } from '../../shared/api/schemas/jobs';
-import { openApp, shootBothThemes } from '../fixtures/app-page';
-import { launchChromium } from '../fixtures/browser';
-import { serveApp, type ServedApp } from '../fixtures/served-app';
+import { openApp, shootBothThemes, startBrowserApp } from '../fixtures/app-page';
+import type { ServedApp } from '../fixtures/served-app';
 
 const PASSWORD = 'correct horse battery';
 
@@ -40,10 +37,8 @@ async function go(hash: string, testId: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  expect(fs.existsSync(path.join(rendererDir(), 'index.html')), 'run `npm run build` first (npm test does)').toBe(true);
   process.env.STUDIO_KEYSTORE_SCRYPT_N = '1024'; // fast keystores in tests only; read when the backend opens
-  app = await serveApp();
-  browser = await launchChromium();
+  ({ app, browser } = await startBrowserApp());
   datanet = await app.call<Datanet>('datanets.create', {
     name: 'Reviews',
     license: 'CC-BY-4.0',

@@ -11,12 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANVIL_DEV_KEY } from '../../electron/backend/ledger/anvil-process';
 import { artifact } from '../../electron/backend/ledger/artifacts';
 import { eventsOf, sendTx } from '../../electron/backend/ledger/contract-call';
-import { rendererDir } from '../../electron/paths';
 import { buildSharesTree, claimsFile } from '../../shared/ledger/claims';
 import { providerFor } from '../fixtures/anvil';
-import { openApp, shootBothThemes } from '../fixtures/app-page';
-import { launchChromium } from '../fixtures/browser';
-import { serveApp, type ServedApp } from '../fixtures/served-app';
+import { openApp, shootBothThemes, startBrowserApp } from '../fixtures/app-page';
+import type { ServedApp } from '../fixtures/served-app';
 
 const PASSWORD = 'correct horse battery';
 const SHARE = parseEther('0.25');
@@ -62,11 +60,9 @@ async function payAndWriteClaimFiles(): Promise<{ good: string; tampered: string
 }
 
 beforeAll(async () => {
-  expect(fs.existsSync(path.join(rendererDir(), 'index.html')), 'run `npm run build` first (npm test does)').toBe(true);
   process.env.STUDIO_KEYSTORE_SCRYPT_N = '1024'; // fast keystores in tests only
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-rewards-e2e-'));
-  app = await serveApp();
-  browser = await launchChromium();
+  ({ app, browser } = await startBrowserApp());
   address = (await app.call<{ address: string }>('wallet.import', { source: { kind: 'privateKey', privateKey: '0x' + '5a'.repeat(32) }, password: PASSWORD })).address;
   await app.call('wallet.fund', { eth: '1' });
   ({ page } = await openApp(browser, app, { viewport: { width: 1280, height: 1400 }, readyTestId: 'nav-wallet', hash: '#/wallet', problems }));

@@ -1,17 +1,15 @@
 // Semantic search in the dataset view (#/datanets/<id>, "Meaning" mode) in Chromium against a real
 // server, with the tiny embedding model the fixture writes: ranked results, keyboard, the reasons
 // the switch gives when it cannot search by meaning; screenshots and axe-core, light and dark.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rendererDir } from '../../electron/paths';
 import type { SemanticSearchResult } from '../../shared/api/schemas/assist';
 import type { Datanet } from '../../shared/api/schemas/datanets';
 import type { Job } from '../../shared/api/schemas/jobs';
-import { openApp, shootChecked, type OpenedApp } from '../fixtures/app-page';
-import { launchChromium, screenshotPath } from '../fixtures/browser';
-import { serveApp, type ServedApp } from '../fixtures/served-app';
+import { openApp, type OpenedApp, shootChecked, startBrowserApp } from '../fixtures/app-page';
+import { screenshotPath } from '../fixtures/browser';
+import type { ServedApp } from '../fixtures/served-app';
 import { TOPIC_ITEMS, TOPIC_SCHEMA, writeTinyEmbeddingModel } from '../fixtures/tiny-embedding-model';
 
 let app: ServedApp;
@@ -34,9 +32,7 @@ async function openView(datanet: Datanet, colorScheme: 'light' | 'dark'): Promis
 const percent = (score: number) => `${Math.round(Math.max(0, score) * 100)}%`;
 
 beforeAll(async () => {
-  expect(fs.existsSync(path.join(rendererDir(), 'index.html')), 'run `npm run build` first (npm test does)').toBe(true);
-  app = await serveApp();
-  browser = await launchChromium();
+  ({ app, browser } = await startBrowserApp());
   writeTinyEmbeddingModel(path.join(app.dataDir, 'models', 'embeddings', 'tiny-model'));
   topics = await app.call<Datanet>('datanets.create', { name: 'Topics', license: 'MIT', schema: TOPIC_SCHEMA });
   for (const { text, topic } of TOPIC_ITEMS) {
