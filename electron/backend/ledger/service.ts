@@ -85,6 +85,20 @@ export class LedgerService {
       const { rpcUrl, addresses } = await this.devnet.ensure();
       return { provider: providerFor(rpcUrl, DEVNET_CHAIN_ID), chainId: DEVNET_CHAIN_ID, rpcUrl, addresses, network };
     }
+    const provider = await this.reach(network);
+    try {
+      if (!network.contracts) throw contractsNotSet(network);
+      const missing = await missingCode(provider, network.contracts);
+      if (missing.length > 0) throw unavailable(`${network.name} has no code at the address of ${missing.join(', ')}: check the addresses, or deploy the contracts there.`);
+      return { provider, chainId: network.chainId, rpcUrl: network.rpcUrl, addresses: network.contracts, network };
+    } catch (error) {
+      provider.destroy();
+      throw error;
+    }
+  }
+
+  /** A provider for an RPC profile whose node answers with the chain id the profile names. */
+  private async reach(network: Extract<LedgerNetwork, { kind: 'rpc' }>): Promise<JsonRpcProvider> {
     const provider = providerFor(network.rpcUrl, network.chainId);
     let chainId: number;
     try {
@@ -97,23 +111,14 @@ export class LedgerService {
       provider.destroy();
       throw new ApiFailure({ code: 'invalid_input', field: 'chainId', message: `is ${network.chainId} in Settings, but ${network.rpcUrl} serves chain ${chainId}` });
     }
-    if (!network.contracts) {
-      provider.destroy();
-      throw unavailable(`The app's contracts are not set for ${network.name}: enter their addresses in Settings, or deploy them there.`);
-    }
-    const missing = await missingCode(provider, network.contracts);
-    if (missing.length > 0) {
-      provider.destroy();
-      throw unavailable(`${network.name} has no code at the address of ${missing.join(', ')}: check the addresses, or deploy the contracts there.`);
-    }
-    return { provider, chainId, rpcUrl: network.rpcUrl, addresses: network.contracts, network };
+    return provider;
   }
 
   /** Chain id and registry for signing, known without a connection where possible (offline signing). */
   async signingTarget(): Promise<SyncTarget> {
     const network = this.deps.network();
     if (network.kind === 'rpc') {
-      if (!network.contracts) throw unavailable(`The app's contracts are not set for ${network.name}: enter their addresses in Settings, or deploy them there.`);
+      if (!network.contracts) throw contractsNotSet(network);
       return { chainId: network.chainId, registry: network.contracts.ContributionRegistry as Hex };
     }
     const known = (await this.devnet.info()).addresses;
@@ -164,10 +169,8 @@ export class LedgerService {
   async deploy(): Promise<ContractAddresses> {
     const network = this.deps.network();
     if (network.kind === 'devnet') return (await this.devnet.ensure()).addresses;
-    const provider = providerFor(network.rpcUrl, network.chainId);
+    const provider = await this.reach(network);
     try {
-      const chainId = Number(await provider.send('eth_chainId', []));
-      if (chainId !== network.chainId) throw new ApiFailure({ code: 'invalid_input', field: 'chainId', message: `is ${network.chainId} in Settings, but the RPC serves chain ${chainId}` });
       const signer = this.wallet.signer(provider);
       let addresses: ContractAddresses;
       try {
@@ -270,4 +273,8 @@ export class LedgerService {
       connection.provider.destroy();
     }
   }
+}
+
+function contractsNotSet(network: { name: string }): ApiFailure {
+  return unavailable(`The app's contracts are not set for ${network.name}: enter their addresses in Settings, or deploy them there.`);
 }
