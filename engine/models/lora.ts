@@ -1,85 +1,119 @@
 /**
- * The LoRA term of a linear layer in a graph, as PEFT computes it: the adapter's graph inputs and
- * their names and shapes, and base + (x·Aᵀ·Bᵀ)·scaling. The module list, the default and
- * all-linear targets, target matching, scaling and initialization live in engine/lora-io (one
- * source of truth, shared with the PEFT reader/writer); this file only builds on them.
+ * The LoRA term of a linear layer in a graph, as PEFT computes it. The module list, targets,
+ * matching, scaling and initialization live in engine/lora-io (one source of truth, shared with
+ * the PEFT reader/writer); this file only builds graph nodes on them.
  *
  * What PEFT does (huggingface/peft src/peft/tuners/lora/layer.py, read for this file):
  * - `update_layer` makes lora_A = nn.Linear(in_features, r) and lora_B = nn.Linear(r, out_features),
  *   so the saved lora_A.weight is [r, in] and lora_B.weight is [out, r] for every layer type.
  * - For transformers' Conv1D (GPT-2), `in_features, out_features = base_layer.weight.shape`, i.e.
- *   the Conv1D weight [in, out] read as is; LoraModel sets fan_in_fan_out=True for Conv1D, and that
- *   flag is used only where the base weight meets B·A (`get_delta_weight` returns
- *   transpose(B @ A, fan_in_fan_out) · scaling when merging); the adapter tensors keep the nn.Linear
- *   layout.
- * - Forward: result = base(x) + lora_B(lora_A(dropout(x))) · scaling = x·W + b + (x·Aᵀ·Bᵀ)·α/r
- *   (α/√r with use_rslora, not supported here).
- * - Init (init_lora_weights=True): A kaiming_uniform_(a=√5), i.e. U(−1/√in, 1/√in); B zeros.
- * - target_modules as a list matches a module whose name equals an entry or ends with "." + entry;
- *   PEFT's default for gpt2 is ["c_attn"], for llama and qwen2 ["q_proj", "v_proj"].
+ *   the Conv1D weight [in, out] read as is; the adapter tensors keep the nn.Linear layout.
+ * - Forward: result = base(x) + lora_B(lora_A(dropout(x))) · scaling, scaling = α/r. Each adapted
+ *   module has its own nn.Dropout, so each draws its own mask.
+ *
+ * Graph inputs are named by the adapter's PEFT keys (`base_model.model.<module>.lora_A.weight`),
+ * so an adapter_model.safetensors maps onto a graph by name. Dropout, in training graphs with
+ * dropout > 0, is an input mask per module (`<module>.lora_dropout.mask`, [B, T, in], each value 0
+ * or 1/(1−p) as nn.Dropout scales) that the trainer draws from its seeded PRNG, so a run (and a
+ * resumed run) repeats exactly, which an in-graph random op would not promise across sessions.
  */
 import type { GraphBuilder, Value } from '../graph/index';
-import { loraSettings, type LoraSettings } from '../lora-io/adapter';
+import { loraScaling, type LoraAdapter, type LoraSettings } from '../lora-io/adapter';
 import { selectModules, type AdaptableModule } from '../lora-io/modules';
-import type { ModelConfig, ModelType } from './config';
+import { PEFT_PREFIX, peftKeys } from '../lora-io/peft-files';
+import type { ModelConfig } from './config';
 
-/** What a graph needs of LoRA settings: list targets (suffixes), rank, alpha, and no dropout. */
-export interface LoraConfig extends Pick<LoraSettings, 'r' | 'alpha' | 'dropout'> {
-  /** Module name suffixes, as PEFT's target_modules. */
-  targetModules: string[];
+/** One LoRA tensor a graph takes as an input. */
+export interface LoraTensorSpec {
+  /** The PEFT key, also the input's name. */
+  name: string;
+  module: string;
+  kind: 'A' | 'B';
+  /** A: [r, in]; B: [out, r]. */
+  shape: [number, number];
 }
 
-export interface LoraOptions {
-  /** Suffixes, or 'default' / 'all-linear'. Default 'default'. */
-  targets?: string[] | 'default' | 'all-linear';
-  r?: number;
-  alpha?: number;
-  dropout?: number;
+/** One dropout mask a training graph takes: [B, T, features]. */
+export interface DropoutSpec {
+  name: string;
+  module: string;
+  features: number;
 }
 
-/**
- * lora-io's loraSettings (PEFT's defaults: r 8, alpha 8, the architecture's targets), restricted to
- * what the graphs support: dropout 0 only, since they have no dropout.
- */
-export function loraConfig(modelType: ModelType, o: LoraOptions = {}): LoraConfig {
-  const s = loraSettings(modelType, { r: o.r, alpha: o.alpha, dropout: o.dropout, targets: o.targets });
-  if (s.dropout !== 0) throw new Error(`LoRA dropout ${s.dropout}: only 0 is supported for now`);
-  // `targets` is a list or a keyword, never a regular expression, so the settings hold a list.
-  return { targetModules: s.targetModules as string[], r: s.r, alpha: s.alpha, dropout: s.dropout };
-}
-
-/** One adapted linear layer: its full module name and its in/out features. */
-export type LoraModule = Pick<AdaptableModule, 'module' | 'inFeatures' | 'outFeatures'>;
-
-/** The modules a config adapts (lora-io's selectModules); an error when a target matches nothing. */
-export function loraModules(cfg: ModelConfig, lora: Pick<LoraConfig, 'targetModules'>): AdaptableModule[] {
-  return selectModules(cfg, lora.targetModules);
-}
-
-/** The graph-input names of a module's adapter: PEFT's key names without the base_model.model. prefix. */
-export function loraNames(module: string): { a: string; b: string } {
-  return { a: `${module}.lora_A.weight`, b: `${module}.lora_B.weight` };
-}
+export const dropoutMaskName = (module: string) => `${PEFT_PREFIX}${module}.lora_dropout.mask`;
 
 /** A: [r, in], B: [out, r], as PEFT stores them. */
-export function loraShapes(m: Pick<LoraModule, 'inFeatures' | 'outFeatures'>, r: number): { a: [number, number]; b: [number, number] } {
+export function loraShapes(m: Pick<AdaptableModule, 'inFeatures' | 'outFeatures'>, r: number): { a: [number, number]; b: [number, number] } {
   return { a: [r, m.inFeatures], b: [m.outFeatures, r] };
 }
 
-/** The graph inputs of one module's adapter. */
-export interface LoraInputs {
-  a: Value;
-  b: Value;
+/**
+ * The adapted linear layers of one graph. A model builder calls `apply` after each linear layer;
+ * inputs are created for the modules the settings target, in the order the builder meets them
+ * (the model's order), and `tensors` / `values` list them.
+ */
+export class LoraLayers {
+  readonly tensors: LoraTensorSpec[] = [];
+  readonly dropouts: DropoutSpec[] = [];
+  /** The A/B inputs as graph values, in the order of `tensors` (what a training graph differentiates). */
+  readonly values: Value[] = [];
+  private readonly targets: ReadonlyMap<string, AdaptableModule>;
+  private readonly scaling: number;
+
+  constructor(
+    private readonly g: GraphBuilder,
+    config: ModelConfig,
+    private readonly settings: LoraSettings | undefined,
+    /** Training graphs take dropout masks when the settings' dropout is above 0. */
+    private readonly training: boolean,
+  ) {
+    this.targets = settings ? new Map(selectModules(config, settings.targetModules).map((m) => [m.module, m])) : new Map();
+    this.scaling = settings ? loraScaling(settings) : 0;
+  }
+
+  /** base + (dropout(x)·Aᵀ·Bᵀ)·scaling when `module` is adapted, else base. The rank-r path never forms B·A. */
+  apply(x: Value, module: string, base: Value): Value {
+    const m = this.targets.get(module);
+    if (!m) return base;
+    const g = this.g;
+    const shapes = loraShapes(m, this.settings!.r);
+    const keys = peftKeys(module);
+    const a = this.input(keys.a, module, 'A', shapes.a);
+    const b = this.input(keys.b, module, 'B', shapes.b);
+    let dropped = x;
+    if (this.training && this.settings!.dropout > 0) {
+      const name = dropoutMaskName(module);
+      this.dropouts.push({ name, module, features: m.inFeatures });
+      dropped = g.mul(x, g.input(name, 'float', ['B', 'T', m.inFeatures]));
+    }
+    const low = g.matmul(dropped, g.transpose(a));
+    return g.add(base, g.mul(g.matmul(low, g.transpose(b)), this.scaling));
+  }
+
+  private input(name: string, module: string, kind: 'A' | 'B', shape: [number, number]): Value {
+    this.tensors.push({ name, module, kind, shape });
+    const v = this.g.input(name, 'float', shape);
+    this.values.push(v);
+    return v;
+  }
 }
 
-export function addLoraInputs(g: GraphBuilder, m: LoraModule, r: number): LoraInputs {
-  const names = loraNames(m.module);
-  const s = loraShapes(m, r);
-  return { a: g.input(names.a, 'float', s.a), b: g.input(names.b, 'float', s.b) };
-}
-
-/** base + (x·Aᵀ·Bᵀ)·scaling: the rank-r path runs on x, never forming B·A (out × in). */
-export function loraDelta(g: GraphBuilder, x: Value, base: Value, lora: LoraInputs, scaling: number): Value {
-  const low = g.matmul(x, g.transpose(lora.a));
-  return g.add(base, g.mul(g.matmul(low, g.transpose(lora.b)), scaling));
+/**
+ * An adapter's tensors by graph input name, checked against what the graph takes: every input
+ * present with its shape, nothing left over (an adapter for other modules or another rank is an
+ * error naming the first mismatch, not a silent partial load).
+ */
+export function loraFeeds(specs: readonly LoraTensorSpec[], adapter: LoraAdapter): Map<string, Float32Array> {
+  const byModule = new Map(adapter.modules.map((m) => [m.module, m]));
+  const out = new Map<string, Float32Array>();
+  for (const s of specs) {
+    const m = byModule.get(s.module);
+    if (!m) throw new Error(`adapter: no tensors for ${s.module}, which the graph adapts (targets ${JSON.stringify(adapter.settings.targetModules)}, rank ${adapter.settings.r})`);
+    const data = s.kind === 'A' ? m.a : m.b;
+    if (data.length !== s.shape[0] * s.shape[1]) throw new Error(`adapter: ${s.name} has ${data.length} values, the graph takes [${s.shape.join(', ')}] (rank ${adapter.settings.r}?)`);
+    out.set(s.name, data);
+  }
+  const extra = adapter.modules.find((m) => !out.has(peftKeys(m.module).a));
+  if (extra) throw new Error(`adapter: ${extra.module} is adapted, but the graph was built without it; build the graph from the adapter's settings`);
+  return out;
 }

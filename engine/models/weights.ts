@@ -28,9 +28,9 @@ export function transpose2d(data: Float32Array, rows: number, cols: number): Flo
 }
 
 export class ModelWeights {
-  private constructor(
+  constructor(
     readonly checkpoint: Checkpoint,
-    private readonly aliasPrefix: string,
+    private readonly aliasPrefix = '',
   ) {}
 
   /** Opens a model folder's checkpoint (single file or sharded; only headers are read here). */

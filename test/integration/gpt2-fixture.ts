@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { loraNames, loraShapes, type LoraModule } from '../../engine/models/lora';
+import { buildCausalLmGraph, type CausalLmGraphOptions } from '../../engine/models/causal-lm';
+import type { LoraTensorSpec } from '../../engine/models/lora';
 import { writeTinyModel } from '../fixtures/tiny-models';
 import { rng } from '../unit/graph-gradcheck';
 
@@ -16,17 +17,15 @@ export function tinyGpt2(seed = 3): { dir: string; vocab: number; cleanup: () =>
 }
 
 /** Random non-zero A and B (B non-zero so that A's gradient is too), keyed by input name. */
-export function randomLora(modules: readonly LoraModule[], r: number, seed: number, scale = 0.2): Map<string, { data: Float32Array; dims: number[] }> {
+export function randomLora(specs: readonly LoraTensorSpec[], seed: number, scale = 0.2): Map<string, { data: Float32Array; dims: number[] }> {
   const random = rng(seed);
-  const out = new Map<string, { data: Float32Array; dims: number[] }>();
-  for (const m of modules) {
-    const s = loraShapes(m, r);
-    const n = loraNames(m.module);
-    for (const [name, dims] of [[n.a, s.a], [n.b, s.b]] as const) {
-      out.set(name, { data: Float32Array.from({ length: dims[0] * dims[1] }, () => (2 * random() - 1) * scale), dims: [...dims] });
-    }
-  }
-  return out;
+  return new Map(specs.map((s) => [s.name, { data: Float32Array.from({ length: s.shape[0] * s.shape[1] }, () => (2 * random() - 1) * scale), dims: [...s.shape] }]));
+}
+
+/** buildCausalLmGraph, encoded: the graph's specs and a session on it. */
+export async function session(dir: string, options: CausalLmGraphOptions) {
+  const built = await buildCausalLmGraph(dir, options);
+  return { ...built, session: await ort.InferenceSession.create(built.graph.encode()) };
 }
 
 export function int64(values: readonly number[], dims: number[]): ort.Tensor {

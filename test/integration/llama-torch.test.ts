@@ -10,7 +10,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { buildLlamaGraph, type LlamaLoraOptions, type LoraTensorSpec } from '../../engine/models/llama';
+import { loraSettings } from '../../engine/lora-io/adapter';
+import { buildCausalLmGraph } from '../../engine/models/causal-lm';
+import type { LoraTensorSpec } from '../../engine/models/lora';
 import { tempDir } from '../fixtures/temp-dir';
 import { writeTinyModel, type TinyModelOptions } from '../fixtures/tiny-models';
 import { rng } from '../unit/graph-gradcheck';
@@ -127,7 +129,7 @@ const relError = (ours: ArrayLike<number>, ref: readonly number[]) => {
 
 interface Case {
   fixture: TinyModelOptions;
-  lora: LlamaLoraOptions;
+  lora: { rank: number; alpha: number; targets?: string[] | 'all-linear' };
   /** Fields to set in config.json after the fixture is written. */
   config?: Record<string, unknown>;
 }
@@ -135,8 +137,9 @@ interface Case {
 async function compare({ fixture, lora, config }: Case): Promise<void> {
   const model = writeTinyModel(tempDir('llama-torch-'), fixture);
   if (config) fs.writeFileSync(path.join(model.dir, 'config.json'), JSON.stringify({ ...model.config, ...config }));
-  const forward = await buildLlamaGraph(model.dir, { mode: 'forward', lora });
-  const train = await buildLlamaGraph(model.dir, { mode: 'train', lora });
+  const settings = loraSettings(model.config.model_type as 'llama' | 'qwen2', { r: lora.rank, alpha: lora.alpha, targets: lora.targets });
+  const forward = await buildCausalLmGraph(model.dir, { mode: 'forward', lora: settings });
+  const train = await buildCausalLmGraph(model.dir, { mode: 'train', lora: settings });
   const [B, T, V] = [2, 7, model.vocabSize];
 
   const random = rng(fixture.seed ?? 1);

@@ -5,7 +5,8 @@
  */
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { buildLlamaGraph, type LlamaGraph } from '../../engine/models/llama';
+import { loraSettings } from '../../engine/lora-io/adapter';
+import { buildCausalLmGraph, type CausalLmGraph } from '../../engine/models/causal-lm';
 import { tempDir } from '../fixtures/temp-dir';
 import { writeTinyModel } from '../fixtures/tiny-models';
 import { rng } from '../unit/graph-gradcheck';
@@ -14,7 +15,7 @@ const [B, T] = [2, 6];
 
 async function setup(architecture: 'llama' | 'qwen2') {
   const model = writeTinyModel(tempDir('llama-train-'), { architecture, seed: 2, layers: 1 });
-  const built: LlamaGraph = await buildLlamaGraph(model.dir, { mode: 'train', lora: { rank: 2, alpha: 4 } });
+  const built: CausalLmGraph = await buildCausalLmGraph(model.dir, { mode: 'train', lora: loraSettings(architecture, { r: 2, alpha: 4 }) });
   const session = await ort.InferenceSession.create(built.graph.encode());
   const random = rng(9);
   const ids = Array.from({ length: B * T }, () => Math.floor(random() * model.vocabSize));
@@ -79,5 +80,24 @@ describe('Llama LoRA training graph', () => {
       last = await run();
     }
     expect(last.loss).toBeLessThan(first.loss - 0.05);
+  });
+
+  it('attention_mask: what a padded position holds does not reach the positions that are kept', async () => {
+    const model = writeTinyModel(tempDir('llama-mask-'), { architecture: 'qwen2', seed: 4, layers: 2 });
+    const built = await buildCausalLmGraph(model.dir, { mode: 'forward', attentionMask: true });
+    const session = await ort.InferenceSession.create(built.graph.encode());
+    const mask = [0, 0, 1, 1, 1, 1];
+    const logitsWith = async (pad: number) => {
+      const ids = [pad, pad, 5, 9, 2, 7];
+      const out = await session.run({
+        input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, 6]),
+        attention_mask: new ort.Tensor('int64', BigInt64Array.from(mask, BigInt), [1, 6]),
+      });
+      return Array.from((out.logits!.data as Float32Array).subarray(2 * model.vocabSize));
+    };
+    const a = await logitsWith(1);
+    const b = await logitsWith(17);
+    expect(a.length).toBe(4 * model.vocabSize);
+    expect(a).toEqual(b);
   });
 });

@@ -1,0 +1,65 @@
+/**
+ * One entry point for every model graph the engine runs: a Hugging Face folder (config.json +
+ * safetensors) → an ONNX graph for GPT-2 or the Llama family.
+ *
+ * - 'forward': input_ids [B, T] (+ attention_mask) (+ LoRA tensors) → logits [B, T, V].
+ * - 'train': + targets [B, T] int64, where targets[b, t] is the token expected after position t
+ *   (already shifted) or -100 to ignore it, + dropout masks when the LoRA dropout is above 0 →
+ *   loss (mean over kept targets) and `grad.<name>` for each LoRA tensor.
+ *
+ * Base weights are frozen initializers; LoRA A/B tensors are inputs named by their PEFT keys, so
+ * one graph serves any adapter of the same settings and the optimizer updates them outside.
+ */
+import { crossEntropy, grad, GraphBuilder } from '../graph/index';
+import { openCheckpoint } from '../io/index';
+import type { LoraSettings } from '../lora-io/adapter';
+import { loadModelConfig, type ModelConfig, type ModelType } from './config';
+import type { FamilyLogits } from './family';
+import { gpt2Logits } from './gpt2';
+import { llamaLogits } from './llama';
+import { LoraLayers, type DropoutSpec, type LoraTensorSpec } from './lora';
+
+export type GraphMode = 'forward' | 'train';
+
+export interface CausalLmGraphOptions {
+  mode: GraphMode;
+  /** LoRA settings (lora-io's loraSettings); required for 'train', since the base is frozen. */
+  lora?: LoraSettings;
+  /** Take an `attention_mask` input [B, T] (int64, 1 = attend, 0 = padding), as transformers does. */
+  attentionMask?: boolean;
+}
+
+export interface CausalLmGraph {
+  graph: GraphBuilder;
+  config: ModelConfig;
+  /** The LoRA inputs in the model's order (module, A then B); empty without lora. */
+  lora: LoraTensorSpec[];
+  /** Dropout mask inputs (train mode with dropout > 0 only). */
+  dropout: DropoutSpec[];
+}
+
+const FAMILIES: Record<ModelType, FamilyLogits> = { gpt2: gpt2Logits, llama: llamaLogits, qwen2: llamaLogits };
+
+export async function buildCausalLmGraph(dir: string, options: CausalLmGraphOptions): Promise<CausalLmGraph> {
+  const config = loadModelConfig(dir);
+  if (options.mode === 'train' && !options.lora) throw new Error('a training graph needs LoRA settings (the base weights are frozen)');
+  const checkpoint = await openCheckpoint(dir);
+  try {
+    const g = new GraphBuilder(`${config.modelType}_${options.mode}`);
+    const lora = new LoraLayers(g, config, options.lora, options.mode === 'train');
+    const ids = g.input('input_ids', 'int64', ['B', 'T']);
+    const attentionMask = options.attentionMask ? g.input('attention_mask', 'int64', ['B', 'T']) : undefined;
+    const logits = await FAMILIES[config.modelType]({ g, config, checkpoint, lora }, { ids, attentionMask });
+    if (options.mode === 'forward') {
+      g.output(logits, 'logits');
+    } else {
+      const targets = g.input('targets', 'int64', ['B', 'T']);
+      const loss = g.output(crossEntropy(g, logits, targets), 'loss');
+      grad(g, loss, lora.values);
+    }
+    // Forward graphs take no dropout masks: inference runs with dropout off, as model.eval() does.
+    return { graph: g, config, lora: lora.tensors, dropout: lora.dropouts };
+  } finally {
+    await checkpoint.close();
+  }
+}
