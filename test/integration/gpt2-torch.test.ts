@@ -7,7 +7,7 @@
  * LoRA gradients ≤ 5e-7. Skipped, saying so, without python3-torch.
  */
 import { spawnSync } from 'node:child_process';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loraScaling, loraSettings } from '../../engine/lora-io/adapter';
 import { peftKeys } from '../../engine/lora-io/peft-files';
