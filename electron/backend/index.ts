@@ -2,6 +2,8 @@ import path from 'node:path';
 import type { Runtime } from '../../shared/api/schemas/system';
 import { createRouter, type Handlers, type Router } from '../api/router';
 import { assistApp } from './assist/app';
+import { modelsApp } from './models/app';
+import { ModelsService } from './models/service';
 import { AssistService } from './assist/service';
 import type { BackendContext } from './context';
 import { browseApp } from './datanets/browse-app';
@@ -71,6 +73,7 @@ export function openBackend(options: BackendOptions): Backend {
 
     const datanets = openDatanets(db, dataDir);
     const assist = new AssistService({ dataDir, datanets, jobs, log });
+    const models = new ModelsService(dataDir);
     const ledger = new LedgerService({
       db,
       dataDir,
@@ -94,6 +97,7 @@ export function openBackend(options: BackendOptions): Backend {
       ...storeApp(ctx),
       ...datanetsApp(ctx, datanets),
       ...assistApp(ctx, assist),
+      ...modelsApp(models),
       ...browseApp(ctx, datanets),
       ...navigateApp(datanets),
       ...ledgerApp(ctx, ledger, datanets),

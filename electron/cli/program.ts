@@ -10,6 +10,7 @@ import { doctorCommand } from './commands/doctor';
 import { registerExportCommand } from './commands/export';
 import { registerImportCommand } from './commands/import';
 import { registerLabelCommand } from './commands/label';
+import { registerModelCommands } from './commands/model';
 import { registerRewardsCommands } from './commands/rewards';
 import { registerSearchCommand } from './commands/search';
 import { registerSyncCommand } from './commands/sync';
@@ -60,6 +61,7 @@ function buildProgram(): Command {
   registerExportCommand(program);
   registerDbCommands(program);
   registerAssistCommands(program);
+  registerModelCommands(program);
   registerWalletCommands(program);
   registerContributeCommand(program);
   registerSyncCommand(program);

@@ -49,6 +49,7 @@ import {
   WalletStatus,
 } from './schemas/ledger';
 import { Job, JobRef, JobsListInput } from './schemas/jobs';
+import { Adapter, AdapterExportInput, AdapterImportInput, LanguageModel, LanguageModelImportInput, NamedRef } from './schemas/models';
 import { Reward, RewardClaimInput, RewardClaimResult, RewardsImportInput, RewardsImportResult } from './schemas/rewards';
 import { Settings, SettingsPatch } from './schemas/settings';
 import { Status } from './schemas/status';
@@ -133,6 +134,13 @@ export const calls = {
   'rewards.import': call("Import a claim file (datanet-studio/claims@1): every claim's proof is checked against its payment's shares root on chain.", RewardsImportInput, RewardsImportResult),
   'rewards.list': call("Imported shares paid to this wallet's address, each claimable, claimed or invalid as the chain says.", NoInput, z.array(Reward)),
   'rewards.claim': call('Claim one share with the unlocked wallet (Settlement.claim); it pays the amount to the address.', RewardClaimInput, RewardClaimResult),
+  'models.list': call('Installed base language models (Hugging Face folders under models/language), as the engine reads them.', NoInput, z.array(LanguageModel)),
+  'models.import': call('Copy a Hugging Face model folder (config.json, tokenizer.json, safetensors) in, after checking its config, checkpoint and tokenizer load.', LanguageModelImportInput, LanguageModel),
+  'models.remove': call('Delete an installed base model (refused while adapters are trained on it); returns the models left.', NamedRef, z.array(LanguageModel)),
+  'adapters.list': call('Installed LoRA adapters (PEFT folders under adapters/), each with its base model and lineage.', NoInput, z.array(Adapter)),
+  'adapters.import': call("Copy a PEFT adapter folder in for an installed base model, after checking it fits that model's modules and shapes.", AdapterImportInput, Adapter),
+  'adapters.export': call('Write an adapter as a PEFT folder (adapter_config.json, adapter_model.safetensors, and our lineage file) into a new or empty folder.', AdapterExportInput, z.object({ path: z.string(), files: z.array(z.string()) })),
+  'adapters.remove': call('Delete an installed adapter; returns the adapters left.', NamedRef, z.array(Adapter)),
 } satisfies Record<string, CallSpec>;
 
 export const events = {

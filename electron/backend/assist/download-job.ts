@@ -1,11 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ApiFailure } from '../../../shared/api/errors';
-import { ModelName } from '../../../shared/api/schemas/assist';
 import type { Job } from '../../../shared/api/schemas/jobs';
 import type { JobRunner } from '../jobs/runner';
 import { downloadFiles, listModelFiles } from './hub';
-import { claimName, PARTIAL_DIR } from './models';
 import type { AssistService } from './service';
 
 /** Names what a staging folder is downloading, so a different repo or revision never resumes into it. */
@@ -18,11 +15,8 @@ const MARKER = '.studio-download';
  */
 export function startDownload(assist: AssistService, jobs: JobRunner, hub: string, input: { repo: string; revision: string; name?: string | undefined }): Job {
   const name = input.name ?? input.repo.split('/')[1] ?? input.repo;
-  if (!ModelName.safeParse(name).success) {
-    throw new ApiFailure({ code: 'invalid_input', field: 'name', message: `name ${name} cannot be a folder name; give one of letters, digits, ".", "_" and "-"` });
-  }
-  claimName(assist.modelsDir, name);
-  const staging = path.join(assist.modelsDir, PARTIAL_DIR, `hf-${name}`);
+  assist.models.claim(name);
+  const staging = path.join(assist.models.partialDir, `hf-${name}`);
   const what = `${input.repo}@${input.revision}`;
   const marker = path.join(staging, MARKER);
   if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') !== what) fs.rmSync(staging, { recursive: true, force: true });

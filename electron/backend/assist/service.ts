@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { ApiFailure, conflict } from '../../../shared/api/errors';
 import type { AssistStatus, Duplicates, EmbeddingModel, Neighbour, SemanticSearchResult, Suggestion } from '../../../shared/api/schemas/assist';
@@ -9,7 +8,8 @@ import type { DatanetService } from '../datanets/service';
 import type { JobRunner } from '../jobs/runner';
 import type { Logger } from '../log';
 import { loadEmbedder, type Embedder } from './embedder';
-import { checkModelFolder, claimName, embeddingModelsDir, install, installedModel, listInstalled, PARTIAL_DIR, removeFolder, stageCopy } from './models';
+import type { FolderStore } from '../models/folder-store';
+import { embeddingModels } from './models';
 import { embeddingText, preview } from './text';
 import { EmbeddingStore, scoreAll, topK, type VectorIndex } from './vectors';
 
@@ -38,7 +38,7 @@ interface ItemRow {
  * `<dataDir>/models/embeddings/`, loaded with remote loading off.
  */
 export class AssistService {
-  readonly modelsDir: string;
+  readonly models: FolderStore;
   readonly store: EmbeddingStore;
   private readonly embedders = new Map<string, Promise<Embedder>>();
   /** `${datanetId}\n${model}` → the vectors in memory; dropped when new vectors are written. */
@@ -47,32 +47,28 @@ export class AssistService {
   private readonly computeJobs = new Map<string, string>();
 
   constructor(private readonly deps: AssistDeps) {
-    this.modelsDir = embeddingModelsDir(deps.dataDir);
+    this.models = embeddingModels(deps.dataDir);
     this.store = new EmbeddingStore(deps.datanets.db);
-    // Leftovers of an import that was cut short; downloads keep theirs to resume.
-    const partial = path.join(this.modelsDir, PARTIAL_DIR);
-    if (fs.existsSync(partial)) {
-      for (const name of fs.readdirSync(partial)) if (name.startsWith('import-')) fs.rmSync(path.join(partial, name), { recursive: true, force: true });
-    }
+    this.models.clearInterruptedImports();
   }
 
   // ---- models ----
 
   listModels(): EmbeddingModel[] {
     const active = this.activeModel();
-    return listInstalled(this.modelsDir).map((m) => ({ name: m.name, source: m.source, bytes: m.bytes, active: m.name === active }));
+    return this.models.list().map((m) => ({ name: m.name, source: m.source, bytes: m.bytes, active: m.name === active }));
   }
 
   /** The chosen model if it is still installed, else the first installed one, else null. */
   activeModel(): string | null {
-    const installed = listInstalled(this.modelsDir).map((m) => m.name);
+    const installed = this.models.list().map((m) => m.name);
     const chosen = this.deps.datanets.db.prepare('SELECT active_model FROM assist_state WHERE id = 1').pluck().get() as string | null | undefined;
     if (chosen && installed.includes(chosen)) return chosen;
     return installed[0] ?? null;
   }
 
   activate(name: string): EmbeddingModel[] {
-    installedModel(this.modelsDir, name);
+    this.models.get(name);
     this.deps.datanets.db
       .prepare('INSERT INTO assist_state (id, active_model) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET active_model = excluded.active_model')
       .run(name);
@@ -81,36 +77,27 @@ export class AssistService {
 
   /** Copies a model folder in after checking it has every file and that it loads and embeds. */
   async importFolder(from: string, name = path.basename(path.resolve(from))): Promise<EmbeddingModel> {
-    const source = path.resolve(from);
-    checkModelFolder(source);
-    claimName(this.modelsDir, name);
-    const staging = stageCopy(this.modelsDir, source, name);
-    try {
-      await this.checkLoads(staging, 'path');
-      install(this.modelsDir, staging, name, source);
-    } finally {
-      fs.rmSync(staging, { recursive: true, force: true });
-    }
+    await this.models.importFolder(from, name, (staging) => this.checkLoads(staging, 'path'));
     return this.describe(name);
   }
 
   /** Installs a staged folder (a finished download) once it loads. */
   async installStaged(staging: string, name: string, source: string): Promise<EmbeddingModel> {
-    checkModelFolder(staging, 'repo');
+    this.models.check(staging, 'repo');
     await this.checkLoads(staging, 'repo');
-    install(this.modelsDir, staging, name, source);
+    this.models.install(staging, name, source);
     return this.describe(name);
   }
 
   async removeModel(name: string): Promise<EmbeddingModel[]> {
-    installedModel(this.modelsDir, name);
+    this.models.get(name);
     for (const [datanetId, jobId] of this.computeJobs) {
       if (this.deps.jobs.get(jobId).state === 'running') throw conflict(`Embeddings are being computed (datanet ${datanetId}); cancel that job before removing a model.`);
     }
     await this.forgetEmbedder(name);
     this.store.dropModel(name);
     for (const key of this.indexes.keys()) if (key.endsWith(`\n${name}`)) this.indexes.delete(key);
-    removeFolder(this.modelsDir, name);
+    this.models.remove(name);
     return this.listModels();
   }
 
@@ -136,7 +123,7 @@ export class AssistService {
   private embedder(name: string): Promise<Embedder> {
     let loading = this.embedders.get(name);
     if (!loading) {
-      loading = loadEmbedder(path.join(this.modelsDir, name));
+      loading = loadEmbedder(path.join(this.models.root, name));
       // A failed load is not cached: the next call tries again (the folder may have been fixed).
       loading.catch(() => this.embedders.delete(name));
       this.embedders.set(name, loading);

@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApiFailure } from '../../../shared/api/errors';
+import { AdapterLineage, type Adapter } from '../../../shared/api/schemas/models';
+import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, readPeftAdapter } from '../../../engine/lora-io/peft-files';
+import type { LoraAdapter } from '../../../engine/lora-io/adapter';
+import { loadModelConfig } from '../../../engine/models/config';
+import { FolderStore, hasFile, type InstalledFolder } from './folder-store';
+
+/** Ours, beside PEFT's two files (PEFT and vLLM ignore it): the base model and, when trained here, the lineage. */
+export const ADAPTER_INFO_FILE = 'studio-adapter.json';
+
+export interface AdapterInfo {
+  base: string;
+  lineage: AdapterLineage | null;
+}
+
+/** LoRA adapters, installed under `<dataDir>/adapters/<name>/` as PEFT folders. */
+export function adapterFolders(dataDir: string): FolderStore {
+  const required = [ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE];
+  return new FolderStore(path.join(dataDir, 'adapters'), {
+    noun: 'adapter',
+    files: (dir) => ({
+      copy: [...required, 'README.md', ADAPTER_INFO_FILE].filter((f) => hasFile(dir, f)),
+      missing: required.filter((f) => !hasFile(dir, f)),
+    }),
+    expected: `An adapter folder is what PEFT's save_pretrained writes: ${ADAPTER_CONFIG_FILE} and ${ADAPTER_WEIGHTS_FILE}.`,
+  });
+}
+
+export function readAdapterInfo(dir: string): AdapterInfo | null {
+  const file = path.join(dir, ADAPTER_INFO_FILE);
+  if (!fs.existsSync(file)) return null;
+  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { base?: unknown; lineage?: unknown };
+  if (typeof json.base !== 'string') return null;
+  const lineage = AdapterLineage.safeParse(json.lineage);
+  return { base: json.base, lineage: lineage.success ? lineage.data : null };
+}
+
+export function writeAdapterInfo(dir: string, info: AdapterInfo): void {
+  fs.writeFileSync(path.join(dir, ADAPTER_INFO_FILE), `${JSON.stringify(info, null, 2)}\n`);
+}
+
+/** Loads an adapter folder for a base model folder: PEFT's files checked against what PEFT would build for that base. */
+export async function loadAdapterFor(adapterDir: string, baseDir: string, field = 'path'): Promise<LoraAdapter> {
+  try {
+    return await readPeftAdapter(adapterDir, loadModelConfig(baseDir));
+  } catch (e) {
+    throw new ApiFailure({ code: 'invalid_input', field, message: `${adapterDir} does not fit the base model in ${baseDir}: ${e instanceof Error ? e.message : String(e)}` });
+  }
+}
+
+export function describeAdapter(folder: InstalledFolder, info: AdapterInfo, adapter: LoraAdapter): Adapter {
+  return {
+    name: folder.name,
+    base: info.base,
+    rank: adapter.settings.r,
+    alpha: adapter.settings.alpha,
+    targets: adapter.settings.targetModules,
+    parameters: adapter.modules.reduce((n, m) => n + m.a.length + m.b.length, 0),
+    lineage: info.lineage,
+    source: folder.source,
+    bytes: folder.bytes,
+  };
+}

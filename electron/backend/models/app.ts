@@ -1,0 +1,16 @@
+import type { Handlers } from '../../api/router';
+import type { ModelsService } from './service';
+
+type Names = 'models.list' | 'models.import' | 'models.remove' | 'adapters.list' | 'adapters.import' | 'adapters.export' | 'adapters.remove';
+
+export function modelsApp(models: ModelsService): Pick<Handlers, Names> {
+  return {
+    'models.list': () => models.listModels(),
+    'models.import': ({ path, name }) => models.importModel(path, name),
+    'models.remove': ({ name }) => models.removeModel(name),
+    'adapters.list': () => models.listAdapters(),
+    'adapters.import': ({ path, base, name }) => models.importAdapter(path, base, name),
+    'adapters.export': ({ name, path }) => models.exportAdapter(name, path),
+    'adapters.remove': ({ name }) => models.removeAdapter(name),
+  };
+}

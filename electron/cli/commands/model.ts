@@ -1,0 +1,104 @@
+import type { Command } from 'commander';
+import { formatBytes } from '../../../shared/format';
+import type { Adapter, LanguageModel } from '../../../shared/api/schemas/models';
+import { apiCall, withBackend } from '../backend';
+import { globalOptions, printJson } from '../globals';
+
+/** 124M, 1.5B: parameter counts as model cards write them. */
+function formatCount(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)}B`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(n >= 1e8 ? 0 : 1)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}K`;
+  return String(n);
+}
+
+const modelLine = (m: LanguageModel) =>
+  `${m.name}  ${m.architecture} ${formatCount(m.parameters)} (${m.layers} layers, width ${m.hidden}, ${m.dtype})${m.chat ? ' chat' : ''}  ${formatBytes(m.bytes)}${m.source ? `  ${m.source}` : ''}`;
+
+const adapterLine = (a: Adapter) => {
+  const targets = Array.isArray(a.targets) ? a.targets.join(',') : a.targets;
+  const from = a.lineage ? `  from ${a.lineage.datanet} v${a.lineage.version} (${a.lineage.examples} examples)` : '';
+  return `${a.name}  on ${a.base}  rank ${a.rank}, alpha ${a.alpha}, ${targets}  ${formatCount(a.parameters)} values${from}`;
+};
+
+/** `studio model …` and `studio adapter …`: base language models and LoRA adapters, as the Models page lists them. */
+export function registerModelCommands(program: Command): void {
+  const model = program.command('model').description('base language models (Hugging Face folders: GPT-2, Llama, SmolLM2, Qwen2)');
+
+  model
+    .command('import <folder>')
+    .description('copy a model folder in (config.json, tokenizer.json, safetensors weights), after checking it loads')
+    .option('--name <name>', "install under this name (default: the folder's name)")
+    .action(async (folder: string, flags: { name?: string }, cmd: Command) => {
+      const globals = globalOptions(cmd.optsWithGlobals());
+      const m = await withBackend(globals, async (b) => apiCall(b, 'models.import', { path: folder, ...(flags.name ? { name: flags.name } : {}) }));
+      if (globals.json) printJson(m);
+      else process.stdout.write(`Installed ${modelLine(m)}\n`);
+    });
+
+  model
+    .command('list')
+    .description('installed base models')
+    .action(async (_flags: unknown, cmd: Command) => {
+      const globals = globalOptions(cmd.optsWithGlobals());
+      const models = await withBackend(globals, async (b) => apiCall(b, 'models.list', {}));
+      if (globals.json) printJson(models);
+      else if (models.length === 0) process.stdout.write('No language model is installed: studio model import FOLDER.\n');
+      else process.stdout.write(models.map(modelLine).join('\n') + '\n');
+    });
+
+  model
+    .command('remove <name>')
+    .description('delete an installed base model (refused while adapters are trained on it)')
+    .action(async (name: string, _flags: unknown, cmd: Command) => {
+      const globals = globalOptions(cmd.optsWithGlobals());
+      const left = await withBackend(globals, async (b) => apiCall(b, 'models.remove', { name }));
+      if (globals.json) printJson(left);
+      else process.stdout.write(`Removed ${name}.\n`);
+    });
+
+  const adapter = program.command('adapter').description('LoRA adapters (PEFT folders) for the installed base models');
+
+  adapter
+    .command('list')
+    .description('installed adapters, with their base model and what they were trained on')
+    .action(async (_flags: unknown, cmd: Command) => {
+      const globals = globalOptions(cmd.optsWithGlobals());
+      const adapters = await withBackend(globals, async (b) => apiCall(b, 'adapters.list', {}));
+      if (globals.json) printJson(adapters);
+      else if (adapters.length === 0) process.stdout.write('No adapter is installed: studio train …, or studio adapter import FOLDER --base MODEL.\n');
+      else process.stdout.write(adapters.map(adapterLine).join('\n') + '\n');
+    });
+
+  adapter
+    .command('import <folder>')
+    .description('copy a PEFT adapter folder in for an installed base model, after checking it fits')
+    .requiredOption('--base <model>', 'the installed base model it adapts')
+    .option('--name <name>', "install under this name (default: the folder's name)")
+    .action(async (folder: string, flags: { base: string; name?: string }, cmd: Command) => {
+      const globals = globalOptions(cmd.optsWithGlobals());
+      const a = await withBackend(globals, async (b) => apiCall(b, 'adapters.import', { path: folder, base: flags.base, ...(flags.name ? { name: flags.name } : {}) }));
+      if (globals.json) printJson(a);
+      else process.stdout.write(`Installed ${adapterLine(a)}\n`);
+    });
+
+  adapter
+    .command('export <name> <folder>')
+    .description('write the adapter as a PEFT folder (loads in PEFT, vLLM, llama.cpp’s converter)')
+    .action(async (name: string, folder: string, _flags: unknown, cmd: Command) => {
+      const globals = globalOptions(cmd.optsWithGlobals());
+      const out = await withBackend(globals, async (b) => apiCall(b, 'adapters.export', { name, path: folder }));
+      if (globals.json) printJson(out);
+      else process.stdout.write(`Wrote ${out.files.join(', ')} to ${out.path}\n`);
+    });
+
+  adapter
+    .command('remove <name>')
+    .description('delete an installed adapter')
+    .action(async (name: string, _flags: unknown, cmd: Command) => {
+      const globals = globalOptions(cmd.optsWithGlobals());
+      const left = await withBackend(globals, async (b) => apiCall(b, 'adapters.remove', { name }));
+      if (globals.json) printJson(left);
+      else process.stdout.write(`Removed ${name}.\n`);
+    });
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { ModelName } from './assist';
+
+/** A base language model installed under `<dataDir>/models/language/<name>/`. */
+export const LanguageModel = z.object({
+  name: ModelName,
+  /** config.json's model_type, one the engine builds. */
+  architecture: z.enum(['gpt2', 'llama', 'qwen2']),
+  /** Weights in the checkpoint (elements of every tensor). */
+  parameters: z.number().int().nonnegative(),
+  /** The checkpoint's storage type (the engine computes in float32). */
+  dtype: z.string(),
+  layers: z.number().int().positive(),
+  hidden: z.number().int().positive(),
+  vocab: z.number().int().positive(),
+  contextLength: z.number().int().positive(),
+  /** tokenizer_config.json has a chat_template. */
+  chat: z.boolean(),
+  /** Where it came from: "hf:<repo>@<revision>", or the folder it was imported from. */
+  source: z.string().nullable(),
+  bytes: z.number().int().nonnegative(),
+});
+export type LanguageModel = z.infer<typeof LanguageModel>;
+
+/** How an adapter came to be, when this app trained it (null for an imported PEFT folder). */
+export const AdapterLineage = z.object({
+  datanet: z.string(),
+  version: z.number().int().positive(),
+  /** The version's Merkle root: which records exactly. */
+  root: z.string(),
+  examples: z.number().int().nonnegative(),
+  hyperparameters: z.record(z.string(), z.unknown()),
+  metrics: z.record(z.string(), z.number()),
+  trainedAt: z.number().int(),
+});
+export type AdapterLineage = z.infer<typeof AdapterLineage>;
+
+/** A LoRA adapter (PEFT folder) installed under `<dataDir>/adapters/<name>/`, for one base model. */
+export const Adapter = z.object({
+  name: ModelName,
+  /** The installed base model it belongs to. */
+  base: ModelName,
+  rank: z.number().int().positive(),
+  alpha: z.number().positive(),
+  targets: z.union([z.array(z.string()), z.string()]),
+  /** Values in its A and B tensors. */
+  parameters: z.number().int().nonnegative(),
+  lineage: AdapterLineage.nullable(),
+  source: z.string().nullable(),
+  bytes: z.number().int().nonnegative(),
+});
+export type Adapter = z.infer<typeof Adapter>;
+
+export const LanguageModelImportInput = z
+  .object({
+    /** A Hugging Face model folder on the machine the backend runs on. */
+    path: z.string().min(1),
+    /** Defaults to the folder's name. */
+    name: ModelName.optional(),
+  })
+  .strict();
+
+export const AdapterImportInput = z
+  .object({
+    /** A PEFT adapter folder (adapter_config.json, adapter_model.safetensors). */
+    path: z.string().min(1),
+    /** The installed base model it adapts. */
+    base: ModelName,
+    name: ModelName.optional(),
+  })
+  .strict();
+
+export const AdapterExportInput = z.object({ name: ModelName, path: z.string().min(1) }).strict();
+export const NamedRef = z.object({ name: ModelName }).strict();
