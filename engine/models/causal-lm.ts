@@ -6,6 +6,10 @@
  * - 'train': + targets [B, T] int64, where targets[b, t] is the token expected after position t
  *   (already shifted) or -100 to ignore it, + dropout masks when the LoRA dropout is above 0 →
  *   loss (mean over kept targets) and `grad.<name>` for each LoRA tensor.
+ * - 'decode' (generation with a KV cache, see kv-cache.ts): input_ids [B, T], position_ids [B, T],
+ *   attention_mask [B, P + T] (past and new keys), `past.<i>.key` / `past.<i>.value`
+ *   [B, kvHeads, P, headDim] per layer (P = 0 for the prefill) → logits of the last position
+ *   [B, V] and `present.<i>.key` / `present.<i>.value` [B, kvHeads, P + T, headDim].
  *
  * Base weights are frozen initializers; LoRA A/B tensors are inputs named by their PEFT keys, so
  * one graph serves any adapter of the same settings and the optimizer updates them outside.
@@ -17,15 +21,16 @@ import { loadModelConfig, type ModelConfig, type ModelType } from './config';
 import type { FamilyLogits } from './family';
 import { gpt2Logits } from './gpt2';
 import { llamaLogits } from './llama';
+import { KvCache } from './kv-cache';
 import { LoraLayers, type DropoutSpec, type LoraTensorSpec } from './lora';
 
-export type GraphMode = 'forward' | 'train';
+export type GraphMode = 'forward' | 'train' | 'decode';
 
 export interface CausalLmGraphOptions {
   mode: GraphMode;
   /** LoRA settings (lora-io's loraSettings); required for 'train', since the base is frozen. */
   lora?: LoraSettings;
-  /** Take an `attention_mask` input [B, T] (int64, 1 = attend, 0 = padding), as transformers does. */
+  /** Take an `attention_mask` input [B, T] (int64, 1 = attend, 0 = padding), as transformers does. Decode graphs always do. */
   attentionMask?: boolean;
 }
 
@@ -48,8 +53,16 @@ export async function buildCausalLmGraph(dir: string, options: CausalLmGraphOpti
     const g = new GraphBuilder(`${config.modelType}_${options.mode}`);
     const lora = new LoraLayers(g, config, options.lora, options.mode === 'train');
     const ids = g.input('input_ids', 'int64', ['B', 'T']);
+    const family = FAMILIES[config.modelType];
+    if (options.mode === 'decode') {
+      const positionIds = g.input('position_ids', 'int64', ['B', 'T']);
+      const attentionMask = g.input('attention_mask', 'int64', ['B', 'P+T']);
+      const cache = new KvCache(g, config);
+      g.output(await family({ g, config, checkpoint, lora }, { ids, attentionMask, positionIds, cache, lastOnly: true }), 'logits');
+      return { graph: g, config, lora: lora.tensors, dropout: [] };
+    }
     const attentionMask = options.attentionMask ? g.input('attention_mask', 'int64', ['B', 'T']) : undefined;
-    const logits = await FAMILIES[config.modelType]({ g, config, checkpoint, lora }, { ids, attentionMask });
+    const logits = await family({ g, config, checkpoint, lora }, { ids, attentionMask });
     if (options.mode === 'forward') {
       g.output(logits, 'logits');
     } else {

@@ -8,7 +8,8 @@
  */
 import { causalMask, gelu, layerNorm, linear, type Value } from '../graph/index';
 import type { FamilyContext, FamilyInputs } from './family';
-import { MASKED } from './family';
+import { lastPosition, MASKED } from './family';
+import type { KvCache } from './kv-cache';
 import { ModelWeights } from './weights';
 
 export function checkGpt2Supported(ctx: Pick<FamilyContext, 'config'>): void {
@@ -47,37 +48,43 @@ class Gpt2 {
     return g.transpose(g.reshape(x, [0, 0, config.numHeads, config.headDim]), [0, 2, 1, 3]);
   }
 
-  private async attention(x: Value, p: string, padding: Value | undefined): Promise<Value> {
+  private async attention(x: Value, layer: number, padding: Value | undefined, cache: KvCache | undefined): Promise<Value> {
     const { g, config } = this.c;
+    const p = `transformer.h.${layer}`;
     const h = config.hiddenSize;
     const [q, k, v] = g.split(await this.conv1d(x, `${p}.attn.c_attn`, h, 3 * h), [h, h, h], -1);
-    let scores = g.mul(g.matmul(this.heads(q!), g.transpose(this.heads(k!), [0, 1, 3, 2])), 1 / Math.sqrt(config.headDim));
+    const query = this.heads(q!);
+    // With a cache, attention reads the past keys and values too: scores [B, heads, T, P + T].
+    const kv = cache ? cache.append(layer, this.heads(k!), this.heads(v!)) : { key: this.heads(k!), value: this.heads(v!) };
+    let scores = g.mul(g.matmul(query, g.transpose(kv.key, [0, 1, 3, 2])), 1 / Math.sqrt(config.headDim));
     scores = causalMask(g, scores);
     if (padding) scores = g.where(padding, MASKED, scores);
-    const context = g.matmul(g.softmax(scores, -1), this.heads(v!));
+    const context = g.matmul(g.softmax(scores, -1), kv.value);
     const merged = g.reshape(g.transpose(context, [0, 2, 1, 3]), [0, 0, h]);
     return this.conv1d(merged, `${p}.attn.c_proj`, h, h);
   }
 
-  private async block(x: Value, i: number, padding: Value | undefined): Promise<Value> {
+  private async block(x: Value, i: number, padding: Value | undefined, cache: KvCache | undefined): Promise<Value> {
     const { g, config } = this.c;
     const p = `transformer.h.${i}`;
     const h = config.hiddenSize;
     const n = config.intermediateSize;
-    const afterAttn = g.add(x, await this.attention(await this.norm(x, `${p}.ln_1`), p, padding));
+    const afterAttn = g.add(x, await this.attention(await this.norm(x, `${p}.ln_1`), i, padding, cache));
     const inner = gelu(g, await this.conv1d(await this.norm(afterAttn, `${p}.ln_2`), `${p}.mlp.c_fc`, h, n));
     return g.add(afterAttn, await this.conv1d(inner, `${p}.mlp.c_proj`, n, h));
   }
 
-  async logits({ ids, attentionMask }: FamilyInputs): Promise<Value> {
+  async logits({ ids, attentionMask, positionIds, cache, lastOnly }: FamilyInputs): Promise<Value> {
     const { g, config } = this.c;
     const wte = await this.w.tensor(g, 'transformer.wte.weight', [config.vocabSize, config.hiddenSize]);
     const wpe = await this.w.tensor(g, 'transformer.wpe.weight', [config.maxPositions, config.hiddenSize]);
-    // Positions 0..T-1 whatever the mask, as transformers does without explicit position_ids.
-    let x = g.add(g.gather(wte, ids), g.gather(wpe, g.arange(ids, 1)));
-    // [B, T] → [B, 1, 1, T]: true where a key is padding, broadcast over heads and queries.
+    // Without position_ids, positions 0..T-1 whatever the mask, as transformers does.
+    let x = g.add(g.gather(wte, ids), g.gather(wpe, positionIds ?? g.arange(ids, 1)));
+    // [B, Tk] → [B, 1, 1, Tk]: true where a key is padding, broadcast over heads and queries.
     const padding = attentionMask ? g.unsqueeze(g.equal(attentionMask, 0), [1, 2]) : undefined;
-    for (let i = 0; i < config.numLayers; i++) x = await this.block(x, i, padding);
+    for (let i = 0; i < config.numLayers; i++) x = await this.block(x, i, padding, cache);
+    // The final norm is per position, so taking the last position first gives the same row.
+    if (lastOnly) x = lastPosition(g, x);
     x = await this.norm(x, 'transformer.ln_f');
     return g.matmul(x, g.transpose(wte));
   }

@@ -9,7 +9,8 @@
  */
 import { causalMask, rmsNorm, rotary, silu, type Value } from '../graph/index';
 import type { ModelConfig, RopeScaling } from './config';
-import { MASKED, type FamilyContext, type FamilyInputs } from './family';
+import { lastPosition, MASKED, type FamilyContext, type FamilyInputs } from './family';
+import type { KvCache } from './kv-cache';
 
 const ATTENTION = new Set(['q_proj', 'k_proj', 'v_proj', 'o_proj']);
 const modulePath = (layer: number, m: string) => `model.layers.${layer}.${ATTENTION.has(m) ? 'self_attn' : 'mlp'}.${m}`;
@@ -74,7 +75,7 @@ class Llama {
     return this.c.lora.apply(x, p, y);
   }
 
-  private async attention(x: Value, layer: number, cos: Value, sin: Value, padding: Value | undefined): Promise<Value> {
+  private async attention(x: Value, layer: number, rope: Rope, padding: Value | undefined, cache: KvCache | undefined): Promise<Value> {
     const { g, config: c } = this.c;
     const kv = c.numKvHeads;
     const rep = c.numHeads / kv;
@@ -83,11 +84,22 @@ class Llama {
     // [B, KV, 1, T, D], so the batched matmuls broadcast each k/v head over its rep query heads
     // (query head h uses kv head ⌊h / rep⌋, as transformers' repeat_kv does).
     const q = g.transpose(g.reshape(await this.linear(x, layer, 'q_proj', c.qkvBias), [0, 0, kv, rep, d]), [0, 2, 3, 1, 4]);
-    const heads = async (m: string) => g.unsqueeze(g.transpose(g.reshape(await this.linear(x, layer, m, c.qkvBias), [0, 0, kv, d]), [0, 2, 1, 3]), [2]);
-    const k = await heads('k_proj');
-    const v = await heads('v_proj');
-    const qr = rotary(g, q, cos, sin);
-    const kr = rotary(g, k, cos, sin);
+    let qr: Value, kr: Value, v: Value;
+    if (cache) {
+      // The cache holds [B, KV, P, D] keys after RoPE; the new ones are rotated at their own positions.
+      const heads = async (m: string) => g.transpose(g.reshape(await this.linear(x, layer, m, c.qkvBias), [0, 0, kv, d]), [0, 2, 1, 3]);
+      const k = await heads('k_proj');
+      const full = cache.append(layer, rotary(g, k, rope.kCos, rope.kSin), await heads('v_proj'));
+      qr = rotary(g, q, rope.qCos, rope.qSin);
+      kr = g.unsqueeze(full.key, [2]);
+      v = g.unsqueeze(full.value, [2]);
+    } else {
+      const heads = async (m: string) => g.unsqueeze(g.transpose(g.reshape(await this.linear(x, layer, m, c.qkvBias), [0, 0, kv, d]), [0, 2, 1, 3]), [2]);
+      const k = await heads('k_proj');
+      v = await heads('v_proj');
+      qr = rotary(g, q, rope.qCos, rope.qSin);
+      kr = rotary(g, k, rope.kCos, rope.kSin);
+    }
     let scores = causalMask(g, g.mul(g.matmul(qr, g.transpose(kr, [0, 1, 2, 4, 3])), 1 / Math.sqrt(d)));
     if (padding) scores = g.where(padding, MASKED, scores);
     const attended = g.matmul(g.softmax(scores, -1), v);
@@ -103,27 +115,48 @@ class Llama {
     return this.linear(g.mul(silu(g, gate), up), layer, 'down_proj', bias);
   }
 
-  async logits({ ids, attentionMask }: FamilyInputs): Promise<Value> {
+  async logits({ ids, attentionMask, positionIds, cache, lastOnly }: FamilyInputs): Promise<Value> {
     const { g, config: c } = this.c;
     const eps = c.normEps;
     const embed = await this.weight('model.embed_tokens.weight');
-    // Positions 0..T-1 pick rows of the tables, so one graph serves any length up to maxPositions.
-    const tables = ropeTables(c);
-    const positions = g.arange(ids, 1);
-    const cos = g.gather(g.constant(tables.cos, [c.maxPositions, c.headDim]), positions);
-    const sin = g.gather(g.constant(tables.sin, [c.maxPositions, c.headDim]), positions);
-    // [B, T] → [B, 1, 1, 1, T]: true where a key is padding, broadcast over kv heads, reps and queries.
+    const rope = this.rope(ids, positionIds);
+    // [B, Tk] → [B, 1, 1, 1, Tk]: true where a key is padding, broadcast over kv heads, reps and queries.
     const padding = attentionMask ? g.unsqueeze(g.equal(attentionMask, 0), [1, 2, 3]) : undefined;
     let h = g.gather(embed, ids);
     for (let i = 0; i < c.numLayers; i++) {
       const p = `model.layers.${i}`;
-      h = g.add(h, await this.attention(rmsNorm(g, h, await this.weight(`${p}.input_layernorm.weight`), eps), i, cos, sin, padding));
+      h = g.add(h, await this.attention(rmsNorm(g, h, await this.weight(`${p}.input_layernorm.weight`), eps), i, rope, padding, cache));
       h = g.add(h, await this.mlp(rmsNorm(g, h, await this.weight(`${p}.post_attention_layernorm.weight`), eps), i));
     }
+    // The final norm is per position, so taking the last position first gives the same row.
+    if (lastOnly) h = lastPosition(g, h);
     h = rmsNorm(g, h, await this.weight('model.norm.weight'), eps);
     const head = c.tieWordEmbeddings ? embed : await this.weight('lm_head.weight');
     return g.matmul(h, g.transpose(head));
   }
+
+  /**
+   * cos and sin rows for q [B, KV, rep, T, D] and k. Without position ids, positions 0..T-1 pick
+   * rows [T, D] that broadcast over both; with them (decode), rows [B, T, D] per sequence,
+   * unsqueezed for q and for k before it is grouped ([B, KV, T, D]).
+   */
+  private rope(ids: Value, positionIds: Value | undefined): Rope {
+    const { g, config: c } = this.c;
+    const tables = ropeTables(c);
+    const positions = positionIds ?? g.arange(ids, 1);
+    const cos = g.gather(g.constant(tables.cos, [c.maxPositions, c.headDim]), positions);
+    const sin = g.gather(g.constant(tables.sin, [c.maxPositions, c.headDim]), positions);
+    if (!positionIds) return { qCos: cos, qSin: sin, kCos: cos, kSin: sin };
+    return { qCos: g.unsqueeze(cos, [1, 2]), qSin: g.unsqueeze(sin, [1, 2]), kCos: g.unsqueeze(cos, [1]), kSin: g.unsqueeze(sin, [1]) };
+  }
+}
+
+/** cos and sin as q and k broadcast them. */
+interface Rope {
+  qCos: Value;
+  qSin: Value;
+  kCos: Value;
+  kSin: Value;
 }
 
 export function llamaLogits(ctx: FamilyContext, inputs: FamilyInputs): Promise<Value> {
