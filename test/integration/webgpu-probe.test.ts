@@ -12,6 +12,8 @@ describe('WebGPU probe (onnxruntime-node webgpu provider)', () => {
     expect(fs.existsSync(SWIFTSHADER), `${SWIFTSHADER} is missing: apt-get install -y chromium libvulkan1`).toBe(true);
     const probe = await probeWebGpu({ env: { ...process.env, VK_ICD_FILENAMES: SWIFTSHADER, XDG_RUNTIME_DIR: tempDir() } });
     expect(probe).toMatchObject({ found: true });
+    // No GPU device file is open in the child: a CPU driver, told apart so that 'auto' skips it.
+    if (probe.found) expect(probe.adapter).toEqual({ kind: 'software', detail: 'SwiftShader: no GPU device is open' });
   });
 
   it('says why when there is none, without crashing the caller', async () => {

@@ -1,0 +1,45 @@
+import type { InferenceSession } from 'onnxruntime-node';
+import { physicalCores } from './physical-cores';
+import type { ExecutionProvider } from './provider-names';
+
+export type GraphOptimization = 'disabled' | 'basic' | 'extended' | 'all';
+export type OrtLogLevel = 'verbose' | 'info' | 'warning' | 'error' | 'fatal';
+
+export interface SessionTuning {
+  /** Intra-op threads for CPU kernels (also the CPU fallback of a GPU provider). Default: physical cores. */
+  threads?: number;
+  /** Default 'all': our graphs are built once and run many times, so the longer optimization pays. */
+  graphOptimization?: GraphOptimization;
+  /**
+   * Default 'error'. ORT warns on every GPU session that some nodes run on the CPU (int64 shape
+   * arithmetic always does), which says nothing a person can act on.
+   */
+  logLevel?: OrtLogLevel;
+  /**
+   * Write ONNX Runtime's profile (every node's run with the provider that ran it) to
+   * `<prefix>_<date>.json`; session.endProfiling() finishes the file.
+   */
+  profilePrefix?: string;
+  /** Files an in-memory model's external initializers live in (onnx/external-data.ts). */
+  externalData?: InferenceSession.SessionOptions['externalData'];
+}
+
+const SEVERITY: Record<OrtLogLevel, 0 | 1 | 2 | 3 | 4> = { verbose: 0, info: 1, warning: 2, error: 3, fatal: 4 };
+
+/** ONNX Runtime's session options for one provider, with the engine's defaults. */
+export function sessionOptions(provider: ExecutionProvider, tuning: SessionTuning = {}): InferenceSession.SessionOptions {
+  const threads = tuning.threads ?? physicalCores();
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`threads must be a whole number of at least 1, got ${threads}`);
+  return {
+    executionProviders: [provider],
+    graphOptimizationLevel: tuning.graphOptimization ?? 'all',
+    // One node at a time, each using every thread: a model graph is a chain, and two parallel
+    // branches would only split the same cores between them.
+    executionMode: 'sequential',
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    logSeverityLevel: SEVERITY[tuning.logLevel ?? 'error'],
+    ...(tuning.profilePrefix ? { enableProfiling: true, profileFilePrefix: tuning.profilePrefix } : {}),
+    ...(tuning.externalData ? { externalData: tuning.externalData } : {}),
+  };
+}
