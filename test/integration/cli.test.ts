@@ -33,6 +33,12 @@ describe('studio CLI', () => {
     expect(report.anvil).toMatchObject({ status: 'ok' });
     expect(report.anvil.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(['ok', 'missing']).toContain(report.webgpu.status);
+    expect(report.providers.status).toBe('ok');
+    expect(report.providers.results.map((p) => p.name)).toEqual(['cuda', 'dml', 'coreml', 'webgpu', 'cpu']);
+    expect(report.providers.results.at(-1)).toMatchObject({ name: 'cpu', status: 'works', reason: null });
+    for (const p of report.providers.results) if (p.status !== 'works') expect(p.reason, p.name).toBeTruthy();
+    // The WebGPU line and the webgpu provider come from the same probe.
+    expect(report.webgpu.adapterFound).toBe(report.providers.results.find((p) => p.name === 'webgpu')!.status === 'works');
     expect(['ok', 'missing']).toContain(report.electron.status);
     expect(report.electron.version).toBe('45.5.0');
   });
@@ -40,7 +46,10 @@ describe('studio CLI', () => {
   it('doctor as text lists every check', async () => {
     const run = await runStudio(['--data-dir', tempDir(), 'doctor']);
     expect(run.code).toBe(0);
-    for (const label of ['Data folder', 'SQLite', 'ONNX Runtime', 'WebGPU', 'anvil', 'Electron']) expect(run.stdout).toContain(label);
+    for (const label of ['Data folder', 'SQLite', 'ONNX Runtime', 'Execution providers', 'WebGPU', 'anvil', 'Electron']) expect(run.stdout).toContain(label);
+    // A line per provider under "Execution providers", each with its status.
+    for (const name of ['cuda', 'dml', 'coreml', 'webgpu', 'cpu']) expect(run.stdout).toMatch(new RegExp(`^ +[✓–✗] ${name} +(works|unavailable|failed)`, 'm'));
+    expect(run.stdout).toMatch(/Execution providers +.*auto picks \w+/);
   });
 
   it('doctor fails with exit 1 and one line when the data folder cannot be written', async () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CheckStatus, DoctorReport } from '../../../shared/api/schemas/system';
 import { onnxRuntimeInfo } from '../../../engine/runtime/onnxruntime';
-import { probeWebGpu } from '../../../engine/runtime/webgpu-probe';
+import { pickAuto, probeProviders, type ProviderProbe } from '../../../engine/runtime/providers';
 import { appVersion } from '../../paths';
 import { locateElectron } from '../../electron-binary';
 import { anvilVersion, locateAnvil } from '../ledger/anvil-binary';
@@ -63,14 +63,36 @@ async function checkOnnxRuntime(): Promise<DoctorReport['onnxRuntime']> {
   }
 }
 
-async function checkWebGpu(): Promise<DoctorReport['webgpu']> {
-  const probe = await probeWebGpu();
-  if (probe.found) return { ...ok(`ONNX Runtime's WebGPU provider found an adapter (${probe.elapsedMs} ms)`), adapterFound: true };
+/** Every provider's probe, fresh: the doctor runs after a person changed a driver or an install. */
+async function checkProviders(): Promise<{ providers: DoctorReport['providers']; probes: ProviderProbe[] }> {
+  const probes = await probeProviders({ fresh: true });
+  const results = probes.map((p) => ({ name: p.provider, status: p.status, reason: p.reason, remedy: p.remedy, elapsedMs: p.elapsedMs, adapter: p.adapter }));
+  const auto = pickAuto(probes);
+  const working = probes.filter((p) => p.status === 'works').map((p) => p.provider);
+  const cpu = probes.find((p) => p.provider === 'cpu');
+  const detail = `${working.length ? `${working.join(', ')} work${working.length === 1 ? 's' : ''}` : 'none works'}; auto picks ${auto.detail}`;
+  const providers =
+    cpu?.status === 'works'
+      ? { ...ok(detail), results, auto: auto.provider }
+      : { ...broken(`${detail}; cpu: ${cpu?.reason ?? 'not probed'}`, cpu?.remedy ?? 'Reinstall with `npm ci`.'), results, auto: auto.provider };
+  return { providers, probes };
+}
+
+/** The WebGPU line, from the providers' probe (one child process for both). */
+function checkWebGpu(probes: readonly ProviderProbe[]): DoctorReport['webgpu'] {
+  const probe = probes.find((p) => p.provider === 'webgpu');
+  if (probe?.status === 'works') {
+    const adapter = probe.adapter!;
+    const slow = adapter.kind === 'software' ? '; slower than the CPU provider, so auto passes it over' : '';
+    return { ...ok(`ONNX Runtime's WebGPU provider works on a ${adapter.kind} adapter, ${adapter.detail}${slow} (${probe.elapsedMs} ms)`), adapterFound: true, adapter };
+  }
   const hint =
     process.platform === 'linux'
       ? 'Training and inference run on the CPU. For WebGPU install your GPU\'s Vulkan driver and libvulkan1; see README, "GPU".'
       : 'Training and inference run on the CPU. Update your GPU driver for WebGPU; see README, "GPU".';
-  return { ...missing(`WebGPU: ${probe.reason}`, hint), adapterFound: false };
+  const reason = probe?.reason ?? 'not probed';
+  if (probe?.status === 'failed') return { ...broken(`WebGPU: ${reason}`, probe.remedy ?? hint), adapterFound: false, adapter: null };
+  return { ...missing(`WebGPU: ${reason}`, hint), adapterFound: false, adapter: null };
 }
 
 async function checkAnvil(): Promise<DoctorReport['anvil']> {
@@ -107,7 +129,7 @@ function checkElectron(): DoctorReport['electron'] {
 export async function runDoctor(dataDir: string): Promise<DoctorReport> {
   const dataDirCheck = checkDataDir(dataDir);
   const sqlite = checkSqlite();
-  const [onnxRuntime, webgpu, anvil] = await Promise.all([checkOnnxRuntime(), checkWebGpu(), checkAnvil()]);
+  const [onnxRuntime, { providers, probes }, anvil] = await Promise.all([checkOnnxRuntime(), checkProviders(), checkAnvil()]);
   return {
     ok: dataDirCheck.status === 'ok' && sqlite.status === 'ok',
     appVersion: appVersion(),
@@ -117,7 +139,8 @@ export async function runDoctor(dataDir: string): Promise<DoctorReport> {
     dataDir: dataDirCheck,
     sqlite,
     onnxRuntime,
-    webgpu,
+    providers,
+    webgpu: checkWebGpu(probes),
     anvil,
     electron: checkElectron(),
   };

@@ -1,18 +1,37 @@
-import type { DoctorReport } from '../../../shared/api/schemas/system';
+import type { DoctorReport, ExecutionProviderResult } from '../../../shared/api/schemas/system';
 import { runDoctor } from '../../backend/system/doctor';
 import { CliError } from '../errors';
 import { printJson, type GlobalOptions } from '../globals';
 
-const LABELS: [keyof DoctorReport & ('dataDir' | 'sqlite' | 'onnxRuntime' | 'webgpu' | 'anvil' | 'electron'), string][] = [
+type CheckKey = keyof DoctorReport & ('dataDir' | 'sqlite' | 'onnxRuntime' | 'providers' | 'webgpu' | 'anvil' | 'electron');
+
+const LABELS: [CheckKey, string][] = [
   ['dataDir', 'Data folder'],
   ['sqlite', 'SQLite'],
   ['onnxRuntime', 'ONNX Runtime'],
+  ['providers', 'Execution providers'],
   ['webgpu', 'WebGPU'],
   ['anvil', 'anvil'],
   ['electron', 'Electron'],
 ];
 
 const MARK = { ok: '✓', missing: '–', error: '✗' } as const;
+const PROVIDER_MARK = { works: '✓', unavailable: '–', failed: '✗' } as const;
+
+/** One line per provider under the check's own line: status, then why or how fast, then what to do. */
+function providerLines(results: readonly ExecutionProviderResult[], indent: string): string[] {
+  const width = Math.max(...results.map((r) => r.name.length));
+  const lines: string[] = [];
+  for (const r of results) {
+    const what =
+      r.status === 'works'
+        ? `works (${r.elapsedMs} ms)${r.adapter ? `, ${r.adapter.kind} adapter: ${r.adapter.detail}` : ''}`
+        : `${r.status}: ${r.reason ?? ''}`;
+    lines.push(`${indent}${PROVIDER_MARK[r.status]} ${r.name.padEnd(width)}  ${what}`);
+    if (r.status !== 'works' && r.remedy) lines.push(`${indent}  ${' '.repeat(width)}  → ${r.remedy}`);
+  }
+  return lines;
+}
 
 export function formatDoctor(report: DoctorReport): string {
   const width = Math.max(...LABELS.map(([, l]) => l.length));
@@ -21,6 +40,7 @@ export function formatDoctor(report: DoctorReport): string {
     const check = report[key];
     lines.push(`${MARK[check.status]} ${label.padEnd(width)}  ${check.detail}`);
     if (check.hint) lines.push(`  ${' '.repeat(width)}  → ${check.hint}`);
+    if (key === 'providers') lines.push(...providerLines(report.providers.results, `  ${' '.repeat(width)}  `));
   }
   lines.push('', report.ok ? 'Ready.' : 'Not ready: fix the ✗ lines above.');
   return lines.join('\n');

@@ -5,6 +5,7 @@ const LABELS: Record<DoctorCheckName, string> = {
   dataDir: 'Data folder',
   sqlite: 'SQLite',
   onnxRuntime: 'ONNX Runtime',
+  providers: 'Execution providers',
   webgpu: 'WebGPU (backend)',
   anvil: 'anvil (local devnet)',
   electron: 'Electron',
@@ -24,8 +25,19 @@ function factsOf(name: DoctorCheckName, r: DoctorReport): [string, string][] {
         ...(eps.length ? ([['Execution providers', eps.join(', ')]] as [string, string][]) : []),
       ];
     }
+    case 'providers':
+      return [
+        ...r.providers.results.map((p): [string, string] => [
+          p.name,
+          p.status === 'works' ? `works (${p.elapsedMs} ms)${p.adapter ? `, ${p.adapter.kind} adapter` : ''}` : `${p.status}: ${p.reason ?? ''}`,
+        ]),
+        ['Auto picks', r.providers.auto],
+      ];
     case 'webgpu':
-      return [['Adapter found', r.webgpu.adapterFound ? 'yes' : 'no']];
+      return [
+        ['Adapter found', r.webgpu.adapterFound ? 'yes' : 'no'],
+        ...(r.webgpu.adapter ? ([['Adapter', `${r.webgpu.adapter.kind}: ${r.webgpu.adapter.detail}`]] as [string, string][]) : []),
+      ];
     case 'anvil':
     case 'electron': {
       const c = r[name];
@@ -37,7 +49,7 @@ function factsOf(name: DoctorCheckName, r: DoctorReport): [string, string][] {
   }
 }
 
-const ORDER: DoctorCheckName[] = ['dataDir', 'sqlite', 'onnxRuntime', 'webgpu', 'anvil', 'electron'];
+const ORDER: DoctorCheckName[] = ['dataDir', 'sqlite', 'onnxRuntime', 'providers', 'webgpu', 'anvil', 'electron'];
 
 export function DoctorReportView({ report }: { report: DoctorReport }) {
   return (

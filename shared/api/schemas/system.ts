@@ -38,6 +38,31 @@ export const ExecutionProvider = z.object({
   bundled: z.boolean(),
 });
 
+/** The execution providers the engine knows (engine/runtime/provider-names.ts), best first. */
+export const ExecutionProviderName = z.enum(['cuda', 'dml', 'coreml', 'webgpu', 'cpu']);
+export type ExecutionProviderName = z.infer<typeof ExecutionProviderName>;
+
+/** works: ran a test graph correctly; unavailable: not on this system or build, or no device; failed: there but broken. */
+export const ExecutionProviderStatus = z.enum(['works', 'unavailable', 'failed']);
+export type ExecutionProviderStatus = z.infer<typeof ExecutionProviderStatus>;
+
+/** hardware: a GPU; software: a CPU driver such as SwiftShader (slower than the cpu provider); unknown: cannot tell. */
+export const WebGpuAdapter = z.object({ kind: z.enum(['hardware', 'software', 'unknown']), detail: z.string() });
+
+export const ExecutionProviderResult = z.object({
+  name: ExecutionProviderName,
+  status: ExecutionProviderStatus,
+  /** Why it is unavailable or failed. */
+  reason: z.string().nullable(),
+  /** What to do about it. */
+  remedy: z.string().nullable(),
+  /** Session creation and one run of the test graph. */
+  elapsedMs: z.number().nullable(),
+  /** WebGPU only. */
+  adapter: WebGpuAdapter.nullable(),
+});
+export type ExecutionProviderResult = z.infer<typeof ExecutionProviderResult>;
+
 export const DoctorReport = z.object({
   /** False when a check the app cannot run without failed (data folder, SQLite). */
   ok: z.boolean(),
@@ -48,9 +73,11 @@ export const DoctorReport = z.object({
   dataDir: check({ path: z.string(), writable: z.boolean() }),
   sqlite: check({ version: z.string().nullable() }),
   onnxRuntime: check({ version: z.string().nullable(), executionProviders: z.array(ExecutionProvider) }),
-  webgpu: check({ adapterFound: z.boolean() }),
+  /** Every execution provider tried on a test graph, best first, and the one 'auto' picks. */
+  providers: check({ results: z.array(ExecutionProviderResult), auto: ExecutionProviderName }),
+  webgpu: check({ adapterFound: z.boolean(), adapter: WebGpuAdapter.nullable() }),
   anvil: check({ path: z.string().nullable(), version: z.string().nullable() }),
   electron: check({ path: z.string().nullable(), version: z.string().nullable() }),
 });
 export type DoctorReport = z.infer<typeof DoctorReport>;
-export type DoctorCheckName = 'dataDir' | 'sqlite' | 'onnxRuntime' | 'webgpu' | 'anvil' | 'electron';
+export type DoctorCheckName = 'dataDir' | 'sqlite' | 'onnxRuntime' | 'providers' | 'webgpu' | 'anvil' | 'electron';
