@@ -75,10 +75,11 @@ function writeSparseCheckpoint(file: string, filled: ReadonlyMap<string, { value
 describe('a model over 2 GiB', () => {
   it('builds, saves its weights as external data, and runs in ONNX Runtime from its path', { timeout: 600_000 }, async () => {
     const dir = tempDir('large-model-');
-    const ones = (name: string) => [name, { value: 1 }] as const;
+    type Fill = { value: number; from?: number; count?: number };
+    const ones = (name: string): [string, Fill] => [name, { value: 1 }];
     const bytes = writeSparseCheckpoint(
       path.join(dir, 'model.safetensors'),
-      new Map([
+      new Map<string, Fill>([
         ['model.embed_tokens.weight', { value: 1, from: TOKEN * HIDDEN, count: HIDDEN }],
         ones('model.layers.0.input_layernorm.weight'),
         ones('model.layers.0.post_attention_layernorm.weight'),
