@@ -4,6 +4,8 @@ import { createRouter, type Handlers, type Router } from '../api/router';
 import { assistApp } from './assist/app';
 import { modelsApp } from './models/app';
 import { ModelsService } from './models/service';
+import { trainingApp } from './training/app';
+import { TrainingService } from './training/service';
 import { AssistService } from './assist/service';
 import type { BackendContext } from './context';
 import { browseApp } from './datanets/browse-app';
@@ -74,6 +76,7 @@ export function openBackend(options: BackendOptions): Backend {
     const datanets = openDatanets(db, dataDir);
     const assist = new AssistService({ dataDir, datanets, jobs, log });
     const models = new ModelsService(dataDir);
+    const training = new TrainingService({ dataDir, datanets, models, jobs });
     const ledger = new LedgerService({
       db,
       dataDir,
@@ -98,6 +101,7 @@ export function openBackend(options: BackendOptions): Backend {
       ...datanetsApp(ctx, datanets),
       ...assistApp(ctx, assist),
       ...modelsApp(models),
+      ...trainingApp(training),
       ...browseApp(ctx, datanets),
       ...navigateApp(datanets),
       ...ledgerApp(ctx, ledger, datanets),

@@ -11,6 +11,7 @@ import { registerExportCommand } from './commands/export';
 import { registerImportCommand } from './commands/import';
 import { registerLabelCommand } from './commands/label';
 import { registerModelCommands } from './commands/model';
+import { registerTrainCommands } from './commands/train';
 import { registerRewardsCommands } from './commands/rewards';
 import { registerSearchCommand } from './commands/search';
 import { registerSyncCommand } from './commands/sync';
@@ -62,6 +63,7 @@ function buildProgram(): Command {
   registerDbCommands(program);
   registerAssistCommands(program);
   registerModelCommands(program);
+  registerTrainCommands(program);
   registerWalletCommands(program);
   registerContributeCommand(program);
   registerSyncCommand(program);

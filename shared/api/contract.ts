@@ -50,6 +50,7 @@ import {
 } from './schemas/ledger';
 import { Job, JobRef, JobsListInput } from './schemas/jobs';
 import { Adapter, AdapterExportInput, AdapterImportInput, LanguageModel, LanguageModelImportInput, NamedRef } from './schemas/models';
+import { EvalInput, EvalResult, TrainStartInput } from './schemas/training';
 import { Reward, RewardClaimInput, RewardClaimResult, RewardsImportInput, RewardsImportResult } from './schemas/rewards';
 import { Settings, SettingsPatch } from './schemas/settings';
 import { Status } from './schemas/status';
@@ -141,6 +142,8 @@ export const calls = {
   'adapters.import': call("Copy a PEFT adapter folder in for an installed base model, after checking it fits that model's modules and shapes.", AdapterImportInput, Adapter),
   'adapters.export': call('Write an adapter as a PEFT folder (adapter_config.json, adapter_model.safetensors, and our lineage file) into a new or empty folder.', AdapterExportInput, z.object({ path: z.string(), files: z.array(z.string()) })),
   'adapters.remove': call('Delete an installed adapter; returns the adapters left.', NamedRef, z.array(Adapter)),
+  'training.start': call('Train a LoRA adapter on a datanet version, as a job (progress in steps, loss and tokens/s); starting the same run again resumes it from its last checkpoint.', TrainStartInput, Job),
+  'training.eval': call("A model's (and adapter's) mean loss and perplexity over a version's examples, the prompt masked as in training.", EvalInput, EvalResult),
 } satisfies Record<string, CallSpec>;
 
 export const events = {

@@ -1,0 +1,9 @@
+import type { Handlers } from '../../api/router';
+import type { TrainingService } from './service';
+
+export function trainingApp(training: TrainingService): Pick<Handlers, 'training.start' | 'training.eval'> {
+  return {
+    'training.start': (input) => training.start(input),
+    'training.eval': (input) => training.evaluate(input),
+  };
+}

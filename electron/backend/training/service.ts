@@ -1,0 +1,145 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { conflict } from '../../../shared/api/errors';
+import type { Job } from '../../../shared/api/schemas/jobs';
+import type { EvalResult } from '../../../shared/api/schemas/training';
+import { readPeftAdapter } from '../../../engine/lora-io/peft-files';
+import { loraSettings } from '../../../engine/lora-io/adapter';
+import { loadModelConfig } from '../../../engine/models/config';
+import { loraFeeds } from '../../../engine/models/lora';
+import { runTraining } from '../../../engine/train/trainer';
+import { TrainingSession } from '../../../engine/train/training-session';
+import type { ParsedInput } from '../../../shared/api/contract';
+import type { DatanetService } from '../datanets/service';
+import type { JobRunner } from '../jobs/runner';
+import type { ModelsService } from '../models/service';
+import { versionTrainingData } from './version-data';
+
+type StartInput = ParsedInput<'training.start'>;
+type EvalInput = ParsedInput<'training.eval'>;
+
+/** Written into a run's folder: the input that started it, so starting the same run again resumes it. */
+const RUN_FILE = 'run.json';
+
+const sameInput = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Training runs as jobs: a datanet version and a base model in, an installed adapter with its
+ * lineage out. Each run has a folder, `<dataDir>/runs/<out>/`, with its checkpoints; starting a run
+ * whose folder holds checkpoints of the same input (after a crash, a cancel, a restart) resumes it.
+ */
+export class TrainingService {
+  readonly runsDir: string;
+
+  constructor(
+    private readonly deps: { dataDir: string; datanets: DatanetService; models: ModelsService; jobs: JobRunner },
+  ) {
+    this.runsDir = path.join(deps.dataDir, 'runs');
+  }
+
+  start(input: StartInput): Job {
+    const { models, datanets, jobs } = this.deps;
+    const modelDir = models.modelDir(input.model);
+    if (models.adapters.list().some((a) => a.name === input.out)) throw conflict(`An adapter named ${input.out} is installed; pick another --out or remove it.`);
+    const runDir = path.join(this.runsDir, input.out);
+    const runFile = path.join(runDir, RUN_FILE);
+    const previous = fs.existsSync(runFile) ? (JSON.parse(fs.readFileSync(runFile, 'utf8')) as unknown) : null;
+    if (previous !== null && !sameInput(previous, input)) {
+      throw conflict(`A run named ${input.out} exists with other settings (${runDir}); start it with the same settings to resume it, or pick another --out.`);
+    }
+    fs.mkdirSync(runDir, { recursive: true });
+    fs.writeFileSync(runFile, `${JSON.stringify(input, null, 2)}\n`);
+    const resume = previous !== null;
+    const title = `Train ${input.out} (${input.model} on ${input.datanet} ${input.version === 'latest' ? 'latest version' : `v${input.version}`})`;
+
+    return jobs.start({ kind: 'training', title, unit: 'steps' }, async (job) => {
+      job.progress({ done: 0, detail: 'reading and tokenizing the version' });
+      const prepared = await versionTrainingData(datanets, {
+        datanet: input.datanet,
+        version: input.version,
+        field: input.field,
+        modelDir,
+        maxLength: input.maxLen,
+        packing: input.packing,
+        seed: input.seed,
+        evalFraction: input.evalFraction,
+        signal: job.signal,
+      });
+      const base = await models.describeModel(input.model);
+      const result = await runTraining(
+        {
+          modelDir,
+          data: prepared.data,
+          outDir: runDir,
+          resume,
+          lora: { r: input.rank, alpha: input.alpha ?? 2 * input.rank, dropout: input.dropout, targets: input.targets, baseModel: base.source ?? input.model },
+          lr: input.lr,
+          warmupSteps: input.warmup,
+          ...(input.steps !== undefined ? { maxSteps: input.steps } : { epochs: input.epochs ?? 1 }),
+          batchSize: input.batch,
+          gradientAccumulationSteps: input.gradAccum,
+          seed: input.seed,
+          evalEvery: input.evalEvery,
+          checkpointEvery: input.checkpointEvery,
+          session: { provider: input.provider, ...(input.threads ? { threads: input.threads } : {}) },
+        },
+        {
+          signal: job.signal,
+          onProgress: (p) =>
+            job.progress({
+              done: p.step,
+              total: p.totalSteps,
+              detail: `loss ${p.loss.toFixed(4)}${p.evalLoss !== undefined ? ` · eval ${p.evalLoss.toFixed(4)}` : ''} · ${Math.round(p.tokensPerSecond)} tokens/s`,
+              counts: { loss: p.loss, tokensPerSecond: p.tokensPerSecond, ...(p.evalLoss !== undefined ? { evalLoss: p.evalLoss } : {}) },
+            }),
+        },
+      );
+      if (result.status === 'cancelled' || !result.adapterDir) {
+        // The checkpoint is kept: starting the same run again resumes it.
+        throw new Error(`cancelled at step ${result.step}`);
+      }
+      const last = result.history[result.history.length - 1];
+      await models.installTrained(result.adapterDir, input.out, input.model, {
+        datanet: prepared.source.datanetId,
+        version: prepared.source.versionNumber,
+        root: prepared.source.root,
+        examples: prepared.trainExamples,
+        hyperparameters: { ...input },
+        metrics: { steps: result.step, ...(last ? { trainLoss: last.loss } : {}), ...(result.evalLoss !== null ? { evalLoss: result.evalLoss } : {}) },
+        trainedAt: Date.now(),
+      });
+      fs.rmSync(path.join(runDir, 'checkpoints'), { recursive: true, force: true });
+      return `adapter ${input.out}: ${result.step} steps, ${prepared.trainExamples} examples${result.evalLoss !== null ? `, eval loss ${result.evalLoss.toFixed(4)}` : ''}`;
+    });
+  }
+
+  /** The loss and perplexity of a model (and adapter) over a version's examples, masked as training masks them. */
+  async evaluate(input: EvalInput): Promise<EvalResult> {
+    const { models, datanets } = this.deps;
+    const named = input.adapter ? models.adapterDirs(input.adapter) : null;
+    if (named && named.baseName !== input.model) throw conflict(`Adapter ${input.adapter} belongs to ${named.baseName}, not ${input.model}.`);
+    const modelDir = models.modelDir(input.model);
+    const config = loadModelConfig(modelDir);
+    const adapter = named ? await readPeftAdapter(named.adapter, config) : null;
+    // The base alone is a rank-1 adapter whose B is zero: it adds nothing, and one graph serves both.
+    const settings = adapter?.settings ?? loraSettings(config.modelType, { r: 1, alpha: 1 });
+    const prepared = await versionTrainingData(datanets, { datanet: input.datanet, version: input.version, field: input.field, modelDir, maxLength: input.maxLen, packing: false, seed: 0, evalFraction: 1 });
+    const session = await TrainingSession.open(modelDir, settings, { provider: input.provider });
+    try {
+      const params = adapter
+        ? loraFeeds(session.lora, adapter)
+        : new Map(session.lora.map((s) => [s.name, new Float32Array(s.shape[0] * s.shape[1])]));
+      let sum = 0;
+      let tokens = 0;
+      for (const batch of prepared.data.eval!(input.batch)) {
+        if (batch.targetCount === 0) continue;
+        sum += (await session.loss(batch, params)) * batch.targetCount;
+        tokens += batch.targetCount;
+      }
+      const loss = sum / tokens;
+      return { loss, perplexity: Math.exp(loss), examples: prepared.evalExamples, tokens, version: prepared.source.versionNumber, field: prepared.source.field };
+    } finally {
+      await session.release();
+    }
+  }
+}
