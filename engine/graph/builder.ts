@@ -111,20 +111,29 @@ export class GraphBuilder {
     return out;
   }
 
+  /**
+   * The graph as ONNX takes it, with only the nodes (and initializers) some output depends on:
+   * ONNX Runtime runs every node it is given, used or not, and a gradient rule may leave behind a
+   * node it found a cheaper way around.
+   */
   build(): Graph {
     if (this.outputs.length === 0) throw new Error(`graph ${this.name}: no outputs`);
+    const live = new Set(this.outputs.map((o) => o.name));
+    const keep = new Array<boolean>(this.nodes.length).fill(false);
+    for (let i = this.nodes.length - 1; i >= 0; i--) {
+      const n = this.nodes[i]!;
+      if (!n.outputs.some((o) => live.has(o.name))) continue;
+      keep[i] = true;
+      for (const v of n.inputs) live.add(v.name);
+    }
     return {
       name: this.name,
-      nodes: this.nodes.map((n, i) => ({
-        op: n.op,
-        name: `${n.op}_${i}`,
-        inputs: n.inputs.map((v) => v.name),
-        outputs: n.outputs.map((v) => v.name),
-        attributes: n.attributes,
-      })),
+      nodes: this.nodes.flatMap((n, i) =>
+        keep[i] ? [{ op: n.op, name: `${n.op}_${i}`, inputs: n.inputs.map((v) => v.name), outputs: n.outputs.map((v) => v.name), attributes: n.attributes }] : [],
+      ),
       inputs: [...this.inputs],
       outputs: [...this.outputs],
-      initializers: [...this.inits],
+      initializers: this.inits.filter((t) => live.has(t.name)),
     };
   }
 

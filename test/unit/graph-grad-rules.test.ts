@@ -58,6 +58,12 @@ const cases: Case[] = [
   { op: 'Softmax', label: 'last axis', build: (g, x) => g.softmax(x.x!), inputs: [f('x', [2, 5], { range: [-2, 2] })] },
   { op: 'Softmax', label: 'axis 0', build: (g, x) => g.softmax(x.x!, 0), inputs: [f('x', [3, 2], { range: [-2, 2] })] },
   { op: 'LogSoftmax', label: 'last axis', build: (g, x) => g.logSoftmax(x.x!), inputs: [f('x', [2, 5], { range: [-2, 2] })] },
+  {
+    op: 'LogSoftmax',
+    label: 'picked by GatherElements (its cotangent a scatter-add into zeros), repeats',
+    build: (g, x) => g.gatherElements(g.logSoftmax(x.x!, 1), x.idx!, 1),
+    inputs: [f('x', [3, 5], { range: [-2, 2] }), f('idx', [3, 2], { dtype: 'int64', data: [1, 1, 0, 4, 2, 3] })],
+  },
   { op: 'ReduceSum', label: 'axis 1, keepdims 0', build: (g, x) => g.reduceSum(x.x!, [1], false), inputs: [f('x', [2, 3, 4])] },
   { op: 'ReduceSum', label: 'all axes', build: (g, x) => g.reduceSum(x.x!, undefined, false), inputs: [f('x', [2, 3])] },
   { op: 'ReduceMean', label: 'axis -1, keepdims 1', build: (g, x) => g.reduceMean(x.x!, [-1]), inputs: [f('x', [2, 3, 4])] },

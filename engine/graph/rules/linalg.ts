@@ -1,5 +1,5 @@
 /** Gradient rules of MatMul, the softmaxes and the reductions. */
-import type { GraphBuilder, Value } from '../builder';
+import type { GraphBuilder, OpNode, Value } from '../builder';
 import type { GradRule } from './rule';
 import { io, only, unbroadcast } from './rule';
 
@@ -11,6 +11,25 @@ function swapLast(g: GraphBuilder, v: Value): Value {
 /** Cotangent of a reduction's input: the output's cotangent broadcast back over the reduced axes. */
 function spread(g: GraphBuilder, dy: Value, x: Value, axes: number[], keepdims: boolean): Value {
   return g.expandLike(keepdims || axes.length === 0 ? dy : g.unsqueeze(dy, axes), x);
+}
+
+/** The node that computed `v`, searched from the newest (a cotangent is usually moments old). */
+function producer(g: GraphBuilder, v: Value): OpNode | undefined {
+  for (let i = g.nodes.length - 1; i >= 0; i--) if (g.nodes[i]!.outputs.some((o) => o.name === v.name)) return g.nodes[i];
+  return undefined;
+}
+
+/**
+ * The indices and updates of `dy` when it is updates scatter-added into zeros along `axis`: the
+ * cotangent GatherElements gives its input, as in a cross-entropy picking each row's target.
+ */
+function scatteredIntoZeros(g: GraphBuilder, dy: Value, axis: number): { indices: Value; updates: Value } | undefined {
+  const scatter = producer(g, dy);
+  if (scatter?.op !== 'ScatterElements' || scatter.attributes.reduction !== 'add' || scatter.attributes.axis !== axis) return undefined;
+  const [data, indices, updates] = scatter.inputs as [Value, Value, Value];
+  const zeros = producer(g, data);
+  if (zeros?.op !== 'Expand' || zeros.inputs[0]!.name !== g.scalar(0, data.dtype).name) return undefined;
+  return { indices, updates };
 }
 
 export const linalgRules: Record<string, GradRule> = {
@@ -41,6 +60,14 @@ export const linalgRules: Record<string, GradRule> = {
     const { y } = io(n);
     const dy = only(dys);
     const axis = n.attributes.axis as number;
+    const sparse = scatteredIntoZeros(g, dy, axis);
+    if (sparse) {
+      // dy − exp(y)·Σdy with dy zero but at the scattered entries: Σdy is the sum of the updates, and
+      // the result is one scatter-add onto −exp(y)·Σdy. Over a cross-entropy's [B, T, vocabulary]
+      // that is three passes instead of seven; the dense scatter left unused is pruned by build().
+      const sum = g.reduceSum(sparse.updates, [axis], true);
+      return [g.scatterElementsAdd(g.mul(g.exp(y), g.neg(sum)), sparse.indices, sparse.updates, axis)];
+    }
     return [g.sub(dy, g.mul(g.exp(y), g.reduceSum(dy, [axis], true)))];
   },
   ReduceSum: (g, n, dys) => {
