@@ -97,7 +97,8 @@ export async function* decodeBatch(req: BatchRequest): AsyncGenerator<TokenEvent
     const fed = new BigInt64Array(B).fill(BigInt(req.padId));
     rows.forEach((row, b) => {
       if (row.finish) return;
-      const token = chooseToken(logits.slice(b * V, (b + 1) * V), row.seen, options.choice, rng);
+      // The logits are this step's own copy, used once: the processors may work on them in place.
+      const token = chooseToken(logits.subarray(b * V, (b + 1) * V), row.seen, options.choice, rng);
       fed[b] = BigInt(token);
       if (options.eosTokenIds.has(token)) {
         row.finish = 'eos';

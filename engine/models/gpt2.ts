@@ -9,6 +9,7 @@
 import { causalMask, gelu, layerNorm, linear, type Value } from '../graph/index';
 import type { FamilyContext, FamilyInputs } from './family';
 import { lastPosition, MASKED } from './family';
+import { decodeMask, type DecodeMask } from './decode-mask';
 import type { KvCache } from './kv-cache';
 import { ModelWeights } from './weights';
 
@@ -20,11 +21,20 @@ export function checkGpt2Supported(ctx: Pick<FamilyContext, 'config'>): void {
   if (!cfg.tieWordEmbeddings) throw new Error('gpt2 graph: untied lm_head is not implemented');
 }
 
+/** What a decode graph's attention takes: the cache to append to and the mask built once. */
+interface Decode {
+  cache: KvCache;
+  mask: DecodeMask;
+}
+
 class Gpt2 {
   // The Hub's original gpt2 checkpoints name tensors without "transformer.".
   private readonly w: ModelWeights;
 
-  constructor(private readonly c: FamilyContext) {
+  constructor(
+    private readonly c: FamilyContext,
+    private readonly decoding: boolean,
+  ) {
     this.w = new ModelWeights(c.checkpoint, 'transformer.');
   }
 
@@ -39,7 +49,12 @@ class Gpt2 {
   private async norm(x: Value, prefix: string): Promise<Value> {
     const { g, config } = this.c;
     const h = config.hiddenSize;
-    return layerNorm(g, x, await this.w.tensor(g, `${prefix}.weight`, [h]), await this.w.tensor(g, `${prefix}.bias`, [h]), config.normEps);
+    const weight = await this.w.tensor(g, `${prefix}.weight`, [h]);
+    const bias = await this.w.tensor(g, `${prefix}.bias`, [h]);
+    // Decode graphs run ONNX's LayerNormalization: one node where layerNorm's primitives are nine,
+    // which matters at one token per step. (It has no gradient rule, so training keeps layerNorm.)
+    if (this.decoding) return g.emit('LayerNormalization', [x, weight, bias], [{ dtype: x.dtype, shape: x.shape }], { axis: -1, epsilon: { float: config.normEps } })[0]!;
+    return layerNorm(g, x, weight, bias, config.normEps);
   }
 
   /** [B, T, H] → [B, heads, T, headDim]. */
@@ -48,28 +63,32 @@ class Gpt2 {
     return g.transpose(g.reshape(x, [0, 0, config.numHeads, config.headDim]), [0, 2, 1, 3]);
   }
 
-  private async attention(x: Value, layer: number, padding: Value | undefined, cache: KvCache | undefined): Promise<Value> {
+  private async attention(x: Value, layer: number, padding: Value | undefined, decode: Decode | undefined): Promise<Value> {
     const { g, config } = this.c;
     const p = `transformer.h.${layer}`;
     const h = config.hiddenSize;
     const [q, k, v] = g.split(await this.conv1d(x, `${p}.attn.c_attn`, h, 3 * h), [h, h, h], -1);
     const query = this.heads(q!);
     // With a cache, attention reads the past keys and values too: scores [B, heads, T, P + T].
-    const kv = cache ? cache.append(layer, this.heads(k!), this.heads(v!)) : { key: this.heads(k!), value: this.heads(v!) };
+    const kv = decode ? decode.cache.append(layer, this.heads(k!), this.heads(v!)) : { key: this.heads(k!), value: this.heads(v!) };
     let scores = g.mul(g.matmul(query, g.transpose(kv.key, [0, 1, 3, 2])), 1 / Math.sqrt(config.headDim));
-    scores = causalMask(g, scores);
-    if (padding) scores = g.where(padding, MASKED, scores);
+    if (decode) {
+      scores = g.where(decode.mask.blocked, decode.mask.fill, scores);
+    } else {
+      scores = causalMask(g, scores);
+      if (padding) scores = g.where(padding, MASKED, scores);
+    }
     const context = g.matmul(g.softmax(scores, -1), kv.value);
     const merged = g.reshape(g.transpose(context, [0, 2, 1, 3]), [0, 0, h]);
     return this.conv1d(merged, `${p}.attn.c_proj`, h, h);
   }
 
-  private async block(x: Value, i: number, padding: Value | undefined, cache: KvCache | undefined): Promise<Value> {
+  private async block(x: Value, i: number, padding: Value | undefined, decode: Decode | undefined): Promise<Value> {
     const { g, config } = this.c;
     const p = `transformer.h.${i}`;
     const h = config.hiddenSize;
     const n = config.intermediateSize;
-    const afterAttn = g.add(x, await this.attention(await this.norm(x, `${p}.ln_1`), i, padding, cache));
+    const afterAttn = g.add(x, await this.attention(await this.norm(x, `${p}.ln_1`), i, padding, decode));
     const inner = gelu(g, await this.conv1d(await this.norm(afterAttn, `${p}.ln_2`), `${p}.mlp.c_fc`, h, n));
     return g.add(afterAttn, await this.conv1d(inner, `${p}.mlp.c_proj`, n, h));
   }
@@ -80,9 +99,11 @@ class Gpt2 {
     const wpe = await this.w.tensor(g, 'transformer.wpe.weight', [config.maxPositions, config.hiddenSize]);
     // Without position_ids, positions 0..T-1 whatever the mask, as transformers does.
     let x = g.add(g.gather(wte, ids), g.gather(wpe, positionIds ?? g.arange(ids, 1)));
-    // [B, Tk] → [B, 1, 1, Tk]: true where a key is padding, broadcast over heads and queries.
-    const padding = attentionMask ? g.unsqueeze(g.equal(attentionMask, 0), [1, 2]) : undefined;
-    for (let i = 0; i < config.numLayers; i++) x = await this.block(x, i, padding, cache);
+    // With a cache, one mask (causal and padding) for every layer; without, each layer masks the
+    // future itself and padding comes as [B, T] → [B, 1, 1, T], broadcast over heads and queries.
+    const decode = cache && attentionMask ? { cache, mask: decodeMask(g, ids, attentionMask, 4) } : undefined;
+    const padding = attentionMask && !decode ? g.unsqueeze(g.equal(attentionMask, 0), [1, 2]) : undefined;
+    for (let i = 0; i < config.numLayers; i++) x = await this.block(x, i, padding, decode);
     // The final norm is per position, so taking the last position first gives the same row.
     if (lastOnly) x = lastPosition(g, x);
     x = await this.norm(x, 'transformer.ln_f');
@@ -92,5 +113,5 @@ class Gpt2 {
 
 export function gpt2Logits(ctx: FamilyContext, inputs: FamilyInputs): Promise<Value> {
   checkGpt2Supported(ctx);
-  return new Gpt2(ctx).logits(inputs);
+  return new Gpt2(ctx, inputs.cache !== undefined).logits(inputs);
 }

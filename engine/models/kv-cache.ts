@@ -9,6 +9,7 @@
  * cached key is never rotated again.
  */
 import type { GraphBuilder, Value } from '../graph/index';
+import { addDims } from '../graph/shape';
 import type { ModelConfig } from './config';
 
 export const pastName = (layer: number, kind: 'key' | 'value') => `past.${layer}.${kind}`;
@@ -31,10 +32,12 @@ export class KvCache {
   append(layer: number, key: Value, value: Value): { key: Value; value: Value } {
     const past = this.past[layer];
     if (!past) throw new Error(`KV cache: no layer ${layer}`);
-    const g = this.g;
-    return {
-      key: g.output(g.concat([past.key, key], 2), presentName(layer, 'key')),
-      value: g.output(g.concat([past.value, value], 2), presentName(layer, 'value')),
-    };
+    return { key: this.present(past.key, key, presentName(layer, 'key')), value: this.present(past.value, value, presentName(layer, 'value')) };
+  }
+
+  /** Concat(past, new) on the time axis, emitted under the output's own name (no Identity node to copy it). */
+  private present(past: Value, added: Value, name: string): Value {
+    const shape = past.shape.map((d, i) => (i === 2 ? addDims([d, added.shape[2]!]) : d));
+    return this.g.output(this.g.emit('Concat', [past, added], [{ dtype: past.dtype, shape, name }], { axis: 2 })[0]!);
   }
 }

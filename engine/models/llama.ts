@@ -10,6 +10,7 @@
 import { causalMask, rmsNorm, rotary, silu, type Value } from '../graph/index';
 import type { ModelConfig, RopeScaling } from './config';
 import { lastPosition, MASKED, type FamilyContext, type FamilyInputs } from './family';
+import { decodeMask, type DecodeMask } from './decode-mask';
 import type { KvCache } from './kv-cache';
 
 const ATTENTION = new Set(['q_proj', 'k_proj', 'v_proj', 'o_proj']);
@@ -75,7 +76,7 @@ class Llama {
     return this.c.lora.apply(x, p, y);
   }
 
-  private async attention(x: Value, layer: number, rope: Rope, padding: Value | undefined, cache: KvCache | undefined): Promise<Value> {
+  private async attention(x: Value, layer: number, rope: Rope, padding: Value | undefined, decode: Decode | undefined): Promise<Value> {
     const { g, config: c } = this.c;
     const kv = c.numKvHeads;
     const rep = c.numHeads / kv;
@@ -85,11 +86,11 @@ class Llama {
     // (query head h uses kv head ⌊h / rep⌋, as transformers' repeat_kv does).
     const q = g.transpose(g.reshape(await this.linear(x, layer, 'q_proj', c.qkvBias), [0, 0, kv, rep, d]), [0, 2, 3, 1, 4]);
     let qr: Value, kr: Value, v: Value;
-    if (cache) {
+    if (decode) {
       // The cache holds [B, KV, P, D] keys after RoPE; the new ones are rotated at their own positions.
       const heads = async (m: string) => g.transpose(g.reshape(await this.linear(x, layer, m, c.qkvBias), [0, 0, kv, d]), [0, 2, 1, 3]);
       const k = await heads('k_proj');
-      const full = cache.append(layer, rotary(g, k, rope.kCos, rope.kSin), await heads('v_proj'));
+      const full = decode.cache.append(layer, rotary(g, k, rope.kCos, rope.kSin), await heads('v_proj'));
       qr = rotary(g, q, rope.qCos, rope.qSin);
       kr = g.unsqueeze(full.key, [2]);
       v = g.unsqueeze(full.value, [2]);
@@ -100,8 +101,13 @@ class Llama {
       qr = rotary(g, q, rope.qCos, rope.qSin);
       kr = rotary(g, k, rope.kCos, rope.kSin);
     }
-    let scores = causalMask(g, g.mul(g.matmul(qr, g.transpose(kr, [0, 1, 2, 4, 3])), 1 / Math.sqrt(d)));
-    if (padding) scores = g.where(padding, MASKED, scores);
+    let scores = g.mul(g.matmul(qr, g.transpose(kr, [0, 1, 2, 4, 3])), 1 / Math.sqrt(d));
+    if (decode) {
+      scores = g.where(decode.mask.blocked, decode.mask.fill, scores);
+    } else {
+      scores = causalMask(g, scores);
+      if (padding) scores = g.where(padding, MASKED, scores);
+    }
     const attended = g.matmul(g.softmax(scores, -1), v);
     const merged = g.reshape(g.transpose(attended, [0, 3, 1, 2, 4]), [0, 0, c.numHeads * d]);
     return this.linear(merged, layer, 'o_proj', c.attentionOutputBias);
@@ -120,12 +126,14 @@ class Llama {
     const eps = c.normEps;
     const embed = await this.weight('model.embed_tokens.weight');
     const rope = this.rope(ids, positionIds);
-    // [B, Tk] → [B, 1, 1, 1, Tk]: true where a key is padding, broadcast over kv heads, reps and queries.
-    const padding = attentionMask ? g.unsqueeze(g.equal(attentionMask, 0), [1, 2, 3]) : undefined;
+    // With a cache, one mask (causal and padding) for every layer; without, each layer masks the future
+    // itself and padding comes as [B, T] → [B, 1, 1, 1, T], broadcast over kv heads, reps and queries.
+    const decode = cache && attentionMask ? { cache, mask: decodeMask(g, ids, attentionMask, 5) } : undefined;
+    const padding = attentionMask && !decode ? g.unsqueeze(g.equal(attentionMask, 0), [1, 2, 3]) : undefined;
     let h = g.gather(embed, ids);
     for (let i = 0; i < c.numLayers; i++) {
       const p = `model.layers.${i}`;
-      h = g.add(h, await this.attention(rmsNorm(g, h, await this.weight(`${p}.input_layernorm.weight`), eps), i, rope, padding, cache));
+      h = g.add(h, await this.attention(rmsNorm(g, h, await this.weight(`${p}.input_layernorm.weight`), eps), i, rope, padding, decode));
       h = g.add(h, await this.mlp(rmsNorm(g, h, await this.weight(`${p}.post_attention_layernorm.weight`), eps), i));
     }
     // The final norm is per position, so taking the last position first gives the same row.
@@ -149,6 +157,12 @@ class Llama {
     if (!positionIds) return { qCos: cos, qSin: sin, kCos: cos, kSin: sin };
     return { qCos: g.unsqueeze(cos, [1, 2]), qSin: g.unsqueeze(sin, [1, 2]), kCos: g.unsqueeze(cos, [1]), kSin: g.unsqueeze(sin, [1]) };
   }
+}
+
+/** What a decode graph's attention takes: the cache to append to and the mask built once. */
+interface Decode {
+  cache: KvCache;
+  mask: DecodeMask;
 }
 
 /** cos and sin as q and k broadcast them. */
