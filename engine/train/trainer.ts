@@ -161,7 +161,8 @@ export async function runTraining(options: TrainingOptions, hooks: TrainingHooks
     let tokens = state?.tokens ?? 0;
     let step = state?.step ?? 0;
     let lastCheckpoint: { step: number; dir: string } | null = from ? { step: from.step, dir: from.dir } : null;
-    let evalLoss: number | null = null;
+    // A resumed run reports the last eval it has on record until it evaluates again.
+    let evalLoss: number | null = history.findLast((h) => h.evalLoss !== undefined)?.evalLoss ?? null;
     const accumulator = new GradientAccumulator(session.lora.map((s) => s.shape[0] * s.shape[1]));
     const meter = new ProgressMeter();
 

@@ -88,6 +88,11 @@ describe('training resumed after SIGKILL', () => {
     }
     // Trained: B moved away from its zero init.
     expect([...a.values()].some((t) => t.some((v) => v !== 0))).toBe(true);
+
+    // Resuming a finished run takes no steps and gives the same result again.
+    const again = await runTraining({ ...OPTIONS, modelDir: model.dir, outDir: killedOut, data, resume: true }, { onProgress: () => expect.unreachable('no steps are left') });
+    expect(again).toMatchObject({ status: 'completed', step: 30, resumedFrom: 30, evalLoss: resumed.evalLoss });
+    expect(await adapterTensors(again.adapterDir!)).toEqual(a);
   }, 120_000);
 
   it('refuses a checkpoint of another configuration, naming what changed', async () => {
