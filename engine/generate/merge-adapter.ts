@@ -64,8 +64,8 @@ export async function mergeAdapter(modelDir: string, adapter: LoraAdapter, outDi
   }
 }
 
-/** w + s·B·A ([out, in]), or w + s·(B·A)ᵀ ([in, out]) for Conv1D; each sum in float64, rounded once. */
-function addLowRank(w: Float32Array, m: LoraModuleTensors, r: number, s: number, inOut: boolean): Float32Array {
+/** w + s·B·A ([out, in]), or w + s·(B·A)ᵀ ([in, out]) for Conv1D; each sum in float64, rounded once. In place. Also the GGUF export's merge. */
+export function addLowRank(w: Float32Array, m: LoraModuleTensors, r: number, s: number, inOut: boolean): Float32Array {
   const nIn = m.inFeatures;
   const row = new Float64Array(nIn);
   for (let o = 0; o < m.outFeatures; o++) {
