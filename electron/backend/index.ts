@@ -5,6 +5,8 @@ import { assistApp } from './assist/app';
 import { modelsApp } from './models/app';
 import { ModelsService } from './models/service';
 import { trainingApp } from './training/app';
+import { inferenceApp } from './inference/app';
+import { InferenceService } from './inference/service';
 import { TrainingService } from './training/service';
 import { AssistService } from './assist/service';
 import type { BackendContext } from './context';
@@ -77,6 +79,7 @@ export function openBackend(options: BackendOptions): Backend {
     const assist = new AssistService({ dataDir, datanets, jobs, log });
     const models = new ModelsService(dataDir);
     const training = new TrainingService({ dataDir, datanets, models, jobs });
+    const inference = new InferenceService({ models, bus });
     const ledger = new LedgerService({
       db,
       dataDir,
@@ -100,8 +103,9 @@ export function openBackend(options: BackendOptions): Backend {
       ...storeApp(ctx),
       ...datanetsApp(ctx, datanets),
       ...assistApp(ctx, assist),
-      ...modelsApp(models),
+      ...modelsApp(models, jobs),
       ...trainingApp(training),
+      ...inferenceApp(inference),
       ...browseApp(ctx, datanets),
       ...navigateApp(datanets),
       ...ledgerApp(ctx, ledger, datanets),
@@ -131,6 +135,7 @@ export function openBackend(options: BackendOptions): Backend {
         };
         await step(() => jobs.shutdown());
         await step(() => assist.close());
+        await step(() => inference.close());
         await step(() => ledger.close());
         await step(() => datanets.close());
         await step(() => checkpointer.close());

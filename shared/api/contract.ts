@@ -49,8 +49,9 @@ import {
   WalletStatus,
 } from './schemas/ledger';
 import { Job, JobRef, JobsListInput } from './schemas/jobs';
-import { Adapter, AdapterExportInput, AdapterImportInput, LanguageModel, LanguageModelImportInput, NamedRef } from './schemas/models';
+import { Adapter, AdapterExportInput, AdapterImportInput, GgufExportInput, LanguageModel, LanguageModelImportInput, NamedRef } from './schemas/models';
 import { EvalInput, EvalResult, TrainStartInput } from './schemas/training';
+import { GenerateDelta, GenerateInput, GenerateResult } from './schemas/inference';
 import { Reward, RewardClaimInput, RewardClaimResult, RewardsImportInput, RewardsImportResult } from './schemas/rewards';
 import { Settings, SettingsPatch } from './schemas/settings';
 import { Status } from './schemas/status';
@@ -138,11 +139,13 @@ export const calls = {
   'models.list': call('Installed base language models (Hugging Face folders under models/language), as the engine reads them.', NoInput, z.array(LanguageModel)),
   'models.import': call('Copy a Hugging Face model folder (config.json, tokenizer.json, safetensors) in, after checking its config, checkpoint and tokenizer load.', LanguageModelImportInput, LanguageModel),
   'models.remove': call('Delete an installed base model (refused while adapters are trained on it); returns the models left.', NamedRef, z.array(LanguageModel)),
+  'models.exportGguf': call('Write a base model, the model with an adapter merged, or an adapter alone (a GGUF LoRA) as one GGUF file in f32, f16 or Q8_0 for llama.cpp, Ollama and LM Studio, as a job (progress in bytes).', GgufExportInput, Job),
   'adapters.list': call('Installed LoRA adapters (PEFT folders under adapters/), each with its base model and lineage.', NoInput, z.array(Adapter)),
   'adapters.import': call("Copy a PEFT adapter folder in for an installed base model, after checking it fits that model's modules and shapes.", AdapterImportInput, Adapter),
   'adapters.export': call('Write an adapter as a PEFT folder (adapter_config.json, adapter_model.safetensors, and our lineage file) into a new or empty folder.', AdapterExportInput, z.object({ path: z.string(), files: z.array(z.string()) })),
   'adapters.remove': call('Delete an installed adapter; returns the adapters left.', NamedRef, z.array(Adapter)),
   'training.start': call('Train a LoRA adapter on a datanet version, as a job (progress in steps, loss and tokens/s); starting the same run again resumes it from its last checkpoint.', TrainStartInput, Job),
+  'inference.generate': call('Generate with a base model and, optionally, an adapter (the base stays loaded across adapters); text deltas stream as inference.delta events when `request` names the call.', GenerateInput, GenerateResult),
   'training.eval': call("A model's (and adapter's) mean loss and perplexity over a version's examples, the prompt masked as in training.", EvalInput, EvalResult),
 } satisfies Record<string, CallSpec>;
 
@@ -150,6 +153,7 @@ export const events = {
   'job.updated': event('A job started, made progress or ended.', Job),
   'status.changed': event('Something the status bar shows changed.', Status),
   'settings.changed': event('Settings changed (in this window or another).', Settings),
+  'inference.delta': event('New text of a generation that named itself with `request`.', GenerateDelta),
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;
