@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { writeAll } from '../io/file-io';
 import { alignUp, GGML_TYPE, GGUF_ALIGNMENT, GGUF_MAGIC, GGUF_VERSION, tensorBytes, type GgmlType } from './format';
@@ -78,7 +79,7 @@ export function layoutGguf(metadata: GgufMetadata, tensors: readonly Pick<GgufTe
 
 export async function writeGguf(path: string, metadata: GgufMetadata, tensors: readonly GgufTensorSource[], options: WriteGgufOptions = {}): Promise<{ bytes: number }> {
   const layout = layoutGguf(metadata, tensors);
-  const tmp = `${path}.${process.pid}.partial`;
+  const tmp = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.partial`;
   const fh = await open(tmp, 'w');
   try {
     await writeAll(fh, layout.header);

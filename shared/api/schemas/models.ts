@@ -72,3 +72,20 @@ export const AdapterImportInput = z
 
 export const AdapterExportInput = z.object({ name: ModelName, path: z.string().min(1) }).strict();
 export const NamedRef = z.object({ name: ModelName }).strict();
+
+/** llama.cpp's tensor types for an export: float32, float16, or 8-bit blocks (Q8_0). */
+export const GgufType = z.enum(['f32', 'f16', 'q8_0']);
+
+export const GgufExportInput = z
+  .object({
+    /** The installed base model. */
+    model: ModelName,
+    /** An installed adapter of that model: merged into it with merge, else written alone as a GGUF LoRA. */
+    adapter: ModelName.optional(),
+    merge: z.boolean().default(false),
+    type: GgufType.default('f16'),
+    /** The .gguf file to write, on the machine the backend runs on; it must not exist yet. */
+    path: z.string().min(1),
+  })
+  .strict()
+  .refine((i) => !i.merge || i.adapter !== undefined, { error: 'merge needs an adapter', path: ['merge'] });
