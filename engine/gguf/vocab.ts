@@ -99,7 +99,9 @@ export function addTokenizer(md: GgufMetadata, dir: string, config: ModelConfig)
     const type = a.special || looksSpecial(a.content) ? TOKEN_TYPE.control : TOKEN_TYPE.userDefined;
     byId.set(a.id, { token: type === TOKEN_TYPE.userDefined ? a.content.replaceAll('\u2581', ' ') : a.content, type });
   }
-  const maxId = Math.max(...byId.keys());
+  // A loop, not Math.max(...ids): a 150k-token vocabulary is more arguments than V8 takes.
+  let maxId = -1;
+  for (const id of byId.keys()) maxId = Math.max(maxId, id);
   if (maxId >= config.vocabSize) throw new Error(`GGUF export: ${file} has token id ${maxId}, beyond config.json's vocab_size ${config.vocabSize}`);
   const tokens: string[] = [];
   const types: number[] = [];
