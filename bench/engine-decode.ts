@@ -10,10 +10,10 @@
 // best round (on a shared machine the fastest run is the least disturbed one), medians beside.
 // Targets: engine/torch ≥ 4, engine/limit ≥ 0.5.
 //
-// The engine's threads do not spin between kernels unless the fifth argument is "spin"
-// (engine/generate/decode-session.ts says why).
+// The engine's threads spin between kernels (ONNX Runtime's default) unless the fifth argument is
+// "nospin" (engine/generate/decode-session.ts says when that is faster).
 //
-//   node scripts/run-ts.mjs bench/engine-decode.ts [threads=2] [tokens=128] [rounds=5] [spin]
+//   node scripts/run-ts.mjs bench/engine-decode.ts [threads=2] [tokens=128] [rounds=5] [nospin]
 import os from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { Generator } from '../engine/generate/index';
@@ -24,7 +24,7 @@ import { PythonServer, torchPython } from './engine/decode-python';
 const THREADS = Number(process.argv[2] ?? 2);
 const TOKENS = Number(process.argv[3] ?? 128);
 const ROUNDS = Number(process.argv[4] ?? 5);
-const SPIN = process.argv[5] === 'spin';
+const SPIN = process.argv[5] !== 'nospin';
 const PROMPT = 'The quick brown fox jumps over the lazy dog';
 
 const python = torchPython();

@@ -15,11 +15,13 @@ export interface SessionSettings {
   /** ONNX Runtime's intra-op threads; default: ONNX Runtime's (the physical cores). */
   threads?: number;
   /**
-   * Let the intra-op threads spin between kernels (ONNX Runtime's default). Off by default here:
-   * a decode step is a few hundred small kernels, so spinning keeps every thread's core busy for
-   * the whole generation, and on a machine where something else runs (the app, a training job)
-   * a spinning worker that loses its core stalls each parallel kernel. Measured on the 2-core box
-   * under load: 2 threads spinning 62–67 tok/s, not spinning 81–86 (bench/RESULTS.md).
+   * Let the intra-op threads spin between kernels, ONNX Runtime's default (true). A decode step is
+   * a few hundred small kernels, and a spinning worker picks up the next parallel one without being
+   * woken: on the idle 2-core box, 2 threads decode 131–147 tok/s spinning, 113–121 not. But
+   * spinning keeps every thread's core busy for the whole generation, and when something else
+   * runs on those cores (a training job, another suite) a spinning worker that loses its core
+   * stalls each parallel kernel: there, 62–67 tok/s spinning, 81–86 not (bench/RESULTS.md). Pass
+   * false when generation shares the cores.
    */
   spinWait?: boolean;
 }
@@ -45,7 +47,7 @@ export class DecodeSession {
       interOpNumThreads: 1,
       logSeverityLevel: 3,
       ...(settings.threads ? { intraOpNumThreads: settings.threads } : {}),
-      extra: { session: { intra_op: { allow_spinning: settings.spinWait ? '1' : '0' } } },
+      extra: { session: { intra_op: { allow_spinning: settings.spinWait === false ? '0' : '1' } } },
     };
     const session = await ort.InferenceSession.create(built.graph.encode(), options);
     return new DecodeSession(built.config, shape, built.lora, session);

@@ -58,7 +58,7 @@ export class Generator {
   static async open(modelDir: string, options: GeneratorOptions = {}): Promise<Generator> {
     const config = loadModelConfig(modelDir);
     const tokenizer = await loadTokenizer(modelDir);
-    const generator = new Generator(modelDir, config, tokenizer, readGenerationDefaults(modelDir, config), { ...(options.threads ? { threads: options.threads } : {}), ...(options.spinWait ? { spinWait: true } : {}) });
+    const generator = new Generator(modelDir, config, tokenizer, readGenerationDefaults(modelDir, config), { ...(options.threads ? { threads: options.threads } : {}), ...(options.spinWait !== undefined ? { spinWait: options.spinWait } : {}) });
     if (options.lora) {
       const settings = loraSettings(config.modelType, { r: options.lora.r, targets: options.lora.targets });
       const modules = selectModules(config, settings.targetModules).map((m) => m.module).sort();
