@@ -138,6 +138,7 @@ export const calls = {
   'rewards.claim': call('Claim one share with the unlocked wallet (Settlement.claim); it pays the amount to the address.', RewardClaimInput, RewardClaimResult),
   'models.list': call('Installed base language models (Hugging Face folders under models/language), as the engine reads them.', NoInput, z.array(LanguageModel)),
   'models.import': call('Copy a Hugging Face model folder (config.json, tokenizer.json, safetensors) in, after checking its config, checkpoint and tokenizer load.', LanguageModelImportInput, LanguageModel),
+  'models.download': call('Download a base language model (config, tokenizer, safetensors weights) from the Hugging Face hub as a job: resumes partial files, checks checksums, installs it once it loads.', ModelDownloadInput, Job),
   'models.remove': call('Delete an installed base model (refused while adapters are trained on it); returns the models left.', NamedRef, z.array(LanguageModel)),
   'models.exportGguf': call('Write a base model, the model with an adapter merged, or an adapter alone (a GGUF LoRA) as one GGUF file in f32, f16 or Q8_0 for llama.cpp, Ollama and LM Studio, as a job (progress in bytes).', GgufExportInput, Job),
   'adapters.list': call('Installed LoRA adapters (PEFT folders under adapters/), each with its base model and lineage.', NoInput, z.array(Adapter)),

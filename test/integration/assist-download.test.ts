@@ -1,86 +1,17 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Backend } from '../../electron/backend';
 import type { EmbeddingModel } from '../../shared/api/schemas/assist';
 import type { Job } from '../../shared/api/schemas/jobs';
 import { call, testBackend } from '../fixtures/datanet-backend';
+import { fakeHub, type FakeHub, type FakeHubOptions } from '../fixtures/fake-hub';
 import { tinyEmbeddingModelFiles } from '../fixtures/tiny-embedding-model';
 
 const REPO = 'test-org/tiny-embed';
 
-interface FakeHubOptions {
-  /** Files whose downloads break off halfway, for this many requests. */
-  cut?: Map<string, number>;
-  /** Files the tree lists with a wrong checksum. */
-  wrongChecksum?: Set<string>;
-  /** Files the repository does not have. */
-  omit?: Set<string>;
-}
-
-interface FakeHub {
-  url: string;
-  /** Every download request: the file and the Range header it sent. */
-  requests: { file: string; range: string | undefined }[];
-  close(): Promise<void>;
-}
-
-/** An HTTP server that answers the two hub endpoints a download uses, the way huggingface.co does. */
-async function fakeHub(options: FakeHubOptions = {}): Promise<FakeHub> {
-  const files = tinyEmbeddingModelFiles();
-  for (const f of options.omit ?? []) files.delete(f);
-  const cut = new Map(options.cut);
-  const requests: FakeHub['requests'] = [];
-  const entry = (p: string, bytes: Uint8Array) => {
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const gitOid = createHash('sha1').update(`blob ${bytes.byteLength}\0`).update(bytes).digest('hex');
-    const wrong = options.wrongChecksum?.has(p) ? '0'.repeat(64) : null;
-    // Like the hub: the ONNX weights are an LFS file (sha-256), the JSON files plain git blobs.
-    return p.endsWith('.onnx')
-      ? { type: 'file', path: p, size: bytes.byteLength, oid: gitOid, lfs: { oid: wrong ?? sha256, size: bytes.byteLength, pointerSize: 134 } }
-      : { type: 'file', path: p, size: bytes.byteLength, oid: wrong?.slice(0, 40) ?? gitOid };
-  };
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://hub');
-    const tree = url.pathname.match(/^\/api\/models\/([^/]+\/[^/]+)\/tree\/main(?:\/(.*))?$/);
-    if (tree) {
-      if (tree[1] !== REPO) return void res.writeHead(404).end('{"error":"Repository not found"}');
-      const folder = tree[2] ?? '';
-      const listed = [...files].filter(([p]) => (folder ? p.startsWith(`${folder}/`) : !p.includes('/'))).map(([p, b]) => entry(p, b));
-      if (!folder && [...files.keys()].some((p) => p.startsWith('onnx/'))) listed.push({ type: 'directory', path: 'onnx', size: 0, oid: 'x' });
-      if (folder && listed.length === 0) return void res.writeHead(404).end();
-      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(listed));
-    }
-    const resolve = url.pathname.match(/^\/([^/]+\/[^/]+)\/resolve\/main\/(.+)$/);
-    const bytes = resolve && resolve[1] === REPO ? files.get(resolve[2]!) : undefined;
-    if (!resolve || !bytes) return void res.writeHead(404).end('Entry not found');
-    const file = resolve[2]!;
-    requests.push({ file, range: req.headers.range });
-    const start = Number(req.headers.range?.match(/^bytes=(\d+)-$/)?.[1] ?? 0);
-    const body = Buffer.from(bytes.subarray(start));
-    res.writeHead(start > 0 ? 206 : 200, {
-      'content-length': body.byteLength,
-      ...(start > 0 ? { 'content-range': `bytes ${start}-${bytes.byteLength - 1}/${bytes.byteLength}` } : {}),
-    });
-    const cutsLeft = cut.get(file) ?? 0;
-    if (cutsLeft > 0) {
-      cut.set(file, cutsLeft - 1);
-      // Half of what is left, then the connection drops.
-      res.write(body.subarray(0, Math.max(1, Math.floor(body.byteLength / 2))), () => res.destroy());
-      return;
-    }
-    res.end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
+/** The tiny embedding model as a hub repository: the ONNX weights an LFS file (sha-256), the JSON files plain git blobs. */
+const embedHub = (options: Omit<FakeHubOptions, 'repo' | 'files' | 'lfs'> = {}) => fakeHub({ repo: REPO, files: tinyEmbeddingModelFiles(), lfs: (p) => p.endsWith('.onnx'), ...options });
 
 const hubs: FakeHub[] = [];
 const savedEndpoint = process.env.HF_ENDPOINT;
@@ -90,8 +21,8 @@ afterEach(async () => {
   else process.env.HF_ENDPOINT = savedEndpoint;
 });
 
-async function startHub(options?: FakeHubOptions): Promise<FakeHub> {
-  const hub = await fakeHub(options);
+async function startHub(options?: Omit<FakeHubOptions, 'repo' | 'files' | 'lfs'>): Promise<FakeHub> {
+  const hub = await embedHub(options);
   hubs.push(hub);
   process.env.HF_ENDPOINT = hub.url;
   return hub;
@@ -164,7 +95,7 @@ describe('assist model download', () => {
   });
 
   it('says clearly when the hub cannot be reached, when the repository does not exist, and when it has no ONNX weights', async () => {
-    const closed = await fakeHub();
+    const closed = await embedHub();
     await closed.close();
     process.env.HF_ENDPOINT = closed.url;
     const b = testBackend();

@@ -1,7 +1,6 @@
 import type { Handlers } from '../../api/router';
 import type { BackendContext } from '../context';
 import { startDownload } from './download-job';
-import { hubUrl } from './hub';
 import type { AssistService } from './service';
 
 type Names =
@@ -27,7 +26,6 @@ export function assistApp(ctx: BackendContext, assist: AssistService): Pick<Hand
     'assist.models.activate': ({ name }) => assist.activate(name),
     'assist.models.import': ({ path, name }) => assist.importFolder(path, name),
     'assist.models.remove': ({ name }) => assist.removeModel(name),
-    // The hub's address is read per download, so HF_ENDPOINT (a mirror, or a test's fake hub) applies at once.
-    'assist.models.download': (input) => startDownload(assist, ctx.jobs, hubUrl(), input),
+    'assist.models.download': (input) => startDownload(assist, ctx.jobs, input),
   };
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { FolderStore, hasFile } from '../models/folder-store';
+import { FolderStore } from '../models/folder-store';
 
 /** The files a feature-extraction model folder must hold, as transformers.js reads them. */
 export const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'] as const;
@@ -10,10 +10,11 @@ export const OPTIONAL_FILES = ['special_tokens_map.json', 'onnx/model.onnx_data'
 export function embeddingModels(dataDir: string): FolderStore {
   return new FolderStore(path.join(dataDir, 'models', 'embeddings'), {
     noun: 'embedding model',
-    files: (dir) => ({
-      copy: [...REQUIRED_FILES, ...OPTIONAL_FILES].filter((f) => hasFile(dir, f)),
-      missing: REQUIRED_FILES.filter((f) => !hasFile(dir, f)),
+    files: (view) => ({
+      copy: [...REQUIRED_FILES, ...OPTIONAL_FILES].filter((f) => view.has(f)),
+      missing: REQUIRED_FILES.filter((f) => !view.has(f)),
     }),
+    folders: ['onnx'],
     expected: `A model folder holds ${REQUIRED_FILES.join(', ')}, as a Hugging Face repository with ONNX weights does (e.g. Xenova/all-MiniLM-L6-v2).`,
   });
 }

@@ -5,7 +5,7 @@ import { AdapterLineage, type Adapter } from '../../../shared/api/schemas/models
 import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, readPeftAdapter } from '../../../engine/lora-io/peft-files';
 import type { LoraAdapter } from '../../../engine/lora-io/adapter';
 import { loadModelConfig } from '../../../engine/models/config';
-import { FolderStore, hasFile, type InstalledFolder } from './folder-store';
+import { FolderStore, type InstalledFolder } from './folder-store';
 
 /** Ours, beside PEFT's two files (PEFT and vLLM ignore it): the base model and, when trained here, the lineage. */
 export const ADAPTER_INFO_FILE = 'studio-adapter.json';
@@ -20,9 +20,9 @@ export function adapterFolders(dataDir: string): FolderStore {
   const required = [ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE];
   return new FolderStore(path.join(dataDir, 'adapters'), {
     noun: 'adapter',
-    files: (dir) => ({
-      copy: [...required, 'README.md', ADAPTER_INFO_FILE].filter((f) => hasFile(dir, f)),
-      missing: required.filter((f) => !hasFile(dir, f)),
+    files: (view) => ({
+      copy: [...required, 'README.md', ADAPTER_INFO_FILE].filter((f) => view.has(f)),
+      missing: required.filter((f) => !view.has(f)),
     }),
     expected: `An adapter folder is what PEFT's save_pretrained writes: ${ADAPTER_CONFIG_FILE} and ${ADAPTER_WEIGHTS_FILE}.`,
   });

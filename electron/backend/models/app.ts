@@ -1,14 +1,16 @@
 import type { Handlers } from '../../api/router';
 import type { JobRunner } from '../jobs/runner';
 import { startGgufExport } from './gguf-job';
+import { startModelDownload } from './model-download';
 import type { ModelsService } from './service';
 
-type Names = 'models.list' | 'models.import' | 'models.remove' | 'models.exportGguf' | 'adapters.list' | 'adapters.import' | 'adapters.export' | 'adapters.remove';
+type Names = 'models.list' | 'models.import' | 'models.download' | 'models.remove' | 'models.exportGguf' | 'adapters.list' | 'adapters.import' | 'adapters.export' | 'adapters.remove';
 
 export function modelsApp(models: ModelsService, jobs: JobRunner): Pick<Handlers, Names> {
   return {
     'models.list': () => models.listModels(),
     'models.import': ({ path, name }) => models.importModel(path, name),
+    'models.download': (input) => startModelDownload(models, jobs, input),
     'models.remove': ({ name }) => models.removeModel(name),
     'models.exportGguf': (input) => startGgufExport(models, jobs, input),
     'adapters.list': () => models.listAdapters(),

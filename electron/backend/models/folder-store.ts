@@ -9,14 +9,26 @@ import { ModelName } from '../../../shared/api/schemas/assist';
  * and renamed into place, so a folder that is listed is complete.
  */
 
+/**
+ * A folder's files as a kind sees them: a folder on disk, or a hub repository's listing (whose
+ * small files, such as a sharded checkpoint's index, are readable once downloaded).
+ */
+export interface FolderView {
+  has(relative: string): boolean;
+  /** The file's text, or null when it is not there (yet). */
+  read(relative: string): string | null;
+}
+
 /** What tells a folder of this kind from any other. */
 export interface FolderKind {
   /** For messages: "embedding model", "language model", "adapter". */
   noun: string;
   /** The files to copy from a folder (relative paths), and the required ones it lacks. */
-  files(dir: string): { copy: string[]; missing: string[] };
+  files(view: FolderView): { copy: string[]; missing: string[] };
   /** The error text for a folder that lacks files: what such a folder holds. */
   expected: string;
+  /** Subfolders whose files `files` may name (a hub download lists these besides the top level). */
+  folders?: readonly string[];
 }
 
 export interface InstalledFolder {
@@ -44,10 +56,18 @@ export function folderBytes(dir: string): number {
 /** Whether a relative path is a regular file inside dir. */
 export const hasFile = (dir: string, relative: string) => fs.statSync(path.join(dir, relative), { throwIfNoEntry: false })?.isFile() ?? false;
 
+/** A folder on disk as a FolderView. */
+export function localView(dir: string): FolderView {
+  return {
+    has: (relative) => hasFile(dir, relative),
+    read: (relative) => (hasFile(dir, relative) ? fs.readFileSync(path.join(dir, relative), 'utf8') : null),
+  };
+}
+
 export class FolderStore {
   constructor(
     readonly root: string,
-    private readonly kind: FolderKind,
+    readonly kind: FolderKind,
   ) {}
 
   get partialDir(): string {
@@ -61,7 +81,7 @@ export class FolderStore {
       .readdirSync(this.root, { withFileTypes: true })
       .filter((e) => e.isDirectory() && !e.name.startsWith('.') && ModelName.safeParse(e.name).success)
       .map((e) => path.join(this.root, e.name))
-      .filter((dir) => this.kind.files(dir).missing.length === 0)
+      .filter((dir) => this.kind.files(localView(dir)).missing.length === 0)
       .map((dir) => ({
         name: path.basename(dir),
         dir,
@@ -81,7 +101,7 @@ export class FolderStore {
   check(dir: string, field = 'path'): void {
     const stat = fs.statSync(dir, { throwIfNoEntry: false });
     if (!stat?.isDirectory()) throw invalid(field, `${dir} is not a folder on this machine.`);
-    const { copy, missing } = this.kind.files(dir);
+    const { copy, missing } = this.kind.files(localView(dir));
     if (missing.length === 0) return;
     // A folder with none of the kind's files is another thing altogether: say what one holds.
     const lacks = copy.length === 0 ? '' : ` it has no ${missing.join(', ')}.`;
@@ -99,7 +119,7 @@ export class FolderStore {
   /** Copies the files the kind needs (only those) from `from` into a new staging folder; returns it. */
   stage(from: string, name: string): string {
     const staging = path.join(this.partialDir, `import-${name}-${process.pid}-${Date.now()}`);
-    for (const relative of this.kind.files(from).copy) {
+    for (const relative of this.kind.files(localView(from)).copy) {
       fs.mkdirSync(path.dirname(path.join(staging, relative)), { recursive: true });
       fs.copyFileSync(path.join(from, relative), path.join(staging, relative));
     }

@@ -1,44 +1,45 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { ApiFailure } from '../../../shared/api/errors';
 import type { LanguageModel } from '../../../shared/api/schemas/models';
 import { INDEX_FILE, openCheckpoint, SINGLE_FILE } from '../../../engine/io/index';
 import { loadModelConfig } from '../../../engine/models/config';
 import { loadTokenizer } from '../../../engine/tokenize/load';
-import { FolderStore, hasFile, type InstalledFolder } from './folder-store';
+import { FolderStore, type FolderView, type InstalledFolder } from './folder-store';
 
 /** Read when present: tokenizer settings, generation defaults, a chat template kept apart. */
 const OPTIONAL_FILES = ['tokenizer_config.json', 'generation_config.json', 'special_tokens_map.json', 'chat_template.jinja', 'README.md', 'LICENSE'];
 
-/** The shard files a sharded checkpoint's index names (relative), or null when the index is unreadable. */
-function shardFiles(dir: string): string[] | null {
+/** The shard files a sharded checkpoint's index names (relative), or null when the index is unreadable (or not there yet). */
+function shardFiles(view: FolderView): string[] | null {
   try {
-    const index = JSON.parse(fs.readFileSync(path.join(dir, INDEX_FILE), 'utf8')) as { weight_map?: Record<string, string> };
+    const text = view.read(INDEX_FILE);
+    if (text === null) return null;
+    const index = JSON.parse(text) as { weight_map?: Record<string, string> };
     return [...new Set(Object.values(index.weight_map ?? {}))].filter((f) => path.basename(f) === f);
   } catch {
     return null;
   }
 }
 
-/** The weight files of a folder, and what it lacks of them. */
-function weightFiles(dir: string): { copy: string[]; missing: string[] } {
-  if (hasFile(dir, SINGLE_FILE)) return { copy: [SINGLE_FILE], missing: [] };
-  if (!hasFile(dir, INDEX_FILE)) return { copy: [], missing: [`${SINGLE_FILE} (or ${INDEX_FILE} with its shards)`] };
-  const shards = shardFiles(dir);
+/** The weight files of a folder (the index first when sharded), and what it lacks of them. */
+export function weightFiles(view: FolderView): { copy: string[]; missing: string[] } {
+  if (view.has(SINGLE_FILE)) return { copy: [SINGLE_FILE], missing: [] };
+  if (!view.has(INDEX_FILE)) return { copy: [], missing: [`${SINGLE_FILE} (or ${INDEX_FILE} with its shards)`] };
+  const shards = shardFiles(view);
   if (shards === null || shards.length === 0) return { copy: [INDEX_FILE], missing: [`a readable weight_map in ${INDEX_FILE}`] };
-  return { copy: [INDEX_FILE, ...shards.filter((f) => hasFile(dir, f))], missing: shards.filter((f) => !hasFile(dir, f)) };
+  return { copy: [INDEX_FILE, ...shards.filter((f) => view.has(f))], missing: shards.filter((f) => !view.has(f)) };
 }
 
 /** Base language models, installed under `<dataDir>/models/language/<name>/` as Hugging Face folders. */
 export function languageModels(dataDir: string): FolderStore {
   return new FolderStore(path.join(dataDir, 'models', 'language'), {
     noun: 'language model',
-    files: (dir) => {
-      const weights = weightFiles(dir);
+    files: (view) => {
+      const weights = weightFiles(view);
       const required = ['config.json', 'tokenizer.json'];
       return {
-        copy: [...required.filter((f) => hasFile(dir, f)), ...weights.copy, ...OPTIONAL_FILES.filter((f) => hasFile(dir, f))],
-        missing: [...required.filter((f) => !hasFile(dir, f)), ...weights.missing],
+        copy: [...required.filter((f) => view.has(f)), ...weights.copy, ...OPTIONAL_FILES.filter((f) => view.has(f))],
+        missing: [...required.filter((f) => !view.has(f)), ...weights.missing],
       };
     },
     expected: `A language model folder is a Hugging Face repository: config.json (GPT-2, Llama, SmolLM2 or Qwen2), tokenizer.json and ${SINGLE_FILE} or a sharded checkpoint.`,

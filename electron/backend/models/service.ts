@@ -49,6 +49,14 @@ export class ModelsService {
     return this.describeModel(name);
   }
 
+  /** Installs a finished download's staging folder once the engine loads it (config, checkpoint, tokenizer). */
+  async installStaged(staging: string, name: string, source: string): Promise<LanguageModel> {
+    this.models.check(staging, 'repo');
+    await describeLanguageModel({ dir: staging, name, source, bytes: 0 }, 'repo');
+    this.models.install(staging, name, source);
+    return this.describeModel(name);
+  }
+
   async removeModel(name: string): Promise<LanguageModel[]> {
     this.models.get(name);
     const dependents = this.adapters.list().filter((a) => readAdapterInfo(a.dir)?.base === name);

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { formatBytes } from '../../../shared/format';
 import type { Adapter, LanguageModel } from '../../../shared/api/schemas/models';
 import { apiCall, withBackend } from '../backend';
+import { CliError } from '../errors';
 import { globalOptions, printJson } from '../globals';
+import { waitForJob } from '../wait-job';
 
 /** 124M, 1.5B: parameter counts as model cards write them. */
 function formatCount(n: number): string {
@@ -34,6 +36,20 @@ export function registerModelCommands(program: Command): void {
       const m = await withBackend(globals, async (b) => apiCall(b, 'models.import', { path: folder, ...(flags.name ? { name: flags.name } : {}) }));
       if (globals.json) printJson(m);
       else process.stdout.write(`Installed ${modelLine(m)}\n`);
+    });
+
+  model
+    .command('download <repo>')
+    .description('download a base model (OWNER/NAME) from the Hugging Face hub with a progress bar; resumes an interrupted download, checks checksums (HF_ENDPOINT: a mirror, HF_TOKEN: gated models)')
+    .option('--revision <rev>', 'branch, tag or commit', 'main')
+    .option('--name <name>', 'install under this name (default: the repository name)')
+    .action(async (repo: string, flags: { revision: string; name?: string }, cmd: Command) => {
+      const globals = globalOptions(cmd.optsWithGlobals());
+      const input = { repo, revision: flags.revision, ...(flags.name ? { name: flags.name } : {}) };
+      const job = await withBackend(globals, async (b) => waitForJob(b, (await apiCall(b, 'models.download', input)).id));
+      if (job.state !== 'succeeded') throw new CliError(`download ${job.state}${job.state === 'failed' ? `: ${job.error}` : ''}`);
+      if (globals.json) printJson({ job, result: job.result });
+      else process.stdout.write(`${job.result}\n`);
     });
 
   model

@@ -1,12 +1,23 @@
+// The Hugging Face hub's two endpoints a download needs (a repository's file tree with sizes and
+// checksums, and a file's bytes), with Range resume and a checksum check per file. Kind-agnostic:
+// which files to fetch is the FolderKind's decision (download-job.ts).
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ApiFailure, notFound, unavailable } from '../../../shared/api/errors';
-import { OPTIONAL_FILES, REQUIRED_FILES } from './models';
+import { notFound, unavailable, type ApiFailure } from '../../../shared/api/errors';
 
 /** Where models come from: Hugging Face's hub, or a mirror named the way huggingface_hub names it. */
 export function hubUrl(): string {
   return (process.env.HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, '');
+}
+
+/** A hub and what to tell the user when it cannot be reached. */
+export interface Hub {
+  url: string;
+  /** The way out when offline, e.g. "download the model folder elsewhere and import it in Settings → Assist." */
+  offlineHint: string;
+  /** An access token for gated or private repositories (huggingface_hub's HF_TOKEN). */
+  token?: string | undefined;
 }
 
 /** One file of a repository at a revision, with what its bytes must hash to. */
@@ -27,52 +38,52 @@ interface TreeEntry {
   lfs?: { oid: string; size: number };
 }
 
+const host = (hub: Hub) => new URL(hub.url).host;
+
 /** A network failure (the machine is offline, the host is unknown), worded as what to do. */
-function unreachable(hub: string, error: unknown): ApiFailure {
+function unreachable(hub: Hub, error: unknown): ApiFailure {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   const why = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
-  return unavailable(
-    `Could not reach ${new URL(hub).host} (${why}). Check that this machine is online, or download the model folder elsewhere and import it in Settings → Assist.`,
-  );
+  return unavailable(`Could not reach ${host(hub)} (${why}). Check that this machine is online, or ${hub.offlineHint}`);
 }
 
-async function get(hub: string, url: string, signal: AbortSignal, headers: Record<string, string> = {}): Promise<Response> {
+async function get(hub: Hub, url: string, signal: AbortSignal, headers: Record<string, string> = {}): Promise<Response> {
   try {
-    return await fetch(url, { signal, headers, redirect: 'follow' });
+    return await fetch(url, { signal, headers: { ...headers, ...(hub.token ? { authorization: `Bearer ${hub.token}` } : {}) }, redirect: 'follow' });
   } catch (error) {
     if (signal.aborted) throw error;
     throw unreachable(hub, error);
   }
 }
 
-async function listFolder(hub: string, repo: string, revision: string, folder: string, signal: AbortSignal): Promise<TreeEntry[]> {
-  const url = `${hub}/api/models/${repo}/tree/${encodeURIComponent(revision)}${folder ? `/${folder}` : ''}`;
+/** 401/403: a gated model (Llama's licence) or a private one. */
+function refused(hub: Hub, repo: string, status: number): ApiFailure {
+  return unavailable(
+    `${host(hub)} refused access to ${repo} (${status}): it is gated or private. Accept its licence on the model's page, then set HF_TOKEN to an access token of that account${hub.token ? ' (the one set was refused)' : ''}.`,
+  );
+}
+
+async function listFolder(hub: Hub, repo: string, revision: string, folder: string, signal: AbortSignal): Promise<TreeEntry[]> {
+  const url = `${hub.url}/api/models/${repo}/tree/${encodeURIComponent(revision)}${folder ? `/${folder}` : ''}`;
   const response = await get(hub, url, signal);
   if (response.status === 404) {
     if (folder) return [];
-    throw notFound(`There is no model repository ${repo} at revision ${revision} on ${new URL(hub).host}.`);
+    throw notFound(`There is no model repository ${repo} at revision ${revision} on ${host(hub)}.`);
   }
-  if (!response.ok) throw unavailable(`${new URL(hub).host} answered ${response.status} when listing ${repo}; try again later.`);
+  if (response.status === 401 || response.status === 403) throw refused(hub, repo, response.status);
+  if (!response.ok) throw unavailable(`${host(hub)} answered ${response.status} when listing ${repo}; try again later.`);
   return (await response.json()) as TreeEntry[];
 }
 
-/** The files of a feature-extraction model in a hub repository, with their sizes and checksums. */
-export async function listModelFiles(hub: string, repo: string, revision: string, signal: AbortSignal): Promise<HubFile[]> {
-  const entries = [...(await listFolder(hub, repo, revision, '', signal)), ...(await listFolder(hub, repo, revision, 'onnx', signal))];
-  const byPath = new Map(entries.filter((e) => e.type === 'file').map((e) => [e.path, e]));
-  const missing = REQUIRED_FILES.filter((f) => !byPath.has(f));
-  if (missing.length > 0) {
-    throw new ApiFailure({
-      code: 'invalid_input',
-      field: 'repo',
-      message: `${repo} has no ${missing.join(', ')}: assist needs a repository with ONNX weights and a tokenizer.json (for example Xenova/all-MiniLM-L6-v2).`,
-    });
-  }
-  return [...REQUIRED_FILES, ...OPTIONAL_FILES].flatMap((p) => {
-    const e = byPath.get(p);
-    if (!e) return [];
-    return [{ path: p, size: e.lfs?.size ?? e.size ?? 0, sha256: e.lfs?.oid ?? null, gitOid: e.lfs ? null : (e.oid ?? null) }];
-  });
+/** The files at the top of a repository and in `folders`, by path, with their sizes and checksums. */
+export async function listRepoFiles(hub: Hub, repo: string, revision: string, folders: readonly string[], signal: AbortSignal): Promise<Map<string, HubFile>> {
+  const entries: TreeEntry[] = [];
+  for (const folder of ['', ...folders]) entries.push(...(await listFolder(hub, repo, revision, folder, signal)));
+  return new Map(
+    entries
+      .filter((e) => e.type === 'file')
+      .map((e) => [e.path, { path: e.path, size: e.lfs?.size ?? e.size ?? 0, sha256: e.lfs?.oid ?? null, gitOid: e.lfs ? null : (e.oid ?? null) }]),
+  );
 }
 
 async function fileDigest(file: string, size: number, kind: 'sha256' | 'git'): Promise<string> {
@@ -95,16 +106,22 @@ async function verify(file: string, hubFile: HubFile): Promise<void> {
 }
 
 export interface DownloadOptions {
-  hub: string;
+  hub: Hub;
   repo: string;
   revision: string;
   files: readonly HubFile[];
   /** The staging folder; partial files (`<path>.part`) stay here between attempts and jobs. */
   dir: string;
   signal: AbortSignal;
+  /** Bytes of `files` done so far (finished files and the current one's part), out of their total. */
   onProgress(done: number, total: number, file: string): void;
   /** Tries per file when the connection drops; each try resumes where the last one stopped. */
   attempts?: number;
+}
+
+/** Whether a file of the repository is already in the staging folder in full (its checksum passed before it took its name). */
+export function isDownloaded(dir: string, file: HubFile): boolean {
+  return fs.statSync(path.join(dir, file.path), { throwIfNoEntry: false })?.size === file.size;
 }
 
 /**
@@ -116,7 +133,7 @@ export async function downloadFiles(options: DownloadOptions): Promise<void> {
   let finished = 0;
   for (const file of options.files) {
     const target = path.join(options.dir, file.path);
-    if (fs.statSync(target, { throwIfNoEntry: false })?.size === file.size) {
+    if (isDownloaded(options.dir, file)) {
       finished += file.size;
       continue;
     }
@@ -131,7 +148,8 @@ export async function downloadFiles(options: DownloadOptions): Promise<void> {
 }
 
 async function fetchResumable(options: DownloadOptions, file: HubFile, part: string, onBytes: (have: number) => void): Promise<void> {
-  const url = `${options.hub}/${options.repo}/resolve/${encodeURIComponent(options.revision)}/${file.path}`;
+  const { hub } = options;
+  const url = `${hub.url}/${options.repo}/resolve/${encodeURIComponent(options.revision)}/${file.path}`;
   const attempts = options.attempts ?? 3;
   for (let attempt = 1; ; attempt++) {
     let have = fs.statSync(part, { throwIfNoEntry: false })?.size ?? 0;
@@ -140,10 +158,11 @@ async function fetchResumable(options: DownloadOptions, file: HubFile, part: str
       have = 0;
     }
     if (have === file.size) return;
-    const response = await get(options.hub, url, options.signal, have > 0 ? { Range: `bytes=${have}-` } : {});
+    const response = await get(hub, url, options.signal, have > 0 ? { Range: `bytes=${have}-` } : {});
     if (response.status === 404) throw notFound(`${options.repo} has no ${file.path} at revision ${options.revision}.`);
+    if (response.status === 401 || response.status === 403) throw refused(hub, options.repo, response.status);
     if (response.status !== 200 && response.status !== 206) {
-      throw unavailable(`${new URL(options.hub).host} answered ${response.status} for ${file.path}; try again later.`);
+      throw unavailable(`${host(hub)} answered ${response.status} for ${file.path}; try again later.`);
     }
     // A server that ignores Range sends the whole file again: start over rather than append it.
     const append = response.status === 206 && have > 0;
