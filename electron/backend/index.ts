@@ -3,6 +3,7 @@ import type { Runtime } from '../../shared/api/schemas/system';
 import { createRouter, type Handlers, type Router } from '../api/router';
 import { assistApp } from './assist/app';
 import { modelsApp } from './models/app';
+import { registrationApp } from './models/registration-app';
 import { ModelsService } from './models/service';
 import { trainingApp } from './training/app';
 import { inferenceApp } from './inference/app';
@@ -110,6 +111,7 @@ export function openBackend(options: BackendOptions): Backend {
       ...navigateApp(datanets),
       ...ledgerApp(ctx, ledger, datanets),
       ...rewardsApp(ctx, ledger),
+      ...registrationApp(db, models, datanets, ledger),
     };
     let closed = false;
     return {

@@ -51,6 +51,7 @@ import {
 import { Job, JobRef, JobsListInput } from './schemas/jobs';
 import { Adapter, AdapterExportInput, AdapterImportInput, GgufExportInput, LanguageModel, LanguageModelImportInput, NamedRef } from './schemas/models';
 import { EvalInput, EvalResult, TrainStartInput } from './schemas/training';
+import { ManifestInput, ManifestResult, ManifestVerification, ManifestVerifyInput, ModelRegisterInput, RegisterResult } from './schemas/registration';
 import { CancelInput, CancelResult, GenerateDelta, GenerateInput, GenerateResult } from './schemas/inference';
 import { Reward, RewardClaimInput, RewardClaimResult, RewardsImportInput, RewardsImportResult } from './schemas/rewards';
 import { Settings, SettingsPatch } from './schemas/settings';
@@ -139,6 +140,9 @@ export const calls = {
   'models.list': call('Installed base language models (Hugging Face folders under models/language), as the engine reads them.', NoInput, z.array(LanguageModel)),
   'models.import': call('Copy a Hugging Face model folder (config.json, tokenizer.json, safetensors) in, after checking its config, checkpoint and tokenizer load.', LanguageModelImportInput, LanguageModel),
   'models.download': call('Download a base language model (config, tokenizer, safetensors weights) from the Hugging Face hub as a job: resumes partial files, checks checksums, installs it once it loads.', ModelDownloadInput, Job),
+  'models.register': call("Register an adapter trained here on the network's ModelRegistry with the unlocked wallet: its training manifest's Merkle root, base model id and the owner's fee share go on chain.", ModelRegisterInput, RegisterResult),
+  'models.manifest': call("An adapter's training manifest (datanet-studio/training-manifest@1): the registered one, or the one registering would send.", ManifestInput, ManifestResult),
+  'models.verifyManifest': call('Check a training manifest: its ids, tree and proofs, and that the ModelRegistry holds its root for its adapter.', ManifestVerifyInput, ManifestVerification),
   'models.remove': call('Delete an installed base model (refused while adapters are trained on it); returns the models left.', NamedRef, z.array(LanguageModel)),
   'models.exportGguf': call('Write a base model, the model with an adapter merged, or an adapter alone (a GGUF LoRA) as one GGUF file in f32, f16 or Q8_0 for llama.cpp, Ollama and LM Studio, as a job (progress in bytes).', GgufExportInput, Job),
   'adapters.list': call('Installed LoRA adapters (PEFT folders under adapters/), each with its base model and lineage.', NoInput, z.array(Adapter)),

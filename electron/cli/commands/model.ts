@@ -1,10 +1,13 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { formatBytes } from '../../../shared/format';
 import type { Adapter, LanguageModel } from '../../../shared/api/schemas/models';
 import { apiCall, withBackend } from '../backend';
-import { CliError } from '../errors';
+import { CliError, usageError } from '../errors';
 import { globalOptions, printJson } from '../globals';
 import { waitForJob } from '../wait-job';
+import { PASSWORD_HELP, ledgerCall, unlockWallet } from './wallet';
 
 /** 124M, 1.5B: parameter counts as model cards write them. */
 function formatCount(n: number): string {
@@ -106,6 +109,50 @@ export function registerModelCommands(program: Command): void {
       const out = await withBackend(globals, async (b) => apiCall(b, 'adapters.export', { name, path: folder }));
       if (globals.json) printJson(out);
       else process.stdout.write(`Wrote ${out.files.join(', ')} to ${out.path}\n`);
+    });
+
+  adapter
+    .command('register <name>')
+    .description("register the adapter on the network's ModelRegistry with its training manifest (the contribution records it was trained on, weighted by tokens), from the wallet")
+    .option('--owner-share <bps>', "the owner's part of every fee in basis points, fixed on chain; the rest goes to the contributors", '2000')
+    .option('--uri <uri>', 'where the adapter and its manifest can be fetched (kept on chain)', '')
+    .option('--password-file <file>', PASSWORD_HELP)
+    .action(async (name: string, flags: { ownerShare: string; uri: string; passwordFile?: string }, cmd: Command) => {
+      const globals = globalOptions(cmd.optsWithGlobals());
+      const bps = Number(flags.ownerShare);
+      if (!/^\d+$/.test(flags.ownerShare) || bps > 10_000) throw usageError(`--owner-share ${flags.ownerShare}: must be basis points, a whole number from 0 to 10000 (2000 = 20%)`);
+      const { registration: r, manifest: m } = await withBackend(globals, async (b) => {
+        await unlockWallet(b, flags);
+        return ledgerCall(b, 'models.register', { adapter: name, ownerShareBps: bps, uri: flags.uri });
+      });
+      if (globals.json) printJson({ registration: r, manifest: m });
+      else {
+        process.stdout.write(
+          `Registered ${name} on chain ${r.chainId} (ModelRegistry ${r.modelRegistry})${r.txHash ? ` in tx ${r.txHash}, block ${r.blockNumber}` : ''}\n` +
+            `  adapter hash   ${r.adapterHash}\n  base model id  ${r.baseModelId}\n  manifest root  ${r.manifestRoot}\n` +
+            `  ${m.entries.length} contribution record(s), ${m.weightSum} tokens of weight; the owner ${r.owner} keeps ${r.ownerShareBps / 100}% of each fee\n` +
+            `Export the manifest with: studio adapter manifest ${name} --out FILE\n`,
+        );
+      }
+    });
+
+  adapter
+    .command('manifest <name>')
+    .description('the training manifest (JSON): the registered one, or the one registering would send; verify it with studio verify FILE')
+    .option('--out <file>', 'write it to this new file (default: print it)')
+    .action(async (name: string, flags: { out?: string }, cmd: Command) => {
+      const globals = globalOptions(cmd.optsWithGlobals());
+      if (flags.out && fs.existsSync(flags.out)) throw usageError(`--out ${flags.out}: the file exists; give a new file`);
+      const { manifest, registration } = await withBackend(globals, (b) => ledgerCall(b, 'models.manifest', { adapter: name }));
+      const text = `${JSON.stringify(manifest, null, 2)}\n`;
+      if (!flags.out) {
+        process.stdout.write(text);
+        return;
+      }
+      fs.writeFileSync(flags.out, text, { flag: 'wx' });
+      const where = registration ? `registered on chain ${registration.chainId}` : 'not registered yet';
+      if (globals.json) printJson({ file: path.resolve(flags.out), root: manifest.root, registered: registration !== null });
+      else process.stdout.write(`Wrote the manifest of ${name} (${manifest.entries.length} record(s), root ${manifest.root}, ${where}) to ${path.resolve(flags.out)}\n`);
     });
 
   adapter

@@ -1,17 +1,61 @@
-// `studio verify FILE`: checks a contribution bundle and prints each check. Offline it still runs
-// the checks that need only the file (digest, signature, salted root, Merkle proof) and says the
-// chain was not asked; exit 0 only when every check, the on-chain ones included, holds.
+// `studio verify FILE`: checks a contribution bundle or a training manifest and prints each check.
+// Offline it still runs the checks that need only the file (a bundle's digest, signature, salted
+// root and Merkle proof; a manifest's ids, tree and proofs) and says the chain was not asked; exit
+// 0 only when every check, the on-chain ones included, holds.
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { BundleVerification } from '../../../shared/ledger/bundle';
+import { isManifestLike, parseManifest } from '../../../shared/ledger/training-manifest';
 import { providerFor } from '../../backend/ledger/provider';
 import { parseBundle, verifyBundle } from '../../backend/ledger/verify';
+import { verifyManifest } from '../../backend/models/manifest-verify';
 import { withBackend } from '../backend';
 import { CliError, usageError } from '../errors';
 import { globalOptions, printJson } from '../globals';
 import { ledgerCall } from './wallet';
 
-const ON_CHAIN = new Set(['anchored', 'final', 'chain']);
+const ON_CHAIN = new Set(['anchored', 'final', 'chain', 'registered', 'manifest root', 'base model']);
+
+/** A training manifest (datanet-studio/training-manifest@1): against --rpc, else the data folder's network. */
+async function verifyManifestFile(text: string, file: string, flags: { rpc?: string; adapter?: string }, globals: ReturnType<typeof globalOptions>): Promise<BundleVerification> {
+  let manifest;
+  try {
+    manifest = parseManifest(text, file);
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  if (flags.adapter !== undefined && !fs.statSync(flags.adapter, { throwIfNoEntry: false })?.isDirectory()) throw usageError(`--adapter ${flags.adapter}: not a folder (give the adapter's PEFT folder)`);
+  if (flags.rpc) {
+    const provider = providerFor(flags.rpc, manifest.chain.chainId);
+    try {
+      const reachable = await provider.send('eth_chainId', []).then(
+        () => true,
+        () => false,
+      );
+      return await verifyManifest(manifest, reachable ? provider : null, flags.adapter);
+    } finally {
+      provider.destroy();
+    }
+  }
+  return withBackend(globals, async (b) => {
+    const status = await ledgerCall(b, 'ledger.status', {});
+    if (status.network.kind === 'devnet' && !status.devnet.running) return verifyManifest(manifest, null, flags.adapter);
+    const c = await b.ledger.connect().catch(() => null);
+    try {
+      return await verifyManifest(manifest, c?.provider ?? null, flags.adapter);
+    } finally {
+      c?.provider.destroy();
+    }
+  });
+}
+
+function isManifestText(text: string): boolean {
+  try {
+    return isManifestLike(JSON.parse(text));
+  } catch {
+    return false;
+  }
+}
 
 /** Against an RPC the user names: no data folder needed (a third party verifying a bundle). */
 async function againstRpc(bundleText: string, file: string, rpcUrl: string, confirmations: number): Promise<BundleVerification> {
@@ -40,10 +84,13 @@ function parseOrFail(text: string, file: string) {
 export function registerVerifyCommand(program: Command): void {
   program
     .command('verify <file>')
-    .description('check a contribution bundle: digest, signature, salted content root, Merkle proof, and its anchor on chain')
+    .description(
+      'check a contribution bundle (digest, signature, salted content root, Merkle proof, and its anchor on chain) or a training manifest (adapter and base model ids, Merkle tree and proofs, and its root registered for the adapter on chain)',
+    )
     .option('--rpc <url>', "ask this JSON-RPC node (default: the data folder's configured network; the devnet is not started for this)")
-    .option('--confirmations <n>', 'blocks needed on top of the anchor (default: the network profile, 2 on the devnet, 12 elsewhere)')
-    .action(async (file: string, flags: { rpc?: string; confirmations?: string }, cmd: Command) => {
+    .option('--confirmations <n>', 'bundles: blocks needed on top of the anchor (default: the network profile, 2 on the devnet, 12 elsewhere)')
+    .option('--adapter <folder>', "manifests: also check that this PEFT folder's files are the adapter the manifest names")
+    .action(async (file: string, flags: { rpc?: string; confirmations?: string; adapter?: string }, cmd: Command) => {
       const globals = globalOptions(cmd.optsWithGlobals());
       let text: string;
       try {
@@ -53,8 +100,11 @@ export function registerVerifyCommand(program: Command): void {
       }
       const depth = flags.confirmations === undefined ? undefined : Number(flags.confirmations);
       if (depth !== undefined && !(Number.isInteger(depth) && depth >= 1)) throw usageError(`--confirmations ${flags.confirmations}: must be a whole number from 1`);
+      const manifest = isManifestText(text);
+      if (flags.adapter !== undefined && !manifest) throw usageError('--adapter is for training manifests; this file is not one');
       let result: BundleVerification;
-      if (flags.rpc) result = await againstRpc(text, file, flags.rpc, depth ?? 1);
+      if (manifest) result = await verifyManifestFile(text, file, flags, globals);
+      else if (flags.rpc) result = await againstRpc(text, file, flags.rpc, depth ?? 1);
       else {
         result = await withBackend(globals, async (b) => {
           const bundle = parseOrFail(text, file);
@@ -73,13 +123,14 @@ export function registerVerifyCommand(program: Command): void {
       else {
         const lines = result.checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`);
         if (!result.online && !result.checks.some((c) => ON_CHAIN.has(c.name)) && result.checks.every((c) => c.name !== 'batch')) {
-          lines.push('✗ chain: not reachable, so the anchor was not checked (start the devnet with `studio devnet start`, or give --rpc URL)');
+          lines.push(`✗ chain: not reachable, so the ${manifest ? 'registration' : 'anchor'} was not checked (start the devnet with \`studio devnet start\`, or give --rpc URL)`);
         }
         process.stdout.write(lines.join('\n') + '\n');
       }
       if (!result.ok) {
         const failed = result.checks.filter((c) => !c.ok).map((c) => c.name);
-        throw new CliError(failed.length ? `the bundle does not verify: ${failed.join(', ')} failed` : 'the chain was not reachable: only the offline checks ran, and they hold');
+        const what = manifest ? 'manifest' : 'bundle';
+        throw new CliError(failed.length ? `the ${what} does not verify: ${failed.join(', ')} failed` : 'the chain was not reachable: only the offline checks ran, and they hold');
       }
     });
 }
