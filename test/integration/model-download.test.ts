@@ -100,6 +100,7 @@ describe('base model download from the hub', () => {
     const started = await call<Job>(b, 'models.download', { repo: REPO });
     const joined = await call<Job>(b, 'models.download', { repo: REPO });
     expect(joined.id).toBe(started.id);
+    await expect(call(b, 'models.download', { repo: REPO, revision: 'v2', name: 'tiny-llama' })).rejects.toThrow(/test-org\/tiny-llama@main is being downloaded as tiny-llama; wait for it or cancel it/);
     expect((await b.jobs.settled(started.id)).state).toBe('succeeded');
     // The small files finished the first time: only the shards are asked for, the cut one from where it stopped.
     expect(hub.requests.slice(before)).toEqual([

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ApiFailure } from '../../../shared/api/errors';
+import { ApiFailure, conflict } from '../../../shared/api/errors';
 import type { Job } from '../../../shared/api/schemas/jobs';
 import type { JobRunner } from '../jobs/runner';
 import type { FolderStore, FolderView } from './folder-store';
@@ -45,10 +45,14 @@ export function startHubDownload(jobs: JobRunner, d: HubDownload, input: HubDown
   const name = input.name ?? input.repo.split('/')[1] ?? input.repo;
   d.store.claim(name);
   const staging = path.join(d.store.partialDir, `hf-${name}`);
-  const already = running.get(staging);
-  if (already && jobs.get(already).state === 'running') return jobs.get(already);
   const what = `${input.repo}@${input.revision}`;
   const marker = path.join(staging, MARKER);
+  const already = running.get(staging);
+  if (already && jobs.get(already).state === 'running') {
+    const other = fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : what;
+    if (other === what) return jobs.get(already);
+    throw conflict(`${other} is being downloaded as ${name}; wait for it or cancel it, or download ${what} under another name.`);
+  }
   if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') !== what) fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(staging, { recursive: true });
   fs.writeFileSync(marker, what);
