@@ -1,0 +1,124 @@
+import { useId, useState } from 'react';
+import type { Adapter, LanguageModel } from '../../../shared/api/schemas/models';
+import { useAction } from '../../api';
+import { Dialog } from '../../components/Dialog';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { JobProgress } from '../../components/JobProgress';
+import { PathField } from '../../components/PathField';
+import { useTrackedJob } from '../../hooks/useTrackedJob';
+
+type GgufType = 'f32' | 'f16' | 'q8_0';
+const TYPES: { value: GgufType; label: string; hint: string }[] = [
+  { value: 'f16', label: 'f16', hint: 'half the size of f32, practically the same outputs' },
+  { value: 'q8_0', label: 'Q8_0', hint: 'about a quarter of f32; 8-bit blocks, outputs close to f32' },
+  { value: 'f32', label: 'f32', hint: 'exactly what the app computes with; largest' },
+];
+
+/** What to export: a base model, or an adapter alone (a GGUF LoRA) or merged into its base. */
+export type GgufTarget = { kind: 'model'; model: LanguageModel } | { kind: 'adapter'; adapter: Adapter };
+
+/**
+ * One GGUF file for llama.cpp, Ollama and LM Studio, written by a job with a progress bar; the
+ * output path is on the computer the app runs on and must not exist yet.
+ */
+export function GgufExportDialog({ target, onClose }: { target: GgufTarget; onClose: () => void }) {
+  const start = useAction('models.exportGguf');
+  const cancel = useAction('jobs.cancel');
+  const { job, track } = useTrackedJob();
+  const [type, setType] = useState<GgufType>('f16');
+  const [merge, setMerge] = useState(false);
+  const [file, setFile] = useState('');
+  const typeName = useId();
+  const mergeName = useId();
+  const name = target.kind === 'model' ? target.model.name : target.adapter.name;
+  const running = start.pending || job?.state === 'running';
+  const err = start.error?.error;
+  const pathError = err?.code === 'invalid_input' && err.field === 'path' ? err : undefined;
+
+  async function onStart(): Promise<void> {
+    const input =
+      target.kind === 'model'
+        ? { model: target.model.name, type, path: file.trim() }
+        : { model: target.adapter.base, adapter: target.adapter.name, merge, type, path: file.trim() };
+    const started = await start.run(input);
+    if (started) track(started);
+  }
+
+  return (
+    <Dialog
+      open
+      title={`Export ${name} to GGUF`}
+      onClose={onClose}
+      testId="gguf-dialog"
+      footer={
+        <>
+          {job?.state === 'running' ? (
+            <button type="button" className="button" disabled={cancel.pending} onClick={() => void cancel.run({ id: job.id })}>
+              Cancel export
+            </button>
+          ) : (
+            <button type="button" className="button" onClick={onClose}>
+              {job?.state === 'succeeded' ? 'Done' : 'Close'}
+            </button>
+          )}
+          {job?.state !== 'succeeded' && (
+            <button type="button" className="button button-primary" data-testid="gguf-start" disabled={running || file.trim() === ''} onClick={() => void onStart()}>
+              Export
+            </button>
+          )}
+        </>
+      }
+    >
+      <div className="form">
+        {target.kind === 'adapter' && (
+          <fieldset className="radio-group" disabled={running}>
+            <legend className="field-label">What to write</legend>
+            <label className="radio">
+              <input type="radio" name={mergeName} checked={!merge} onChange={() => setMerge(false)} data-testid="gguf-adapter-alone" />
+              The adapter alone, as a GGUF LoRA (load it with {target.adapter.base} exported too)
+            </label>
+            <label className="radio">
+              <input type="radio" name={mergeName} checked={merge} onChange={() => setMerge(true)} data-testid="gguf-merged" />
+              {target.adapter.base} with the adapter merged in: one standalone model
+            </label>
+          </fieldset>
+        )}
+        <fieldset className="radio-group" disabled={running}>
+          <legend className="field-label">Precision</legend>
+          {TYPES.map((t) => (
+            <label key={t.value} className="radio">
+              <input type="radio" name={typeName} value={t.value} checked={type === t.value} onChange={() => setType(t.value)} data-testid={`gguf-type-${t.value}`} />
+              <span>
+                <strong>{t.label}</strong> <span className="muted">— {t.hint}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        <PathField
+          id="gguf-path"
+          label="File to write"
+          hint="A new .gguf file on the computer the app runs on; its folder must exist."
+          placeholder={`/home/me/${name}-${type}.gguf`}
+          value={file}
+          onChange={setFile}
+          error={pathError}
+          disabled={running}
+          testId="gguf-path"
+        />
+        {start.error && !pathError && <ErrorMessage error={start.error} context="The export did not start." testId="gguf-error" />}
+        {job && (
+          <div role="status" data-testid="gguf-job" data-state={job.state}>
+            {job.state === 'running' && <JobProgress title={job.title} progress={job.progress} />}
+            {job.state === 'succeeded' && (
+              <p className="form-note">
+                Wrote <span className="mono">{job.result}</span>.
+              </p>
+            )}
+            {job.state === 'failed' && <p className="field-error">The export failed: {job.error}</p>}
+            {(job.state === 'cancelled' || job.state === 'interrupted') && <p className="muted">The export stopped; nothing was left at that path.</p>}
+          </div>
+        )}
+      </div>
+    </Dialog>
+  );
+}

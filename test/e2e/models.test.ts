@@ -1,0 +1,150 @@
+/**
+ * The Models page in Chromium against the served app: import a base model by its path (a bad
+ * path's error beside the field), an adapter trained from a datanet version shown with its
+ * lineage, PEFT and GGUF export with the files checked on disk, deletion behind a confirmation.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Datanet } from '../../shared/api/schemas/datanets';
+import type { Adapter, LanguageModel } from '../../shared/api/schemas/models';
+import { openApp, shootBothThemes, shootChecked } from '../fixtures/app-page';
+import { seedSumsDatanet, tinyModelFolder, trainAdapter } from '../fixtures/model-factory';
+import type { ServedApp } from '../fixtures/served-app';
+import { startBrowserApp } from '../fixtures/app-page';
+import { tempDir } from '../fixtures/temp-dir';
+
+let app: ServedApp;
+let browser: Browser;
+let datanet: Datanet;
+const problems: string[] = [];
+
+const open = () => openApp(browser, app, { viewport: { width: 1280, height: 900 }, hash: '#/models', problems });
+
+beforeAll(async () => {
+  ({ app, browser } = await startBrowserApp());
+  datanet = await seedSumsDatanet(app);
+});
+
+afterAll(async () => {
+  await browser.close();
+  await app.close();
+  expect(problems).toEqual([]);
+});
+
+describe('the Models page', () => {
+  it('imports a base model folder by its path, after showing why a bad path was refused', async () => {
+    const { context, page } = await open();
+    await page.getByTestId('models-empty').waitFor();
+    await page.getByTestId('adapters-empty').waitFor();
+    await shootBothThemes(page, 'models-empty');
+
+    const missing = path.join(tempDir(), 'nowhere');
+    await page.getByTestId('model-import-path').fill(missing);
+    await page.getByTestId('model-import').click();
+    const input = page.getByTestId('model-import-path');
+    await expect.poll(() => input.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#model-import-path-error').textContent()).toContain(`${missing} is not a folder`);
+
+    await input.fill(tinyModelFolder('tiny-qwen', { architecture: 'qwen2', seed: 3 }));
+    await page.getByTestId('model-import').click();
+    await expect.poll(() => page.getByTestId('model-imported').textContent(), { timeout: 20_000 }).toBe('Imported tiny-qwen.');
+    const row = page.locator('[data-testid="model-row"][data-name="tiny-qwen"]');
+    const installed = (await app.call<LanguageModel[]>('models.list')).find((m) => m.name === 'tiny-qwen')!;
+    expect(await row.getByTestId('model-meta').textContent()).toBe(`Qwen2 · 29.4 K parameters · ${(installed.bytes / 1024).toFixed(1)} KB · F32`);
+    expect(installed.parameters).toBe(29_408);
+    await context.close();
+  });
+
+  it("shows an adapter trained on a datanet version with its lineage, light and dark", async () => {
+    await trainAdapter(app, { model: 'tiny-qwen', datanet: datanet.id, out: 'sums-adapter' });
+    const { context, page } = await open();
+    const row = page.locator('[data-testid="adapter-row"][data-name="sums-adapter"]');
+    await row.waitFor();
+    expect(await row.getByTestId('adapter-meta').textContent()).toMatch(/^for tiny-qwen · rank 4, alpha 8 · q_proj, v_proj · /);
+    const lineage = row.getByTestId('adapter-lineage');
+    expect(await lineage.getByTestId('lineage-datanet').textContent()).toBe('Sums');
+    expect(await lineage.getByTestId('lineage-datanet').getAttribute('href')).toBe(`#/datanets/${datanet.id}`);
+    expect(await lineage.getByTestId('lineage-version').textContent()).toBe('version 1');
+    const adapter = (await app.call<Adapter[]>('adapters.list'))[0]!;
+    expect(await lineage.textContent()).toContain(`${adapter.lineage!.examples} training examples`);
+    const metrics = await lineage.getByTestId('lineage-metrics').first().textContent();
+    expect(metrics).toContain('Steps20');
+    expect(metrics).toContain(`Train loss${Number(adapter.lineage!.metrics.trainLoss!.toPrecision(4))}`);
+    expect(metrics).toContain('Rank4');
+    expect(metrics).toContain('Learning rate0.01');
+    await shootBothThemes(page, 'models-with-adapter');
+    await context.close();
+  });
+
+  it('exports the adapter as a PEFT folder and as a GGUF LoRA with a progress bar', async () => {
+    const { context, page } = await open();
+    const row = page.locator('[data-testid="adapter-row"][data-name="sums-adapter"]');
+    await row.getByTestId('adapter-export-peft').click();
+    const peft = page.getByTestId('export-peft-dialog');
+    const folder = path.join(tempDir(), 'exported-peft');
+    await peft.getByTestId('export-peft-path').fill(folder);
+    await peft.getByTestId('export-peft-start').click();
+    await expect.poll(() => peft.getByTestId('export-peft-done').textContent()).toContain('adapter_model.safetensors');
+    expect(fs.readdirSync(folder)).toEqual(expect.arrayContaining(['adapter_config.json', 'adapter_model.safetensors']));
+    expect(JSON.parse(fs.readFileSync(path.join(folder, 'adapter_config.json'), 'utf8'))).toMatchObject({ r: 4, lora_alpha: 8, peft_type: 'LORA' });
+    await shootChecked(page, 'models-export-peft-light');
+    await page.keyboard.press('Escape');
+
+    await row.getByTestId('adapter-export-gguf').click();
+    const gguf = page.getByTestId('gguf-dialog');
+    await gguf.getByTestId('gguf-type-q8_0').check();
+    const file = path.join(tempDir(), 'sums-adapter.gguf');
+    // A file that exists is refused before anything is written.
+    fs.writeFileSync(file, 'taken');
+    await gguf.getByTestId('gguf-path').fill(file);
+    await gguf.getByTestId('gguf-start').click();
+    await expect.poll(() => gguf.getByTestId('gguf-error').textContent()).toContain('exists; export to a new file');
+    fs.rmSync(file);
+    // The export job is held at its start until the progress bar has been seen: a tiny adapter's file is written in milliseconds.
+    const jobs = app.backend.jobs;
+    const start = jobs.start.bind(jobs);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    jobs.start = (spec, body) => {
+      if (spec.kind !== 'models.exportGguf') return start(spec, body);
+      jobs.start = start;
+      return start(spec, async (control) => {
+        control.progress({ done: 0, total: 1000, detail: 'reading the adapter' });
+        await held;
+        return body(control);
+      });
+    };
+    await gguf.getByTestId('gguf-start').click();
+    await expect.poll(() => gguf.getByRole('progressbar').getAttribute('aria-valuetext')).toBe('0%');
+    expect(await gguf.getByTestId('gguf-job').textContent()).toContain('Export adapter sums-adapter to GGUF (q8_0)');
+    await shootChecked(page, 'models-export-gguf-running-light');
+    release();
+    await expect.poll(() => gguf.getByTestId('gguf-job').getAttribute('data-state'), { timeout: 30_000 }).toBe('succeeded');
+    expect(await gguf.getByTestId('gguf-job').textContent()).toContain(file);
+    expect(fs.readFileSync(file).subarray(0, 4).toString('latin1')).toBe('GGUF');
+    await shootChecked(page, 'models-export-gguf-light');
+    await context.close();
+  });
+
+  it('deletes behind a confirmation: a base model with adapters is refused with the reason, the adapter then the model go', async () => {
+    const { context, page } = await open();
+    await page.locator('[data-testid="model-row"][data-name="tiny-qwen"]').getByTestId('model-remove').click();
+    const dialog = page.getByTestId('remove-dialog');
+    await dialog.getByTestId('confirm-action').click();
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toMatch(/adapter/i);
+    await shootChecked(page, 'models-delete-refused-light');
+    await page.keyboard.press('Escape');
+    expect((await app.call<LanguageModel[]>('models.list')).length).toBe(1);
+
+    await page.locator('[data-testid="adapter-row"][data-name="sums-adapter"]').getByTestId('adapter-remove').click();
+    await dialog.getByTestId('confirm-action').click();
+    await page.getByTestId('adapters-empty').waitFor();
+    await page.locator('[data-testid="model-row"][data-name="tiny-qwen"]').getByTestId('model-remove').click();
+    await dialog.getByTestId('confirm-action').click();
+    await page.getByTestId('models-empty').waitFor();
+    expect(await app.call<LanguageModel[]>('models.list')).toEqual([]);
+    await context.close();
+  });
+});
