@@ -1,13 +1,144 @@
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import type { Job } from '../../shared/api';
+import type { ApiFailure } from '../../shared/api/errors';
+import { toFailure, useApi, useCall, useEvent } from '../api';
+import { CallFallback } from '../components/CallFallback';
 import { EmptyState } from '../components/EmptyState';
+import { ErrorMessage } from '../components/ErrorMessage';
 import { TrainIcon } from '../components/icons';
 import { Page } from '../components/Page';
+import { Section } from '../components/Section';
+import { pageHref } from '../route';
+import { historyRows, measuredRuns } from './train/history';
+import { LiveRun } from './train/LiveRun';
+import { followRun, runOfJob } from './train/run-recorder';
+import { newRecord, type TrainInput } from './train/run-points';
+import { runStore } from './train/run-store';
+import { RunHistory } from './train/RunHistory';
+import { TrainForm } from './train/TrainForm';
+import './train/train.css';
 
+const JOBS = { limit: 200 } as const;
+
+/** Fine-tune a LoRA adapter on a datanet version: settings and estimate, the live run, and the history of runs. */
 export function TrainPage() {
+  const client = useApi();
+  const datanets = useCall('datanets.list', {});
+  const models = useCall('models.list', {});
+  const adapters = useCall('adapters.list', {});
+  const jobs = useCall('jobs.list', JOBS);
+  const records = useSyncExternalStore(runStore.subscribe, runStore.all);
+  const [shown, setShown] = useState<string | null>(null);
+  const [cancelling, setCancelling] = useState<string | null>(null);
+  const [resuming, setResuming] = useState(false);
+  const [failure, setFailure] = useState<ApiFailure | null>(null);
+
+  const setJobs = jobs.setData;
+  const reloadAdapters = adapters.reload;
+  useEvent('job.updated', (job) => {
+    if (job.kind !== 'training') return;
+    setJobs((prev) => [job, ...(prev ?? []).filter((j) => j.id !== job.id)]);
+    if (job.state === 'succeeded') reloadAdapters();
+  });
+
+  const trainingJobs = (jobs.data ?? []).filter((j) => j.kind === 'training');
+  // A run going on when the page opens (started before a reload, in another window, or on the command line) is followed too.
+  const runningJobs = trainingJobs.filter((j) => j.state === 'running');
+  const runningKey = runningJobs.map((j) => j.id).join(',');
+  useEffect(() => {
+    for (const job of runningJobs) {
+      const out = runOfJob(job);
+      if (out) followRun(client, out, job);
+    }
+    // runningKey stands for runningJobs: follow each running job once, not on every progress event.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [client, runningKey]);
+
+  const runningOut = runningJobs[0] ? runOfJob(runningJobs[0]) : null;
+  // The run chosen here, else the one going on, else the newest this app started (Resume after a restart).
+  const currentOut = shown ?? runningOut ?? records[0]?.out ?? null;
+  const current = currentOut ? records.find((r) => r.out === currentOut) : undefined;
+  const currentJob = current ? (trainingJobs.find((j) => j.id === current.jobIds.at(-1)) ?? null) : null;
+
+  function started(input: TrainInput, job: Job, datanetName: string): void {
+    runStore.update(input.out, (r) => (r ? { ...r, input, datanetName } : newRecord(input.out, input, datanetName)));
+    followRun(client, input.out, job, datanetName);
+    setJobs((prev) => [job, ...(prev ?? []).filter((j) => j.id !== job.id)]);
+    setShown(input.out);
+  }
+
+  async function resume(input: TrainInput): Promise<void> {
+    setResuming(true);
+    setFailure(null);
+    try {
+      const job = await client.call('training.start', input);
+      started(input, job, runStore.get(input.out)?.datanetName ?? '');
+    } catch (error) {
+      setFailure(toFailure(error));
+    } finally {
+      setResuming(false);
+    }
+  }
+
+  function cancel(job: Job): void {
+    setCancelling(job.id);
+    client.call('jobs.cancel', { id: job.id }).catch((error: unknown) => {
+      setCancelling(null);
+      setFailure(toFailure(error));
+    });
+  }
+
+  const loading = !datanets.data || !models.data || !adapters.data;
+  const rows = historyRows(records, trainingJobs, adapters.data ?? [], datanets.data ?? []);
+  const currentRow = rows.find((r) => r.out === currentOut);
+  const taken = new Set([...(adapters.data ?? []).map((a) => a.name), ...records.map((r) => r.out), ...rows.map((r) => r.out)]);
+
   return (
-    <Page id="train" title="Train">
-      <EmptyState icon={TrainIcon} heading="No training runs yet">
-        <p>Fine-tuning small LoRA adapters on a datanet version, on this computer's GPU or CPU, will be started and followed here. Training arrives with the engine.</p>
-      </EmptyState>
+    <Page id="train" title="Train" lead="Fine-tune a small LoRA adapter on a frozen datanet version, on this computer.">
+      {current && (
+        <Section title="Run" testId="train-run-section">
+          <LiveRun
+            record={current}
+            job={currentJob}
+            model={current.input?.model ?? currentRow?.model ?? null}
+            cancelling={cancelling !== null && cancelling === currentJob?.id && currentJob.state === 'running'}
+            onCancel={() => currentJob && cancel(currentJob)}
+            onResume={currentRow?.resumeInput ? () => void resume(currentRow.resumeInput!) : null}
+            resuming={resuming}
+          />
+          {failure && <ErrorMessage error={failure} context="That did not work." testId="train-run-error" />}
+        </Section>
+      )}
+      <Section title="New run" testId="train-new-section">
+        {loading ? (
+          <CallFallback call={!datanets.data ? datanets : !models.data ? models : adapters} what="the datanets and models" />
+        ) : models.data!.length === 0 ? (
+          <EmptyState icon={TrainIcon} heading="No base model yet">
+            <p>
+              Training adapts a base language model. Import one on the <a href={pageHref('models')}>Models</a> page first.
+            </p>
+          </EmptyState>
+        ) : datanets.data!.length === 0 ? (
+          <EmptyState icon={TrainIcon} heading="No datanet yet">
+            <p>
+              Training learns from a datanet version. Create a datanet on the <a href={pageHref('datanets')}>Datanets</a> page, label it, and freeze a version.
+            </p>
+          </EmptyState>
+        ) : (
+          <TrainForm
+            datanets={datanets.data!}
+            models={models.data!}
+            adapters={adapters.data!}
+            takenNames={taken}
+            measured={measuredRuns(records)}
+            busy={runningJobs.length > 0}
+            onStarted={started}
+          />
+        )}
+      </Section>
+      <Section title="History" testId="train-history-section" description="Runs started here and on the command line, and the installed adapters' training records.">
+        {jobs.data ? <RunHistory rows={rows} openable={new Set(records.map((r) => r.out))} onOpen={setShown} /> : <CallFallback call={jobs} what="the runs" />}
+      </Section>
     </Page>
   );
 }

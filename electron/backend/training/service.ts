@@ -50,7 +50,9 @@ export class TrainingService {
     fs.mkdirSync(runDir, { recursive: true });
     fs.writeFileSync(runFile, `${JSON.stringify(input, null, 2)}\n`);
     const resume = previous !== null;
-    const title = `Train ${input.out} (${input.model} on ${input.datanet} ${input.version === 'latest' ? 'latest version' : `v${input.version}`})`;
+    // Named as people know it (the input may name the datanet by its id).
+    const datanetName = datanets.datanets.get(input.datanet).name;
+    const title = `Train ${input.out} (${input.model} on ${datanetName} ${input.version === 'latest' ? 'latest version' : `v${input.version}`})`;
 
     return jobs.start({ kind: 'training', title, unit: 'steps' }, async (job) => {
       job.progress({ done: 0, detail: 'reading and tokenizing the version' });
@@ -66,6 +68,7 @@ export class TrainingService {
         signal: job.signal,
       });
       const base = await models.describeModel(input.model);
+      let lastEval: { evalLoss: number; evalStep: number } | undefined;
       const result = await runTraining(
         {
           modelDir,
@@ -85,13 +88,17 @@ export class TrainingService {
         },
         {
           signal: job.signal,
-          onProgress: (p) =>
+          onProgress: (p) => {
+            // The eval loss comes on its own steps only, and progress reaches the UI throttled:
+            // every update carries the last one and its step, so none is lost between updates.
+            if (p.evalLoss !== undefined) lastEval = { evalLoss: p.evalLoss, evalStep: p.step };
             job.progress({
               done: p.step,
               total: p.totalSteps,
-              detail: `loss ${p.loss.toFixed(4)}${p.evalLoss !== undefined ? ` · eval ${p.evalLoss.toFixed(4)}` : ''} · ${Math.round(p.tokensPerSecond)} tokens/s`,
-              counts: { loss: p.loss, tokensPerSecond: p.tokensPerSecond, ...(p.evalLoss !== undefined ? { evalLoss: p.evalLoss } : {}) },
-            }),
+              detail: `loss ${p.loss.toFixed(4)}${lastEval ? ` · eval ${lastEval.evalLoss.toFixed(4)}` : ''} · ${Math.round(p.tokensPerSecond)} tokens/s`,
+              counts: { loss: p.loss, tokensPerSecond: p.tokensPerSecond, ...lastEval },
+            });
+          },
         },
       );
       if (result.status === 'cancelled' || !result.adapterDir) {

@@ -1,0 +1,50 @@
+import { formatBytes, formatDuration } from '../../../shared/format';
+import type { LanguageModel } from '../../../shared/api/schemas/models';
+import { memoryEstimate, timeEstimate, type MeasuredRun } from './estimate';
+import type { Hyperparameters } from './presets';
+
+interface EstimateViewProps {
+  model: LanguageModel;
+  datanet: string;
+  values: Hyperparameters;
+  /** Examples the chosen version has (before the held-out share and unlabeled items), when known. */
+  records: number | null;
+  measured: readonly MeasuredRun[];
+}
+
+/** Memory and time before starting: the formula's parts are shown, and time only from a measurement. */
+export function EstimateView({ model, datanet, values, records, measured }: EstimateViewProps) {
+  const memory = memoryEstimate(model, values);
+  const perStep = values.batch * values.gradAccum;
+  const time = timeEstimate({ model: model.name, datanet, steps: values.steps, examplesPerStep: perStep }, measured);
+  const trainExamples = records === null ? null : Math.max(1, Math.floor(records * (1 - values.evalFraction)));
+  return (
+    <div className="estimate" data-testid="estimate" role="status">
+      <p>
+        <strong>Memory:</strong> <span data-testid="estimate-memory">about {formatBytes(memory.total)}</span>{' '}
+        <span className="muted">
+          (weights {formatBytes(memory.weights)} in float32, activations {formatBytes(memory.activations)} for {values.batch} × {values.maxLen} tokens, adapter and
+          optimizer {formatBytes(memory.adapter)}); ONNX Runtime&apos;s own buffers come on top.
+        </span>
+      </p>
+      <p>
+        <strong>Time:</strong>{' '}
+        {time ? (
+          <>
+            <span data-testid="estimate-time">about {formatDuration(time.seconds)}</span> <span className="muted">{time.basis}</span>
+          </>
+        ) : (
+          <span data-testid="estimate-time" className="muted">
+            measured after the first steps (no earlier run on {model.name} to go by).
+          </span>
+        )}
+      </p>
+      {trainExamples !== null && (
+        <p className="muted">
+          {values.steps.toLocaleString()} steps × {perStep} examples = {(values.steps * perStep).toLocaleString()} examples seen, about{' '}
+          {((values.steps * perStep) / trainExamples).toFixed(1)} passes over at most {trainExamples.toLocaleString()} training examples.
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+import { useId } from 'react';
+import { NUMBER_LIMITS, limitProblem, type Hyperparameters } from './presets';
+
+interface HyperparameterFieldsProps {
+  values: Hyperparameters;
+  onChange: (values: Hyperparameters) => void;
+  disabled: boolean;
+}
+
+/** Every hyperparameter with its limits and a one-line explanation; an out-of-range value is named beside its field. */
+export function HyperparameterFields({ values, onChange, disabled }: HyperparameterFieldsProps) {
+  const base = useId();
+  return (
+    <div className="hyper-grid" data-testid="hyperparameters">
+      {NUMBER_LIMITS.map((limit) => {
+        const id = `${base}-${limit.key}`;
+        const problem = limitProblem(limit, values[limit.key]);
+        return (
+          <div key={limit.key} className="field hyper-field">
+            <label className="field-label" htmlFor={id}>
+              {limit.label}
+            </label>
+            <input
+              id={id}
+              className="input mono"
+              type="number"
+              min={limit.min}
+              max={limit.max}
+              step={limit.step}
+              value={Number.isFinite(values[limit.key]) ? values[limit.key] : ''}
+              disabled={disabled}
+              data-testid={`hyper-${limit.key}`}
+              aria-invalid={problem ? true : undefined}
+              aria-describedby={`${id}-help${problem ? ` ${id}-problem` : ''}`}
+              onChange={(e) => onChange({ ...values, [limit.key]: e.target.value === '' ? Number.NaN : Number(e.target.value) })}
+            />
+            <span className="field-hint" id={`${id}-help`}>
+              {limit.help}
+            </span>
+            {problem && (
+              <span className="field-error" id={`${id}-problem`}>
+                {problem}
+              </span>
+            )}
+          </div>
+        );
+      })}
+      <div className="field hyper-field">
+        <label className="field-label" htmlFor={`${base}-targets`}>
+          Layers adapted
+        </label>
+        <select
+          id={`${base}-targets`}
+          className="select"
+          value={values.targets}
+          disabled={disabled}
+          aria-describedby={`${base}-targets-help`}
+          onChange={(e) => onChange({ ...values, targets: e.target.value as Hyperparameters['targets'] })}
+        >
+          <option value="default">Attention query and value (default)</option>
+          <option value="all-linear">Every linear layer</option>
+        </select>
+        <span className="field-hint" id={`${base}-targets-help`}>
+          More layers learn more per step; the adapter grows about fivefold.
+        </span>
+      </div>
+      <div className="field hyper-field">
+        <label className="field-label" htmlFor={`${base}-provider`}>
+          Runs on
+        </label>
+        <select
+          id={`${base}-provider`}
+          className="select"
+          value={values.provider}
+          disabled={disabled}
+          aria-describedby={`${base}-provider-help`}
+          onChange={(e) => onChange({ ...values, provider: e.target.value as Hyperparameters['provider'] })}
+        >
+          <option value="cpu">CPU</option>
+          <option value="auto">Best available (GPU when one works)</option>
+        </select>
+        <span className="field-hint" id={`${base}-provider-help`}>
+          Settings → Diagnostics says which accelerators work on this computer.
+        </span>
+      </div>
+      <label className="radio hyper-field">
+        <input type="checkbox" checked={values.packing} disabled={disabled} onChange={(e) => onChange({ ...values, packing: e.target.checked })} />
+        <span>
+          Pack short examples together <span className="field-hint">— fewer padding tokens, faster on short texts</span>
+        </span>
+      </label>
+    </div>
+  );
+}

@@ -1,0 +1,228 @@
+import { useId, useState, type SubmitEvent } from 'react';
+import type { DatanetSummary, Job } from '../../../shared/api';
+import type { Adapter, LanguageModel } from '../../../shared/api/schemas/models';
+import { toFailure, useApi, useCall } from '../../api';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { pageHref } from '../../route';
+import type { ApiFailure } from '../../../shared/api/errors';
+import { EstimateView } from './EstimateView';
+import type { MeasuredRun } from './estimate';
+import { HyperparameterFields } from './HyperparameterFields';
+import { askToNotify } from './notify';
+import { PRESETS, problems, type Hyperparameters, type PresetId } from './presets';
+import type { TrainInput } from './run-points';
+
+/** Schema field kinds training can learn, and how (electron/backend/training/dataset-source.ts). */
+const TRAINABLE: Record<string, string> = {
+  instruction_pair: 'prompt → response',
+  single_choice: 'classification',
+  image_class: 'classification',
+  free_text: 'text',
+};
+const ITEM_TEXT = '$text';
+
+interface TrainFormProps {
+  datanets: DatanetSummary[];
+  models: LanguageModel[];
+  adapters: Adapter[];
+  /** Run names in use (installed adapters and recorded runs): a new run gets a fresh one. */
+  takenNames: ReadonlySet<string>;
+  measured: readonly MeasuredRun[];
+  busy: boolean;
+  onStarted: (input: TrainInput, job: Job, datanetName: string) => void;
+}
+
+function slug(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[^a-z0-9]+|-+$/g, '')
+      .slice(0, 60) || 'adapter'
+  );
+}
+
+/** Choose the data (datanet, version, field) and the model, a preset or custom settings, see the estimate, start. */
+export function TrainForm({ datanets, models, takenNames, measured, busy, onStarted }: TrainFormProps) {
+  const client = useApi();
+  const ids = useId();
+  const [datanetId, setDatanetId] = useState(datanets.find((d) => d.lastVersion)?.id ?? datanets[0]!.id);
+  const datanet = datanets.find((d) => d.id === datanetId) ?? datanets[0]!;
+  const versions = useCall('versions.list', { datanet: datanet.id });
+  const [version, setVersion] = useState<number | 'latest'>('latest');
+  const usable = datanet.schema.fields.filter((f) => TRAINABLE[f.kind]);
+  const [chosenField, setField] = useState<string | null>(null);
+  const field = chosenField !== null && (chosenField === ITEM_TEXT || usable.some((f) => f.name === chosenField)) ? chosenField : (usable[0]?.name ?? ITEM_TEXT);
+  const [modelName, setModelName] = useState(models[0]!.name);
+  const model = models.find((m) => m.name === modelName) ?? models[0]!;
+  const [preset, setPreset] = useState<PresetId>('quick');
+  const [values, setValues] = useState<Hyperparameters>(PRESETS.quick.values);
+  const [typedName, setTypedName] = useState<string | null>(null);
+  const [starting, setStarting] = useState(false);
+  const [failure, setFailure] = useState<ApiFailure | null>(null);
+
+  const versionNumber = version === 'latest' ? datanet.lastVersion?.number : version;
+  const suggested = (() => {
+    const stem = `${slug(datanet.name)}-v${versionNumber ?? 0}-${preset}`;
+    let name = stem;
+    for (let i = 2; takenNames.has(name); i++) name = `${stem}-${i}`;
+    return name;
+  })();
+  const out = typedName ?? suggested;
+  const bad = problems(values);
+  const invalid = Object.keys(bad).length > 0 || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(out);
+  const chosenVersion = versions.data?.find((v) => v.number === versionNumber) ?? null;
+  const noVersion = versions.data !== undefined && versions.data.length === 0;
+  const nameError = failure?.error.code === 'conflict' || (failure?.error.code === 'invalid_input' && failure.error.field === 'out');
+
+  function choosePreset(next: PresetId): void {
+    setPreset(next);
+    if (next !== 'custom') setValues(PRESETS[next].values);
+  }
+
+  async function onSubmit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
+    e.preventDefault();
+    if (invalid || noVersion) return;
+    askToNotify();
+    setStarting(true);
+    setFailure(null);
+    const input: TrainInput = { model: model.name, datanet: datanet.id, version, field, out, ...values };
+    try {
+      const job = await client.call('training.start', input);
+      setTypedName(null);
+      onStarted(input, job, datanet.name);
+    } catch (error) {
+      setFailure(toFailure(error));
+    } finally {
+      setStarting(false);
+    }
+  }
+
+  const disabled = starting || busy;
+  return (
+    <form className="form train-form" onSubmit={(e) => void onSubmit(e)} data-testid="train-form">
+      <div className="train-grid">
+        <div className="field">
+          <label className="field-label" htmlFor={`${ids}-datanet`}>
+            Datanet
+          </label>
+          <select id={`${ids}-datanet`} className="select" value={datanet.id} disabled={disabled} data-testid="train-datanet" onChange={(e) => setDatanetId(e.target.value)}>
+            {datanets.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label className="field-label" htmlFor={`${ids}-version`}>
+            Version
+          </label>
+          <select
+            id={`${ids}-version`}
+            className="select"
+            value={String(version)}
+            disabled={disabled || noVersion}
+            data-testid="train-version"
+            onChange={(e) => setVersion(e.target.value === 'latest' ? 'latest' : Number(e.target.value))}
+          >
+            <option value="latest">Latest{datanet.lastVersion ? ` (v${datanet.lastVersion.number})` : ''}</option>
+            {[...(versions.data ?? [])].reverse().map((v) => (
+              <option key={v.id} value={v.number}>
+                v{v.number} · {v.recordCount.toLocaleString()} records{v.note ? ` · ${v.note}` : ''}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label className="field-label" htmlFor={`${ids}-field`}>
+            Learn from
+          </label>
+          <select id={`${ids}-field`} className="select" value={field} disabled={disabled} data-testid="train-field" onChange={(e) => setField(e.target.value)}>
+            {usable.map((f) => (
+              <option key={f.name} value={f.name}>
+                {f.name} ({TRAINABLE[f.kind]})
+              </option>
+            ))}
+            <option value={ITEM_TEXT}>The items&apos; own text (plain text)</option>
+          </select>
+        </div>
+        <div className="field">
+          <label className="field-label" htmlFor={`${ids}-model`}>
+            Base model
+          </label>
+          <select id={`${ids}-model`} className="select" value={model.name} disabled={disabled} data-testid="train-model" onChange={(e) => setModelName(e.target.value)}>
+            {models.map((m) => (
+              <option key={m.name} value={m.name}>
+                {m.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {noVersion && (
+        <p className="field-error" role="alert" data-testid="train-no-version">
+          {datanet.name} has no version yet: training reads a frozen version. Create one on <a href={pageHref('datanets', datanet.id)}>its page</a>.
+        </p>
+      )}
+
+      <fieldset className="radio-group preset-group" disabled={disabled}>
+        <legend className="field-label">Settings</legend>
+        {(['quick', 'standard'] as const).map((id) => (
+          <label key={id} className="radio">
+            <input type="radio" name={`${ids}-preset`} checked={preset === id} onChange={() => choosePreset(id)} data-testid={`preset-${id}`} />
+            <span>
+              <strong>{PRESETS[id].label}</strong> <span className="muted">— {PRESETS[id].description}</span>
+            </span>
+          </label>
+        ))}
+        <label className="radio">
+          <input type="radio" name={`${ids}-preset`} checked={preset === 'custom'} onChange={() => choosePreset('custom')} data-testid="preset-custom" />
+          <span>
+            <strong>Custom</strong> <span className="muted">— start from the settings above and change any of them.</span>
+          </span>
+        </label>
+      </fieldset>
+      {preset === 'custom' ? (
+        <HyperparameterFields values={values} onChange={setValues} disabled={disabled} />
+      ) : (
+        <p className="muted preset-summary" data-testid="preset-summary">
+          {values.steps} steps · rank {values.rank}, alpha {values.alpha} · learning rate {values.lr} · batch {values.batch}
+          {values.gradAccum > 1 ? ` × ${values.gradAccum}` : ''} · up to {values.maxLen} tokens per example ·{' '}
+          {values.targets === 'default' ? 'attention query and value' : 'every linear layer'}
+        </p>
+      )}
+
+      <div className="field">
+        <label className="field-label" htmlFor={`${ids}-out`}>
+          Adapter name
+        </label>
+        <input
+          id={`${ids}-out`}
+          className="input mono"
+          value={out}
+          disabled={disabled}
+          spellCheck={false}
+          autoComplete="off"
+          data-testid="train-out"
+          aria-invalid={nameError ? true : undefined}
+          aria-describedby={`${ids}-out-help`}
+          onChange={(e) => setTypedName(e.target.value)}
+        />
+        <span className="field-hint" id={`${ids}-out-help`}>
+          The adapter&apos;s name and its run&apos;s. Starting a cancelled run again with the same name and settings resumes it.
+        </span>
+      </div>
+
+      <EstimateView model={model} datanet={datanet.id} values={values} records={chosenVersion?.recordCount ?? null} measured={measured} />
+
+      <div className="form-actions">
+        <button type="submit" className="button button-primary" disabled={disabled || invalid || noVersion} data-testid="train-start">
+          {starting ? 'Starting…' : 'Start training'}
+        </button>
+        {busy && <span className="field-hint">A run is in progress; start the next when it ends.</span>}
+      </div>
+      {failure && <ErrorMessage error={failure} context="Training did not start." testId="train-start-error" />}
+    </form>
+  );
+}

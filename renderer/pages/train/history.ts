@@ -1,0 +1,114 @@
+/**
+ * The run history: every training run the app knows of, from three sources merged by run name —
+ * the runs this app started (their input and loss curve, run-points.ts), the backend's training
+ * jobs (their state and last progress, also for runs started on the command line), and the
+ * installed adapters (their lineage: the full configuration and final metrics).
+ */
+import type { DatanetSummary, Job, JobState } from '../../../shared/api';
+import type { Adapter } from '../../../shared/api/schemas/models';
+import { secondsPerStep, type MeasuredRun } from './estimate';
+import { lastSegment, type RunRecord, type TrainInput } from './run-points';
+
+export interface HistoryRow {
+  out: string;
+  model: string | null;
+  datanet: string | null;
+  version: number | 'latest' | null;
+  state: JobState;
+  done: number;
+  total: number | null;
+  /** What it was started with; null when neither this app nor an adapter's lineage knows. */
+  config: Record<string, unknown> | null;
+  metrics: Record<string, number>;
+  /** The input to start it again with (Resume), when this app started it and it did not finish. */
+  resumeInput: TrainInput | null;
+  installed: boolean;
+  at: number;
+  outcome: string | null;
+}
+
+/** Input fields that name the run rather than configure it (shown in their own columns). */
+const NAMING = new Set(['out']);
+
+function configOf(input: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(input).filter(([k]) => !NAMING.has(k)));
+}
+
+/** `run` names its job in the title ("Train <out> (<model> on …)"); the store knows the jobs it started. */
+function runNameOf(job: Job, records: readonly RunRecord[]): string | null {
+  return records.find((r) => r.jobIds.includes(job.id))?.out ?? /^Train (\S+) \(/.exec(job.title)?.[1] ?? null;
+}
+
+export function historyRows(records: readonly RunRecord[], jobs: readonly Job[], adapters: readonly Adapter[], datanets: readonly DatanetSummary[]): HistoryRow[] {
+  const nameOf = (datanet: string | null | undefined) => (datanet ? (datanets.find((d) => d.id === datanet || d.name === datanet)?.name ?? datanet) : null);
+  const newestJob = new Map<string, Job>();
+  for (const job of jobs) {
+    if (job.kind !== 'training') continue;
+    const out = runNameOf(job, records);
+    if (out && (newestJob.get(out)?.createdAt ?? -1) < job.createdAt) newestJob.set(out, job);
+  }
+  const names = new Set([...records.map((r) => r.out), ...newestJob.keys(), ...adapters.filter((a) => a.lineage).map((a) => a.name)]);
+  const rows: HistoryRow[] = [];
+  for (const out of names) {
+    const record = records.find((r) => r.out === out);
+    const job = newestJob.get(out);
+    const adapter = adapters.find((a) => a.name === out && a.lineage);
+    const lineage = adapter?.lineage ?? null;
+    const input: Record<string, unknown> | null = record?.input ?? lineage?.hyperparameters ?? null;
+    const state: JobState = job?.state ?? (adapter ? 'succeeded' : (record?.state ?? 'interrupted'));
+    const last = record?.points.at(-1);
+    const lastEval = record?.evals.at(-1)?.loss;
+    const counts = job?.progress.counts ?? {};
+    const metrics: Record<string, number> = {
+      ...(counts.loss !== undefined ? { trainLoss: counts.loss } : last ? { trainLoss: last.loss } : {}),
+      ...(counts.evalLoss !== undefined ? { evalLoss: counts.evalLoss } : lastEval !== undefined ? { evalLoss: lastEval } : {}),
+      ...(counts.tokensPerSecond !== undefined ? { tokensPerSecond: counts.tokensPerSecond } : last ? { tokensPerSecond: last.tokensPerSecond } : {}),
+      // The lineage's steps are the run's `done`, shown as such.
+      ...Object.fromEntries(Object.entries(lineage?.metrics ?? {}).filter(([k]) => k !== 'steps')),
+      ...(lineage ? { examples: lineage.examples } : {}),
+    };
+    rows.push({
+      out,
+      model: (input?.model as string | undefined) ?? adapter?.base ?? null,
+      datanet: nameOf((input?.datanet as string | undefined) ?? lineage?.datanet) ?? record?.datanetName ?? null,
+      version: lineage?.version ?? (input?.version as number | 'latest' | undefined) ?? null,
+      state,
+      done: job?.progress.done ?? lineage?.metrics.steps ?? record?.done ?? 0,
+      total: job?.progress.total ?? record?.total ?? null,
+      config: input ? configOf(input) : null,
+      metrics,
+      resumeInput: !adapter && record?.input && state !== 'running' && state !== 'succeeded' ? record.input : null,
+      installed: adapters.some((a) => a.name === out),
+      at: job?.updatedAt ?? lineage?.trainedAt ?? record?.createdAt ?? 0,
+      outcome: job?.state === 'failed' ? job.error : job?.state === 'succeeded' ? job.result : (record?.outcome ?? null),
+    });
+  }
+  return rows.sort((a, b) => b.at - a.at);
+}
+
+/** The speed each recorded run measured, newest first, for the time estimate. */
+export function measuredRuns(records: readonly RunRecord[]): MeasuredRun[] {
+  return records.flatMap((r) => {
+    const segment = lastSegment(r.points);
+    const sps = secondsPerStep(segment);
+    if (!r.input || sps === null) return [];
+    const batch = r.input.batch ?? 1;
+    const accum = r.input.gradAccum ?? 1;
+    return [{ out: r.out, model: r.input.model, datanet: r.input.datanet, examplesPerStep: batch * accum, secondsPerStep: sps, tokensPerSecond: segment.at(-1)?.tokensPerSecond ?? null }];
+  });
+}
+
+export interface Difference {
+  key: string;
+  a: unknown;
+  b: unknown;
+  differs: boolean;
+}
+
+/** Two runs side by side: every setting and metric either has, the differing ones marked. */
+export function compareRuns(a: HistoryRow, b: HistoryRow): { settings: Difference[]; metrics: Difference[] } {
+  const diff = (x: Record<string, unknown>, y: Record<string, unknown>): Difference[] =>
+    [...new Set([...Object.keys(x), ...Object.keys(y)])].sort().map((key) => ({ key, a: x[key], b: y[key], differs: JSON.stringify(x[key]) !== JSON.stringify(y[key]) }));
+  const settings = diff({ ...a.config, model: a.model, datanet: a.datanet, version: a.version }, { ...b.config, model: b.model, datanet: b.datanet, version: b.version });
+  return { settings, metrics: diff({ ...a.metrics, stepsDone: a.done }, { ...b.metrics, stepsDone: b.done }) };
+}

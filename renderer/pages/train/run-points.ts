@@ -1,0 +1,74 @@
+/**
+ * A training run as the Train page records it: the input that started it, its loss curve (train
+ * points per job, evals at their steps) and its last known state. Pure data and functions; the
+ * storage is run-store.ts.
+ */
+import type { CallInput, JobState } from '../../../shared/api';
+
+export type TrainInput = CallInput<'training.start'>;
+
+export interface RunPoint {
+  step: number;
+  loss: number;
+  tokensPerSecond: number;
+  /** When it arrived (ms), for the measured speed. */
+  at: number;
+  /** Which of the run's jobs reported it (0: the first start, 1: the first resume…). */
+  segment: number;
+}
+
+/** An eval loss at the step it was measured. */
+export interface EvalPoint {
+  step: number;
+  loss: number;
+}
+
+export interface RunRecord {
+  out: string;
+  /** Null for a run this app did not start (the command line's). */
+  input: TrainInput | null;
+  /** For the history while the datanet list loads. */
+  datanetName: string;
+  jobIds: string[];
+  points: RunPoint[];
+  evals: EvalPoint[];
+  createdAt: number;
+  state: JobState;
+  done: number;
+  total: number | null;
+  /** The job's result or error, as it ended. */
+  outcome: string | null;
+}
+
+
+/** A fresh record for a run about to start. */
+export function newRecord(out: string, input: TrainInput | null, datanetName: string): RunRecord {
+  return { out, input, datanetName, jobIds: [], points: [], evals: [], createdAt: Date.now(), state: 'running', done: 0, total: null, outcome: null };
+}
+
+const MAX_POINTS = 1200;
+
+/**
+ * The points with one more, when the step moved on (progress also reports the tokenizing phase at
+ * step 0, and a throttled update can repeat a step). Past MAX_POINTS every other old point goes,
+ * which keeps the curve's shape.
+ */
+export function withPoint(points: readonly RunPoint[], p: RunPoint): RunPoint[] {
+  const last = points.filter((q) => q.segment === p.segment).at(-1);
+  if (p.step <= 0 || (last && p.step <= last.step)) return points as RunPoint[];
+  const next = [...points, p];
+  return next.length > MAX_POINTS ? next.filter((_, i) => i % 2 === 0 || i >= next.length - MAX_POINTS / 2) : next;
+}
+
+/** The evals with this one, in step order; a resumed run's eval at a step replaces the earlier one's. */
+export function withEval(evals: readonly EvalPoint[], e: EvalPoint): EvalPoint[] {
+  const same = evals.find((q) => q.step === e.step);
+  if (same?.loss === e.loss) return evals as EvalPoint[];
+  return [...evals.filter((q) => q.step !== e.step), e].sort((a, b) => a.step - b.step);
+}
+
+/** The points of the run's newest job: a resumed run measures its speed apart from the gap before it. */
+export function lastSegment(points: readonly RunPoint[]): RunPoint[] {
+  const segment = points.at(-1)?.segment;
+  return points.filter((p) => p.segment === segment);
+}

@@ -1,0 +1,152 @@
+/**
+ * The Train page in Chromium against the served app: a tiny model trained on a datanet version
+ * with the live chart growing, cancelled, the page reloaded, resumed from its checkpoint to the
+ * end, an OS notification when it ends; the time estimate then measured; two runs compared.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Datanet } from '../../shared/api/schemas/datanets';
+import type { Job } from '../../shared/api/schemas/jobs';
+import type { Adapter } from '../../shared/api/schemas/models';
+import { openApp, shootBothThemes, shootChecked, startBrowserApp } from '../fixtures/app-page';
+import { installTinyModel, seedSumsDatanet } from '../fixtures/model-factory';
+import type { ServedApp } from '../fixtures/served-app';
+
+let app: ServedApp;
+let browser: Browser;
+let datanet: Datanet;
+// One browser profile for the file, as a user has: the runs this app started live in its storage.
+let page: Page;
+let closePage: () => Promise<void>;
+const problems: string[] = [];
+
+// Notifications as the page makes them, recorded instead of shown (headless Chromium has no OS to show them).
+const NOTIFICATION_STUB = `
+  window.__notes = [];
+  window.Notification = class {
+    static permission = 'granted';
+    static requestPermission() { return Promise.resolve('granted'); }
+    constructor(title, options) { window.__notes.push(title + ': ' + (options && options.body)); }
+  };`;
+
+async function open(): Promise<{ page: Page; close: () => Promise<void> }> {
+  const { context, page } = await openApp(browser, app, { viewport: { width: 1280, height: 1000 }, problems });
+  await context.addInitScript(NOTIFICATION_STUB);
+  await page.reload();
+  await page.getByTestId('nav-train').click();
+  await page.getByTestId('train-form').waitFor();
+  return { page, close: () => context.close() };
+}
+
+const points = async () => Number(await page.getByTestId('loss-chart').getAttribute('data-points'));
+
+beforeAll(async () => {
+  ({ app, browser } = await startBrowserApp());
+  datanet = await seedSumsDatanet(app);
+  await installTinyModel(app, 'tiny-qwen', { architecture: 'qwen2', seed: 3 });
+  ({ page, close: closePage } = await open());
+});
+
+afterAll(async () => {
+  await closePage();
+  await browser.close();
+  await app.close();
+  expect(problems).toEqual([]);
+});
+
+describe('the Train page', () => {
+  it('trains with a live chart, cancels, resumes after a reload from its checkpoint, and notifies at the end', async () => {
+    expect(await page.getByTestId('train-datanet').inputValue()).toBe(datanet.id);
+    expect(await page.getByTestId('train-field').inputValue()).toBe('pair');
+    expect(await page.getByTestId('estimate-time').textContent()).toMatch(/measured after the first steps/);
+    expect(await page.getByTestId('estimate-memory').textContent()).toMatch(/^about \d+(\.\d)? (KB|MB)$/);
+
+    await page.getByTestId('preset-custom').check();
+    const set = async (key: string, value: number) => page.getByTestId(`hyper-${key}`).fill(String(value));
+    // Out of range: named beside the field, and Start waits for a valid value.
+    await set('rank', 999);
+    await expect.poll(() => page.getByTestId('hyperparameters').textContent()).toContain('Rank must be between 1 and 256.');
+    expect(await page.getByTestId('train-start').isDisabled()).toBe(true);
+    // Enough steps that Cancel lands mid-run on any machine (a few hundred ms of steps at most before it).
+    await set('rank', 4);
+    await set('steps', 3000);
+    await set('batch', 2);
+    await set('maxLen', 64);
+    await set('lr', 0.01);
+    await set('evalEvery', 100);
+    await set('checkpointEvery', 25);
+    await page.getByTestId('train-out').fill('sums-long');
+    await shootChecked(page, 'train-form-custom-light');
+    await page.getByTestId('train-start').click();
+
+    const run = page.getByTestId('live-run');
+    await expect.poll(() => run.getAttribute('data-state')).toBe('running');
+    // The chart grows as progress arrives.
+    await expect.poll(() => points(), { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+    const early = await points();
+    await expect.poll(() => points(), { timeout: 30_000 }).toBeGreaterThan(early);
+    expect(await page.getByTestId('stat-loss').textContent()).toMatch(/^\d+\.\d{4}$/);
+    expect(await page.getByTestId('loss-chart-caption').textContent()).toMatch(/^Step \d+ of 3,000: train loss \d+\.\d{4}.*tokens\/s\.$/);
+    await shootBothThemes(page, 'train-live-chart', { target: page.getByTestId('train-run-section') });
+
+    await page.getByTestId('train-cancel').click();
+    await expect.poll(() => run.getAttribute('data-state'), { timeout: 30_000 }).toBe('cancelled');
+    const stoppedAt = Number((await page.getByTestId('stat-step').textContent())!.split(' / ')[0]!.replace(/,/g, ''));
+    expect(stoppedAt).toBeGreaterThan(25);
+    expect(stoppedAt).toBeLessThan(3000);
+    await expect.poll(() => page.evaluate('window.__notes')).toEqual([expect.stringMatching(/^Training of sums-long cancelled: Stopped at step \d+/)]);
+
+    // A reload (the window closed and opened again) keeps the run, its curve and its Resume.
+    const before = await points();
+    await page.reload();
+    await page.getByTestId('nav-train').click();
+    await expect.poll(() => run.getAttribute('data-state')).toBe('cancelled');
+    expect(await points()).toBe(before);
+    await shootChecked(page, 'train-cancelled-light', { target: page.getByTestId('train-run-section') });
+
+    const resumedFrom: number[] = [];
+    const off = app.backend.events.subscribe((name, payload) => {
+      const job = payload as Job;
+      if (name === 'job.updated' && job.kind === 'training' && job.progress.done > 0) resumedFrom.push(job.progress.done);
+    });
+    await page.getByTestId('train-resume').click();
+    await expect.poll(() => run.getAttribute('data-state'), { timeout: 60_000 }).toBe('succeeded');
+    off();
+    // It went on from a checkpoint (every 25 steps), not from the start.
+    expect(Math.min(...resumedFrom)).toBeGreaterThanOrEqual(25);
+    expect(await page.getByTestId('live-run-outcome').textContent()).toMatch(/^adapter sums-long: 3000 steps, 11 examples, eval loss \d/);
+    // (The reload started the page's record of notifications afresh.)
+    await expect.poll(() => page.evaluate('window.__notes')).toEqual([expect.stringMatching(/^Training of sums-long finished: adapter sums-long: 3000 steps/)]);
+    const adapter = (await app.call<Adapter[]>('adapters.list')).find((a) => a.name === 'sums-long');
+    expect(adapter?.lineage).toMatchObject({ version: 1, examples: 11, hyperparameters: { steps: 3000, rank: 4, batch: 2, maxLen: 64 } });
+    await shootBothThemes(page, 'train-finished', { target: page.getByTestId('train-run-section') });
+  }, 180_000);
+
+  it('estimates the time from the measured run, and compares two runs side by side', async () => {
+    await page.getByTestId('preset-quick').check();
+    expect(await page.getByTestId('train-out').inputValue()).toBe('sums-v1-quick');
+    expect(await page.getByTestId('estimate-time').textContent()).toMatch(/^about \d+ (s|min)$/);
+    expect(await page.getByTestId('estimate').textContent()).toContain('from run sums-long');
+    await page.getByTestId('train-start').click();
+    await expect.poll(() => page.getByTestId('live-run').getAttribute('data-run')).toBe('sums-v1-quick');
+    await expect.poll(() => page.getByTestId('live-run').getAttribute('data-state'), { timeout: 60_000 }).toBe('succeeded');
+
+    const history = page.getByTestId('run-history');
+    await expect.poll(() => history.getByTestId('history-row').count()).toBe(2);
+    const pick = (run: string) => history.locator(`[data-testid="history-row"][data-run="${run}"]`).getByTestId('history-pick').check();
+    await pick('sums-long');
+    await pick('sums-v1-quick');
+    const compare = page.getByTestId('run-compare');
+    const row = (key: string) => compare.locator(`[data-testid="compare-row"][data-key="${key}"]`);
+    expect(await row('steps').locator('td').allTextContents()).toEqual(['3000', '60']);
+    expect(await row('rank').locator('td').allTextContents()).toEqual(['4', '8']);
+    expect(await row('rank').getAttribute('data-differs')).toBe('true');
+    // Only differences by default: the same model is not listed until asked for.
+    expect(await row('model').count()).toBe(0);
+    await compare.getByTestId('compare-only-differences').uncheck();
+    expect(await row('model').locator('td').allTextContents()).toEqual(['tiny-qwen', 'tiny-qwen']);
+    expect(await row('trainLoss').count()).toBe(1);
+    await compare.getByTestId('compare-only-differences').check();
+    await shootBothThemes(page, 'train-compare', { target: compare });
+  }, 120_000);
+});
