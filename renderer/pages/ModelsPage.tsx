@@ -8,6 +8,7 @@ import { Page } from '../components/Page';
 import { Section } from '../components/Section';
 import { AdapterList } from './models/AdapterList';
 import { BaseModelList } from './models/BaseModelList';
+import { DownloadModelForm } from './models/DownloadModelForm';
 import { ExportPeftDialog } from './models/ExportPeftDialog';
 import { GgufExportDialog, type GgufTarget } from './models/GgufExportDialog';
 import { ImportAdapterForm } from './models/ImportAdapterForm';
@@ -25,10 +26,13 @@ export function ModelsPage() {
   const [peft, setPeft] = useState<Adapter | null>(null);
   const [removing, setRemoving] = useState<Removing | null>(null);
 
-  // A training run that ends installs its adapter.
+  // A training run that ends installs its adapter; a download, its model.
   const reloadAdapters = adapters.reload;
+  const reloadModels = models.reload;
   useEvent('job.updated', (job) => {
-    if (job.kind === 'training' && job.state === 'succeeded') reloadAdapters();
+    if (job.state !== 'succeeded') return;
+    if (job.kind === 'training') reloadAdapters();
+    if (job.kind === 'models.download') reloadModels();
   });
 
   return (
@@ -45,6 +49,7 @@ export function ModelsPage() {
           <CallFallback call={models.data ? adapters : models} what="the models" />
         )}
         <ImportModelForm onImported={(m) => models.setData((prev) => [...(prev ?? []).filter((x) => x.name !== m.name), m].sort((a, b) => a.name.localeCompare(b.name)))} />
+        <DownloadModelForm />
       </Section>
       <Section title="Adapters" testId="adapters-section" description="Small LoRA weight sets that specialise a base model; many can share one loaded base.">
         {adapters.data ? (

@@ -10,10 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Datanet } from '../../shared/api/schemas/datanets';
 import type { Adapter, LanguageModel } from '../../shared/api/schemas/models';
 import { openApp, shootBothThemes, shootChecked } from '../fixtures/app-page';
+import { fakeHub } from '../fixtures/fake-hub';
 import { seedSumsDatanet, tinyModelFolder, trainAdapter } from '../fixtures/model-factory';
 import type { ServedApp } from '../fixtures/served-app';
 import { startBrowserApp } from '../fixtures/app-page';
 import { tempDir } from '../fixtures/temp-dir';
+import { tinyModelFiles } from '../fixtures/tiny-models';
 
 let app: ServedApp;
 let browser: Browser;
@@ -27,7 +29,10 @@ beforeAll(async () => {
   datanet = await seedSumsDatanet(app);
 });
 
+const savedEndpoint = process.env.HF_ENDPOINT;
 afterAll(async () => {
+  if (savedEndpoint === undefined) delete process.env.HF_ENDPOINT;
+  else process.env.HF_ENDPOINT = savedEndpoint;
   await browser.close();
   await app.close();
   expect(problems).toEqual([]);
@@ -56,6 +61,34 @@ describe('the Models page', () => {
     expect(installed.parameters).toBe(29_408);
     await context.close();
   });
+
+  it('downloads a base model from the hub (a local fake of it): a connection cut three times fails the job, Resume finishes it with a Range request', async () => {
+    const files = tinyModelFiles({ architecture: 'llama', seed: 5 }).files;
+    const hub = await fakeHub({ repo: 'test-org/tiny-llama', files, lfs: (p) => p.endsWith('.safetensors'), cut: new Map([['model.safetensors', 3]]) });
+    process.env.HF_ENDPOINT = hub.url;
+    try {
+      const { context, page } = await open();
+      await page.getByTestId('model-download-repo').fill('test-org/tiny-llama');
+      await page.getByTestId('model-download').click();
+      const job = page.getByTestId('model-download-job');
+      await expect.poll(() => job.getAttribute('data-state'), { timeout: 60_000 }).toBe('failed');
+      expect(await job.textContent()).toMatch(/stopped after 3 tries .*it resumes from \d+ bytes/);
+      await shootChecked(page, 'models-download-failed-light', { target: page.getByTestId('model-download-form') });
+      expect(await page.getByTestId('model-download').textContent()).toBe('Resume download');
+      await page.getByTestId('model-download').click();
+      await expect.poll(() => job.getAttribute('data-state'), { timeout: 30_000 }).toBe('succeeded');
+      await page.locator('[data-testid="model-row"][data-name="tiny-llama"]').waitFor();
+      const weights = hub.requests.filter((r) => r.file === 'model.safetensors');
+      expect(weights.length).toBe(4);
+      expect(weights[3]!.range).toMatch(/^bytes=[1-9]\d*-$/);
+      await page.locator('[data-testid="model-row"][data-name="tiny-llama"]').getByTestId('model-remove').click();
+      await page.getByTestId('remove-dialog').getByTestId('confirm-action').click();
+      await expect.poll(() => page.locator('[data-testid="model-row"][data-name="tiny-llama"]').count()).toBe(0);
+      await context.close();
+    } finally {
+      await hub.close();
+    }
+  }, 120_000);
 
   it("shows an adapter trained on a datanet version with its lineage, light and dark", async () => {
     await trainAdapter(app, { model: 'tiny-qwen', datanet: datanet.id, out: 'sums-adapter' });
