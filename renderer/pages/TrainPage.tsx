@@ -128,7 +128,6 @@ export function TrainPage() {
           <TrainForm
             datanets={datanets.data!}
             models={models.data!}
-            adapters={adapters.data!}
             takenNames={taken}
             measured={measuredRuns(records)}
             busy={runningJobs.length > 0}

@@ -60,6 +60,7 @@ describe('the Train page', () => {
     expect(await page.getByTestId('train-field').inputValue()).toBe('pair');
     expect(await page.getByTestId('estimate-time').textContent()).toMatch(/measured after the first steps/);
     expect(await page.getByTestId('estimate-memory').textContent()).toMatch(/^about \d+(\.\d)? (KB|MB)$/);
+    await shootBothThemes(page, 'train-form');
 
     await page.getByTestId('preset-custom').check();
     const set = async (key: string, value: number) => page.getByTestId(`hyper-${key}`).fill(String(value));

@@ -17,7 +17,9 @@ export function EstimateView({ model, datanet, values, records, measured }: Esti
   const memory = memoryEstimate(model, values);
   const perStep = values.batch * values.gradAccum;
   const time = timeEstimate({ model: model.name, datanet, steps: values.steps, examplesPerStep: perStep }, measured);
-  const trainExamples = records === null ? null : Math.max(1, Math.floor(records * (1 - values.evalFraction)));
+  // As engine/data/split.ts holds out: round(fraction × n), at least one when the fraction is above 0, never all.
+  const held = records === null ? 0 : Math.min(Math.max(values.evalFraction > 0 && records >= 2 ? 1 : 0, Math.round(values.evalFraction * records)), Math.max(0, records - 1));
+  const trainExamples = records === null ? null : Math.max(1, records - held);
   return (
     <div className="estimate" data-testid="estimate" role="status">
       <p>

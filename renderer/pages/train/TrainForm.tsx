@@ -1,6 +1,6 @@
 import { useId, useState, type SubmitEvent } from 'react';
 import type { DatanetSummary, Job } from '../../../shared/api';
-import type { Adapter, LanguageModel } from '../../../shared/api/schemas/models';
+import type { LanguageModel } from '../../../shared/api/schemas/models';
 import { toFailure, useApi, useCall } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { pageHref } from '../../route';
@@ -24,7 +24,6 @@ const ITEM_TEXT = '$text';
 interface TrainFormProps {
   datanets: DatanetSummary[];
   models: LanguageModel[];
-  adapters: Adapter[];
   /** Run names in use (installed adapters and recorded runs): a new run gets a fresh one. */
   takenNames: ReadonlySet<string>;
   measured: readonly MeasuredRun[];
