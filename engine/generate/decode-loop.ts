@@ -11,9 +11,10 @@ import type * as ort from 'onnxruntime-node';
 import type { Tokenizer } from '../tokenize/tokenizer';
 import { Prng } from '../train/prng';
 import type { DecodeSession } from './decode-session';
-import { chooseToken } from './logits-processors';
 import type { ResolvedOptions } from './options';
-import { TextStream } from './text-stream';
+import { checkPrompt, RowState, type Generation } from './row-state';
+
+export type { FinishReason, Generation } from './row-state';
 
 /** One step's news for one row. */
 export interface TokenEvent {
@@ -28,20 +29,6 @@ export interface TokenEvent {
   text: string;
 }
 
-/** Why a row ended: an EOS token, a stop string, or maxTokens (or the model's context) reached. */
-export type FinishReason = 'eos' | 'stop' | 'length';
-
-export interface Generation {
-  /** The generated tokens, without the EOS token; with a stop string, up to the token that completed it. */
-  tokenIds: number[];
-  /** Their text, special tokens skipped, cut before a stop string. */
-  text: string;
-  finishReason: FinishReason;
-  /** Which stop string ended it (finishReason 'stop'). */
-  stop?: string;
-  promptTokens: number;
-}
-
 export interface BatchRequest {
   session: DecodeSession;
   lora: Record<string, ort.Tensor>;
@@ -53,28 +40,12 @@ export interface BatchRequest {
   signal?: AbortSignal;
 }
 
-interface Row {
-  prompt: readonly number[];
-  seen: Set<number>;
-  out: number[];
-  stream: TextStream;
-  finish: FinishReason | null;
-  /** The position the row's next token is fed at. */
-  next: number;
-}
-
 export async function* decodeBatch(req: BatchRequest): AsyncGenerator<TokenEvent, Generation[]> {
   const { session, prompts, options, signal } = req;
   const { vocabSize: V, maxPositions } = session.config;
   const B = prompts.length;
   if (B === 0) throw new Error('generate: no prompts');
-  prompts.forEach((p, i) => {
-    const name = B === 1 ? 'the prompt' : `prompt ${i}`;
-    if (p.length === 0) throw new Error(`generate: ${name} is empty (at least one token is needed)`);
-    if (p.length > maxPositions) throw new Error(`generate: ${name} has ${p.length} tokens, the model's context is ${maxPositions}`);
-    const bad = p.find((id) => !Number.isInteger(id) || id < 0 || id >= V);
-    if (bad !== undefined) throw new Error(`generate: ${name} has token id ${bad}, outside the vocabulary [0, ${V})`);
-  });
+  prompts.forEach((p, i) => checkPrompt(p, B === 1 ? 'the prompt' : `prompt ${i}`, V, maxPositions));
   signal?.throwIfAborted();
 
   const L = Math.max(...prompts.map((p) => p.length));
@@ -87,7 +58,7 @@ export async function* decodeBatch(req: BatchRequest): AsyncGenerator<TokenEvent
       positions[b * L + L - p.length + t] = BigInt(t);
     });
   });
-  const rows: Row[] = prompts.map((p) => ({ prompt: p, seen: new Set(p), out: [], stream: new TextStream(req.tokenizer, options.stop), finish: null, next: p.length }));
+  const rows = prompts.map((p) => new RowState(p, options, req.tokenizer, maxPositions));
   const rng = new Prng(options.seed);
   const kv = session.start(B);
   let logits = await session.step(kv, ids, positions, flat(mask), req.lora);
@@ -97,39 +68,18 @@ export async function* decodeBatch(req: BatchRequest): AsyncGenerator<TokenEvent
     const fed = new BigInt64Array(B).fill(BigInt(req.padId));
     rows.forEach((row, b) => {
       if (row.finish) return;
-      // The logits are this step's own copy, used once: the processors may work on them in place.
-      const token = chooseToken(logits.subarray(b * V, (b + 1) * V), row.seen, options.choice, rng);
+      const { token, events: news } = row.take(logits.subarray(b * V, (b + 1) * V), rng);
       fed[b] = BigInt(token);
-      if (options.eosTokenIds.has(token)) {
-        row.finish = 'eos';
-      } else {
-        row.out.push(token);
-        row.seen.add(token);
-        events.push({ row: b, tokenId: token, text: row.stream.push(token) });
-        if (row.stream.stopped !== null) row.finish = 'stop';
-        // The next token would be fed at position `next`, which the model must have.
-        else if (row.out.length >= options.maxTokens || row.next >= maxPositions) row.finish = 'length';
-        row.next++;
-      }
-      if (row.finish) {
-        const rest = row.stream.finish();
-        if (rest) events.push({ row: b, tokenId: null, text: rest });
-      }
+      for (const e of news) events.push({ row: b, ...e });
     });
     for (const e of events) yield e;
     if (rows.every((r) => r.finish)) break;
     signal?.throwIfAborted();
     mask = mask.map((m) => [...m, 1]);
-    const at = BigInt64Array.from(rows, (r) => BigInt(Math.min(r.next - 1, maxPositions - 1)));
+    const at = BigInt64Array.from(rows, (r) => BigInt(r.position));
     logits = await session.step(kv, fed, at, flat(mask), req.lora);
   }
-  return rows.map((r) => ({
-    tokenIds: r.out,
-    text: r.stream.text,
-    finishReason: r.finish!,
-    ...(r.stream.stopped !== null ? { stop: r.stream.stopped } : {}),
-    promptTokens: r.prompt.length,
-  }));
+  return rows.map((r) => r.result());
 }
 
 function flat(mask: number[][]): BigInt64Array {

@@ -34,10 +34,11 @@ export class DecodeSession {
     private readonly session: ort.InferenceSession,
   ) {}
 
-  static async create(modelDir: string, config: ModelConfig, shape: LoraShape, settings: SessionSettings): Promise<DecodeSession> {
+  /** `rowLora`: each LoRA input has a batch axis, every row its own adapter (row-lora.ts); else one adapter for the batch. */
+  static async create(modelDir: string, config: ModelConfig, shape: LoraShape, settings: SessionSettings, rowLora = false): Promise<DecodeSession> {
     // alpha = r: the graph's scaling is 1, and each adapter's own α/r is folded into its B (lora-slots.ts).
     const lora = shape.modules.length > 0 ? loraSettings(config.modelType, { r: shape.r, alpha: shape.r, targets: [...shape.modules] }) : undefined;
-    const built = await buildCausalLmGraph(modelDir, { mode: 'decode', lora });
+    const built = await buildCausalLmGraph(modelDir, { mode: 'decode', lora, rowLora });
     // engine/runtime/providers.ts (a provider choice) does not exist yet; sessions are created
     // here on the CPU provider until it does.
     const options: ort.InferenceSession.SessionOptions = {
@@ -88,10 +89,18 @@ export class KvState {
   length = 0;
   private past: Record<string, ort.Tensor> = {};
 
+  /** An empty cache, or (`past`, `length`) one already filled, as kv-batch.ts assembles them. */
   constructor(
-    private readonly config: ModelConfig,
+    readonly config: ModelConfig,
     readonly batch: number,
+    past?: Record<string, ort.Tensor>,
+    length = 0,
   ) {
+    if (past) {
+      this.past = past;
+      this.length = length;
+      return;
+    }
     const empty = new Float32Array(0);
     for (let i = 0; i < config.numLayers; i++) {
       for (const kind of ['key', 'value'] as const) this.past[pastName(i, kind)] = new ort.Tensor('float32', empty, [batch, config.numKvHeads, 0, config.headDim]);

@@ -10,7 +10,8 @@
  * the adapter leaves alone get zero A and B, as does every module for the base model.
  */
 import * as ort from 'onnxruntime-node';
-import { loraScaling, type LoraAdapter } from '../lora-io/adapter';
+import { loraScaling, type LoraAdapter, type LoraSettings } from '../lora-io/adapter';
+import { selectModules } from '../lora-io/modules';
 import type { ModelConfig } from '../models/config';
 import type { LoraTensorSpec } from '../models/lora';
 
@@ -71,4 +72,20 @@ export function slotFeeds(specs: readonly LoraTensorSpec[], shape: LoraShape, ad
     feeds[s.name] = new ort.Tensor('float32', data, [rows, cols]);
   }
   return feeds;
+}
+
+/** The smallest shape that holds both: every module of either, the larger rank. */
+export function widerShape(a: LoraShape, b: LoraShape): LoraShape {
+  return { modules: [...new Set([...a.modules, ...b.modules])].sort(), r: Math.max(a.r, b.r) };
+}
+
+/** Whether `outer` holds everything `inner` does (its modules, its rank). */
+export function holdsShape(outer: LoraShape, inner: LoraShape): boolean {
+  const have = new Set(outer.modules);
+  return inner.r <= outer.r && inner.modules.every((m) => have.has(m));
+}
+
+/** The shape an adapter of these settings has on this model (from adapter_config.json alone, before its tensors are read). */
+export function settingsShape(config: ModelConfig, settings: Pick<LoraSettings, 'r' | 'targetModules'>): LoraShape {
+  return { modules: selectModules(config, settings.targetModules).map((m) => m.module).sort(), r: settings.r };
 }

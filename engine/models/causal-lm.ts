@@ -32,6 +32,12 @@ export interface CausalLmGraphOptions {
   lora?: LoraSettings;
   /** Take an `attention_mask` input [B, T] (int64, 1 = attend, 0 = padding), as transformers does. Decode graphs always do. */
   attentionMask?: boolean;
+  /**
+   * 'decode' only: each LoRA input has a leading batch axis (A [B, r, in], B [B, out, r]), so
+   * every row of a batch runs with its own adapter (lora.ts). Without it one adapter serves the
+   * whole batch, as single-stream decoding uses it.
+   */
+  rowLora?: boolean;
 }
 
 export interface CausalLmGraph {
@@ -50,8 +56,9 @@ export async function buildCausalLmGraph(dir: string, options: CausalLmGraphOpti
   if (options.mode === 'train' && !options.lora) throw new Error('a training graph needs LoRA settings (the base weights are frozen)');
   const checkpoint = await openCheckpoint(dir);
   try {
-    const g = new GraphBuilder(`${config.modelType}_${options.mode}`);
-    const lora = new LoraLayers(g, config, options.lora, options.mode === 'train');
+    const g = new GraphBuilder(`${config.modelType}_${options.mode}${options.rowLora ? '_rowlora' : ''}`);
+    if (options.rowLora && options.mode !== 'decode') throw new Error(`rowLora is a decode-graph option, not for mode '${options.mode}'`);
+    const lora = new LoraLayers(g, config, options.lora, options.mode === 'train', options.rowLora ?? false);
     const ids = g.input('input_ids', 'int64', ['B', 'T']);
     const family = FAMILIES[config.modelType];
     if (options.mode === 'decode') {

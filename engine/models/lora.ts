@@ -29,8 +29,10 @@ export interface LoraTensorSpec {
   name: string;
   module: string;
   kind: 'A' | 'B';
-  /** A: [r, in]; B: [out, r]. */
+  /** A: [r, in]; B: [out, r]. A per-row graph's input is [B, …this] (one per batch row). */
   shape: [number, number];
+  /** The input has a leading batch axis: each row of the batch has its own adapter (decode graphs with rowLora). */
+  perRow?: boolean;
 }
 
 /** One dropout mask a training graph takes: [B, T, features]. */
@@ -66,7 +68,14 @@ export class LoraLayers {
     private readonly settings: LoraSettings | undefined,
     /** Training graphs take dropout masks when the settings' dropout is above 0. */
     private readonly training: boolean,
+    /**
+     * Each LoRA input has a leading batch axis, A [B, r, in] and B [B, out, r], so row b of the
+     * batch computes x_b·A_bᵀ·B_bᵀ with its own adapter (a batched MatMul; a row with no adapter
+     * is fed zeros). For serving several adapters in one batch; inference only.
+     */
+    private readonly perRow = false,
   ) {
+    if (perRow && training) throw new Error('per-row LoRA inputs are for inference graphs, not training');
     this.targets = settings ? new Map(selectModules(config, settings.targetModules).map((m) => [m.module, m])) : new Map();
     this.scaling = settings ? loraScaling(settings) : 0;
   }
@@ -80,6 +89,11 @@ export class LoraLayers {
     const keys = peftKeys(module);
     const a = this.input(keys.a, module, 'A', shapes.a);
     const b = this.input(keys.b, module, 'B', shapes.b);
+    if (this.perRow) {
+      // x [B, T, in] · Aᵀ [B, in, r] → [B, T, r] · Bᵀ [B, r, out] → [B, T, out], row by row.
+      const low = g.matmul(x, g.transpose(a, [0, 2, 1]));
+      return g.add(base, g.mul(g.matmul(low, g.transpose(b, [0, 2, 1])), this.scaling));
+    }
     let dropped = x;
     if (this.training && this.settings!.dropout > 0) {
       const name = dropoutMaskName(module);
@@ -91,8 +105,8 @@ export class LoraLayers {
   }
 
   private input(name: string, module: string, kind: 'A' | 'B', shape: [number, number]): Value {
-    this.tensors.push({ name, module, kind, shape });
-    const v = this.g.input(name, 'float', shape);
+    this.tensors.push({ name, module, kind, shape, ...(this.perRow ? { perRow: true } : {}) });
+    const v = this.g.input(name, 'float', this.perRow ? ['B', ...shape] : shape);
     this.values.push(v);
     return v;
   }
