@@ -73,9 +73,9 @@ export class LoraLayers {
      * batch computes x_b·A_bᵀ·B_bᵀ with its own adapter (a batched MatMul; a row with no adapter
      * is fed zeros). For serving several adapters in one batch; inference only.
      */
-    private readonly perRow = false,
+    private readonly batchAxis = false,
   ) {
-    if (perRow && training) throw new Error('per-row LoRA inputs are for inference graphs, not training');
+    if (batchAxis && training) throw new Error('per-row LoRA inputs are for inference graphs, not training');
     this.targets = settings ? new Map(selectModules(config, settings.targetModules).map((m) => [m.module, m])) : new Map();
     this.scaling = settings ? loraScaling(settings) : 0;
   }
@@ -89,7 +89,7 @@ export class LoraLayers {
     const keys = peftKeys(module);
     const a = this.input(keys.a, module, 'A', shapes.a);
     const b = this.input(keys.b, module, 'B', shapes.b);
-    if (this.perRow) {
+    if (this.batchAxis) {
       // x [B, T, in] · Aᵀ [B, in, r] → [B, T, r] · Bᵀ [B, r, out] → [B, T, out], row by row.
       const low = g.matmul(x, g.transpose(a, [0, 2, 1]));
       return g.add(base, g.mul(g.matmul(low, g.transpose(b, [0, 2, 1])), this.scaling));
@@ -105,8 +105,8 @@ export class LoraLayers {
   }
 
   private input(name: string, module: string, kind: 'A' | 'B', shape: [number, number]): Value {
-    this.tensors.push({ name, module, kind, shape, ...(this.perRow ? { perRow: true } : {}) });
-    const v = this.g.input(name, 'float', this.perRow ? ['B', ...shape] : shape);
+    this.tensors.push({ name, module, kind, shape, ...(this.batchAxis ? { perRow: true } : {}) });
+    const v = this.g.input(name, 'float', this.batchAxis ? ['B', ...shape] : shape);
     this.values.push(v);
     return v;
   }
