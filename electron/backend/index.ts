@@ -17,7 +17,7 @@ import { navigateApp } from './datanets/navigate-app';
 import { openDatanets, type DatanetService } from './datanets/service';
 import { createEventBus, type EventBus } from './events';
 import { jobsApp } from './jobs/app';
-import { ledgerApp } from './ledger/app';
+import { ledgerApp, ledgerStatus } from './ledger/app';
 import { rewardsApp } from './ledger/rewards-app';
 import { LedgerService } from './ledger/service';
 import { JobRunner } from './jobs/runner';
@@ -111,7 +111,7 @@ export function openBackend(options: BackendOptions): Backend {
       ...navigateApp(datanets),
       ...ledgerApp(ctx, ledger, datanets),
       ...rewardsApp(ctx, ledger),
-      ...registrationApp(db, models, datanets, ledger),
+      ...registrationApp(db, models, datanets, ledger, () => ledgerStatus(ctx, ledger)),
     };
     let closed = false;
     return {

@@ -50,8 +50,8 @@ import {
 } from './schemas/ledger';
 import { Job, JobRef, JobsListInput } from './schemas/jobs';
 import { Adapter, AdapterExportInput, AdapterImportInput, GgufExportInput, LanguageModel, LanguageModelImportInput, NamedRef } from './schemas/models';
-import { EvalInput, EvalResult, TrainStartInput } from './schemas/training';
-import { ManifestInput, ManifestResult, ManifestVerification, ManifestVerifyInput, ModelRegisterInput, RegisterResult } from './schemas/registration';
+import { EvalInput, EvalResult, TrainingRun, TrainStartInput } from './schemas/training';
+import { ManifestInput, ManifestResult, ManifestVerification, ManifestVerifyInput, ModelRegisterInput, RegisterResult, RegistrationsResult } from './schemas/registration';
 import { CancelInput, CancelResult, GenerateDelta, GenerateInput, GenerateResult } from './schemas/inference';
 import { Reward, RewardClaimInput, RewardClaimResult, RewardsImportInput, RewardsImportResult } from './schemas/rewards';
 import { Settings, SettingsPatch } from './schemas/settings';
@@ -142,6 +142,7 @@ export const calls = {
   'models.download': call('Download a base language model (config, tokenizer, safetensors weights) from the Hugging Face hub as a job: resumes partial files, checks checksums, installs it once it loads.', ModelDownloadInput, Job),
   'models.register': call("Register an adapter trained here on the network's ModelRegistry with the unlocked wallet: its training manifest's Merkle root, base model id and the owner's fee share go on chain.", ModelRegisterInput, RegisterResult),
   'models.manifest': call("An adapter's training manifest (datanet-studio/training-manifest@1): the registered one, or the one registering would send.", ManifestInput, ManifestResult),
+  'models.registrations': call("The installed adapters registered from this app on the configured network (their files unchanged since), with that network's name; it does not connect to the network.", NoInput, RegistrationsResult),
   'models.verifyManifest': call('Check a training manifest: its ids, tree and proofs, and that the ModelRegistry holds its root for its adapter.', ManifestVerifyInput, ManifestVerification),
   'models.remove': call('Delete an installed base model (refused while adapters are trained on it); returns the models left.', NamedRef, z.array(LanguageModel)),
   'models.exportGguf': call('Write a base model, the model with an adapter merged, or an adapter alone (a GGUF LoRA) as one GGUF file in f32, f16 or Q8_0 for llama.cpp, Ollama and LM Studio, as a job (progress in bytes).', GgufExportInput, Job),
@@ -152,6 +153,7 @@ export const calls = {
   'training.start': call('Train a LoRA adapter on a datanet version, as a job (progress in steps, loss and tokens/s); starting the same run again resumes it from its last checkpoint.', TrainStartInput, Job),
   'inference.generate': call('Generate with a base model and, optionally, an adapter (the base stays loaded across adapters); text deltas stream as inference.delta events when `request` names the call.', GenerateInput, GenerateResult),
   'inference.cancel': call('Stop the generation that named itself with `request`; its inference.generate call then returns the text so far, finishReason "cancelled".', CancelInput, CancelResult),
+  'training.runs': call('Every training run under runs/ (started here, in another window or on the command line) with its input, newest job, newest checkpoint and its losses, and its adapter when installed; newest first.', NoInput, z.array(TrainingRun)),
   'training.eval': call("A model's (and adapter's) mean loss and perplexity over a version's examples, the prompt masked as in training.", EvalInput, EvalResult),
 } satisfies Record<string, CallSpec>;
 

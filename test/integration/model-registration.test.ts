@@ -196,6 +196,11 @@ describe('adapter registration on the embedded devnet', () => {
     );
     const after = await call<{ manifest: TrainingManifest; registration: ModelRegistration | null }>(b, 'models.manifest', { adapter: 'sums' });
     expect(after).toEqual({ manifest, registration });
+    // Listed for the Models page, without connecting; an adapter trained again under the same name is not the registered one.
+    expect(await call(b, 'models.registrations')).toEqual({ network: 'Local devnet (anvil)', registrations: [registration] });
+    await call(b, 'adapters.remove', { name: 'sums' });
+    await importAdapter('sums', 5, lineageOf(datanet, version));
+    expect(await call(b, 'models.registrations')).toEqual({ network: 'Local devnet (anvil)', registrations: [] });
 
     // A wallet with nothing to pay gas with.
     await call(b, 'wallet.import', { source: { kind: 'privateKey', privateKey: KEY_C }, password: PASSWORD, replace: true });

@@ -128,6 +128,26 @@ export class ModelRegistrations {
     }
   }
 
+  /**
+   * The installed adapters registered from this app on the chain and ModelRegistry given (the
+   * configured network's, known without connecting), whose files are still the ones registered:
+   * an adapter deleted and trained again under the same name is not.
+   */
+  async registrations(on: { chainId: number; modelRegistry: string }): Promise<ModelRegistration[]> {
+    const rows = this.deps.db
+      .prepare('SELECT * FROM model_registrations WHERE chain_id = ? AND model_registry = ? ORDER BY registered_at DESC')
+      .all(on.chainId, on.modelRegistry.toLowerCase()) as Row[];
+    const installed = new Map(this.deps.models.adapters.list().map((a) => [a.name, a.dir]));
+    const out: ModelRegistration[] = [];
+    for (const row of rows) {
+      const dir = installed.get(row.adapter_name);
+      if (!dir || out.some((r) => r.adapter === row.adapter_name)) continue;
+      const identity = await adapterIdentity(dir).catch(() => null);
+      if (identity?.hash === row.adapter_hash) out.push(toRegistration(row));
+    }
+    return out;
+  }
+
   /** Checks a manifest file against the configured network (and, with `adapter`, that installed adapter's files). */
   async verify(manifest: TrainingManifest, adapter?: string): Promise<ManifestVerification> {
     const adapterDir = adapter === undefined ? undefined : this.deps.models.adapters.get(adapter).dir;

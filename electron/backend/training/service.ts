@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { conflict } from '../../../shared/api/errors';
 import type { Job } from '../../../shared/api/schemas/jobs';
-import type { EvalResult } from '../../../shared/api/schemas/training';
+import type { EvalResult, TrainingRun } from '../../../shared/api/schemas/training';
 import { readPeftAdapter } from '../../../engine/lora-io/peft-files';
 import { loraSettings } from '../../../engine/lora-io/adapter';
 import { loadModelConfig } from '../../../engine/models/config';
@@ -13,6 +13,7 @@ import type { ParsedInput } from '../../../shared/api/contract';
 import type { DatanetService } from '../datanets/service';
 import type { JobRunner } from '../jobs/runner';
 import type { ModelsService } from '../models/service';
+import { listRuns } from './runs';
 import { versionTrainingData } from './version-data';
 
 type StartInput = ParsedInput<'training.start'>;
@@ -118,6 +119,11 @@ export class TrainingService {
       fs.rmSync(path.join(runDir, 'checkpoints'), { recursive: true, force: true });
       return `adapter ${input.out}: ${result.step} steps, ${prepared.trainExamples} examples${result.evalLoss !== null ? `, eval loss ${result.evalLoss.toFixed(4)}` : ''}`;
     });
+  }
+
+  /** Every run folder with its state (runs.ts), newest first. */
+  runs(): Promise<TrainingRun[]> {
+    return listRuns(this.runsDir, this.deps);
   }
 
   /** The loss and perplexity of a model (and adapter) over a version's examples, masked as training masks them. */

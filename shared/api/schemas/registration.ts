@@ -34,6 +34,15 @@ export type ModelRegistration = z.infer<typeof ModelRegistration>;
 
 export const RegisterResult = z.object({ registration: ModelRegistration, manifest: TrainingManifest });
 
+/** The adapters registered on the configured network from this app (models.registrations). */
+export const RegistrationsResult = z.object({
+  /** The configured network's name, as the status bar shows it. */
+  network: z.string(),
+  /** Installed adapters whose files are still the ones registered, newest registration first. */
+  registrations: z.array(ModelRegistration),
+});
+export type RegistrationsResult = z.infer<typeof RegistrationsResult>;
+
 export const ManifestInput = z.object({ adapter: ModelName }).strict();
 
 export const ManifestResult = z.object({

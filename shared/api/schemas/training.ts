@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ModelName } from './assist';
+import { Timestamp } from './common';
+import { Job, JobState } from './jobs';
 
 const VersionKey = z.union([z.number().int().positive(), z.literal('latest')]);
 const Provider = z.enum(['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml']);
@@ -64,3 +66,33 @@ export const EvalResult = z.object({
   field: z.string(),
 });
 export type EvalResult = z.infer<typeof EvalResult>;
+
+/** A loss at an optimizer step, as a run's checkpoint recorded it. */
+export const StepLoss = z.object({ step: z.number().int().nonnegative(), loss: z.number() });
+
+/**
+ * A training run as its folder (`<dataDir>/runs/<out>/`) and the jobs table know it, whoever
+ * started it (this window, another, the command line).
+ */
+export const TrainingRun = z.object({
+  /** Its name: the run folder's and the adapter's. */
+  out: ModelName,
+  /** The input that started it (run.json), which starting it again resumes; null when that file no longer parses as one. */
+  input: TrainStartInput.nullable(),
+  /** The newest training job's state; without one, succeeded when its adapter is installed, else interrupted. */
+  state: JobState,
+  /** The newest training job of this run that the jobs table still holds. */
+  job: Job.nullable(),
+  /** The newest complete checkpoint, which a resume goes on from. */
+  checkpoint: z.object({ step: z.number().int().nonnegative(), totalSteps: z.number().int().nonnegative(), at: Timestamp }).nullable(),
+  /** The train loss per step up to that checkpoint (every few steps past 1,000 steps) and the eval losses. */
+  losses: z.array(StepLoss),
+  evals: z.array(StepLoss),
+  /** The installed adapter it made, when it is installed. */
+  adapter: ModelName.nullable(),
+  /** When it was last started (run.json written). */
+  startedAt: Timestamp,
+  /** The newest of that, its job's last update and its checkpoint. */
+  updatedAt: Timestamp,
+});
+export type TrainingRun = z.infer<typeof TrainingRun>;
