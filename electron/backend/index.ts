@@ -8,6 +8,8 @@ import { ModelsService } from './models/service';
 import { trainingApp } from './training/app';
 import { inferenceApp } from './inference/app';
 import { InferenceService } from './inference/service';
+import { inferenceServerApp } from './inference/openai/app';
+import { InferenceServerService } from './inference/openai/service';
 import { TrainingService } from './training/service';
 import { AssistService } from './assist/service';
 import type { BackendContext } from './context';
@@ -81,6 +83,7 @@ export function openBackend(options: BackendOptions): Backend {
     const models = new ModelsService(dataDir);
     const training = new TrainingService({ dataDir, datanets, models, jobs });
     const inference = new InferenceService({ models, bus });
+    const inferenceServer = new InferenceServerService({ models });
     const ledger = new LedgerService({
       db,
       dataDir,
@@ -107,6 +110,7 @@ export function openBackend(options: BackendOptions): Backend {
       ...modelsApp(models, jobs),
       ...trainingApp(training),
       ...inferenceApp(inference),
+      ...inferenceServerApp(inferenceServer),
       ...browseApp(ctx, datanets),
       ...navigateApp(datanets),
       ...ledgerApp(ctx, ledger, datanets),
@@ -137,6 +141,7 @@ export function openBackend(options: BackendOptions): Backend {
         };
         await step(() => jobs.shutdown());
         await step(() => assist.close());
+        await step(() => inferenceServer.close());
         await step(() => inference.close());
         await step(() => ledger.close());
         await step(() => datanets.close());

@@ -53,6 +53,7 @@ import { Adapter, AdapterExportInput, AdapterImportInput, GgufExportInput, Langu
 import { EvalInput, EvalResult, TrainingRun, TrainStartInput } from './schemas/training';
 import { ManifestInput, ManifestResult, ManifestVerification, ManifestVerifyInput, ModelRegisterInput, RegisterResult, RegistrationsResult } from './schemas/registration';
 import { CancelInput, CancelResult, GenerateDelta, GenerateInput, GenerateResult } from './schemas/inference';
+import { InferenceServerStartInput, InferenceServerStatus } from './schemas/inference-server';
 import { Reward, RewardClaimInput, RewardClaimResult, RewardsImportInput, RewardsImportResult } from './schemas/rewards';
 import { Settings, SettingsPatch } from './schemas/settings';
 import { Status } from './schemas/status';
@@ -154,6 +155,9 @@ export const calls = {
   'inference.generate': call('Generate with a base model and, optionally, an adapter (the base stays loaded across adapters); text deltas stream as inference.delta events when `request` names the call.', GenerateInput, GenerateResult),
   'inference.cancel': call('Stop the generation that named itself with `request`; its inference.generate call then returns the text so far, finishReason "cancelled".', CancelInput, CancelResult),
   'training.runs': call('Every training run under runs/ (started here, in another window or on the command line) with its input, newest job, newest checkpoint and its losses, and its adapter when installed; newest first.', NoInput, z.array(TrainingRun)),
+  'inference.server.start': call('Start the local OpenAI-compatible inference server on 127.0.0.1 (GET /v1/models, POST /v1/completions and /v1/chat/completions, streaming; adapters as base:adapter, batched together on one loaded base); returns its URL and API key. Already running with the same port and key: its status.', InferenceServerStartInput, InferenceServerStatus),
+  'inference.server.stop': call('Stop the local inference server (open streams end); returns its status.', NoInput, InferenceServerStatus),
+  'inference.server.status': call('Whether the local inference server runs, its URL, API key and counters.', NoInput, InferenceServerStatus),
   'training.eval': call("A model's (and adapter's) mean loss and perplexity over a version's examples, the prompt masked as in training.", EvalInput, EvalResult),
 } satisfies Record<string, CallSpec>;
 
