@@ -21,6 +21,7 @@ import { registerVerifyCommand } from './commands/verify';
 import { registerVersionCommands } from './commands/version';
 import { registerWalletCommands } from './commands/wallet';
 import { serveCommand, type ServeFlags } from './commands/serve';
+import { registerServeModelsCommand } from './commands/serve-models';
 import { CliError, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, oneLine, usageError } from './errors';
 import { globalOptions, printJson } from './globals';
 
@@ -68,6 +69,7 @@ function buildProgram(): Command {
   registerExportGgufCommand(program);
   registerTrainCommands(program);
   registerGenerateCommand(program);
+  registerServeModelsCommand(program);
   registerWalletCommands(program);
   registerContributeCommand(program);
   registerSyncCommand(program);
