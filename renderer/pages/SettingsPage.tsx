@@ -4,6 +4,7 @@ import { AppearanceSection } from './settings/AppearanceSection';
 import { AssistSection } from './settings/AssistSection';
 import { DataSection } from './settings/DataSection';
 import { DiagnosticsSection } from './settings/DiagnosticsSection';
+import { InferenceServerSection } from './settings/InferenceServerSection';
 import { LedgerSection } from './settings/LedgerSection';
 
 export function SettingsPage() {
@@ -13,6 +14,7 @@ export function SettingsPage() {
       <LedgerSection />
       <DataSection />
       <AssistSection />
+      <InferenceServerSection />
       <DiagnosticsSection />
     </Page>
   );

@@ -125,6 +125,30 @@ describe('the app in Chromium, served by studio serve', () => {
     await context.close();
   });
 
+  it('starts the inference server from Settings: its URL and key answer an OpenAI request; then stops it', async () => {
+    const { context, page } = await open();
+    await page.getByTestId('nav-settings').click();
+    const section = page.getByTestId('inference-server-section');
+    await section.getByLabel(/port/i).fill('not a port');
+    await section.getByTestId('inference-server-start').click();
+    await expect.poll(() => section.getByRole('alert').textContent()).toMatch(/port/i);
+    await section.getByLabel(/port/i).fill('');
+    await section.getByTestId('inference-server-start').click();
+    const url = (await section.getByTestId('inference-server-url').textContent({ timeout: 10_000 })) ?? '';
+    const key = (await section.getByTestId('inference-server-key').textContent()) ?? '';
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    const models = await fetch(`${url}/models`, { headers: { authorization: `Bearer ${key}` } });
+    expect(models.status).toBe(200);
+    expect(await models.json()).toMatchObject({ object: 'list' });
+    await section.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('settings-inference-server') });
+    await checkAxe(page, 'the settings page with the inference server running');
+    await section.getByTestId('inference-server-stop').click();
+    await section.getByTestId('inference-server-start').waitFor();
+    expect(await app.call('inference.server.status')).toMatchObject({ running: false });
+    await context.close();
+  });
+
   it('shows a job running in the status bar with its progress', async () => {
     const { context, page } = await open();
     let release!: () => void;
