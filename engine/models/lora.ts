@@ -44,6 +44,9 @@ export interface DropoutSpec {
 
 export const dropoutMaskName = (module: string) => `${PEFT_PREFIX}${module}.lora_dropout.mask`;
 
+/** A per-row graph's input [B]: each row's own α/r (per-row graphs only; absent when nothing is adapted). */
+export const ROW_SCALING_INPUT = 'lora.row_scaling';
+
 /** A: [r, in], B: [out, r], as PEFT stores them. */
 export function loraShapes(m: Pick<AdaptableModule, 'inFeatures' | 'outFeatures'>, r: number): { a: [number, number]; b: [number, number] } {
   return { a: [r, m.inFeatures], b: [m.outFeatures, r] };
@@ -61,6 +64,8 @@ export class LoraLayers {
   readonly values: Value[] = [];
   private readonly targets: ReadonlyMap<string, AdaptableModule>;
   private readonly scaling: number;
+  /** The per-row scaling [B, 1, 1], made at the first adapted module. */
+  private rowScaling: Value | undefined;
 
   constructor(
     private readonly g: GraphBuilder,
@@ -71,7 +76,9 @@ export class LoraLayers {
     /**
      * Each LoRA input has a leading batch axis, A [B, r, in] and B [B, out, r], so row b of the
      * batch computes x_b·A_bᵀ·B_bᵀ with its own adapter (a batched MatMul; a row with no adapter
-     * is fed zeros). For serving several adapters in one batch; inference only.
+     * is fed zeros), scaled by the row's own α/r from the input ROW_SCALING_INPUT [B] (so an
+     * adapter of the session's rank is fed as stored, without a scaled copy). For serving several
+     * adapters in one batch; inference only.
      */
     private readonly batchAxis = false,
   ) {
@@ -92,7 +99,8 @@ export class LoraLayers {
     if (this.batchAxis) {
       // x [B, T, in] · Aᵀ [B, in, r] → [B, T, r] · Bᵀ [B, r, out] → [B, T, out], row by row.
       const low = g.matmul(x, g.transpose(a, [0, 2, 1]));
-      return g.add(base, g.mul(g.matmul(low, g.transpose(b, [0, 2, 1])), this.scaling));
+      this.rowScaling ??= g.unsqueeze(g.input(ROW_SCALING_INPUT, 'float', ['B']), [1, 2]);
+      return g.add(base, g.mul(g.matmul(low, g.transpose(b, [0, 2, 1])), this.rowScaling));
     }
     let dropped = x;
     if (this.training && this.settings!.dropout > 0) {
