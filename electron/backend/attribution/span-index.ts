@@ -65,16 +65,28 @@ const PROGRESS_EVERY = 500;
 /** Indexes kept open (each holds its files in memory, about 6 bytes a token). */
 const OPEN_INDEXES = 2;
 
-/** sha-256 over tokenizer.json and tokenizer_config.json (what encoding depends on), each length-prefixed. */
+const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json'];
+/** modelDir → the files' sizes and mtimes and their hash: a query must not hash megabytes of JSON each time. */
+const hashed = new Map<string, { stamp: string; hash: string }>();
+
+/** sha-256 over tokenizer.json and tokenizer_config.json (what encoding depends on), each length-prefixed; first 16 hex digits. */
 export function tokenizerHash(modelDir: string): string {
+  const stats = TOKENIZER_FILES.map((name) => {
+    const stat = fs.statSync(path.join(modelDir, name), { throwIfNoEntry: false });
+    if (!stat) throw new ApiFailure({ code: 'invalid_input', field: 'model', message: `${modelDir} has no ${name}: span attribution needs the model's tokenizer.` });
+    return `${stat.size}:${stat.mtimeMs}`;
+  });
+  const stamp = stats.join(' ');
+  const cached = hashed.get(modelDir);
+  if (cached?.stamp === stamp) return cached.hash;
   const hash = createHash('sha256');
-  for (const name of ['tokenizer.json', 'tokenizer_config.json']) {
-    const file = path.join(modelDir, name);
-    if (!fs.existsSync(file)) throw new ApiFailure({ code: 'invalid_input', field: 'model', message: `${modelDir} has no ${name}: span attribution needs the model's tokenizer.` });
-    const bytes = fs.readFileSync(file);
+  for (const name of TOKENIZER_FILES) {
+    const bytes = fs.readFileSync(path.join(modelDir, name));
     hash.update(`${name}\n${bytes.length}\n`).update(bytes);
   }
-  return hash.digest('hex').slice(0, 16);
+  const hex = hash.digest('hex').slice(0, 16);
+  hashed.set(modelDir, { stamp, hash: hex });
+  return hex;
 }
 
 export class SpanIndexService {
