@@ -1,0 +1,137 @@
+/**
+ * Influence of every training example on one output, over a warm gradient store: the query's
+ * gradient (the loss of the output given the prompt, with respect to the LoRA tensors, at each
+ * checkpoint the store holds, projected the same way), then TracIn and DataInf scores, the top
+ * examples, and the scores summed per training record.
+ *
+ * One InfluenceIndex holds the store in memory and one gradient session (the per-row graph run at
+ * batch 1), so each query costs one forward/backward pass per checkpoint and a few passes over the
+ * stored gradients (bench/attribution-influence.ts measures both parts).
+ */
+import { loadModelConfig } from '../models/config';
+import type { CreateSessionOptions } from '../runtime/providers';
+import { datainfLambdas, datainfScores, type DataInfOptions } from './datainf';
+import { GradientSession, type GradientExample } from './gradients';
+import { GradientStore } from './store';
+import { tracinScores } from './tracin';
+
+export type InfluenceMethod = 'tracin' | 'datainf';
+
+export interface InfluenceScores {
+  /** Per stored example (store order). */
+  tracin: Float64Array;
+  datainf: Float64Array;
+  /** Seconds spent on the query's gradients and on the scores. */
+  seconds: { gradient: number; scoring: number };
+}
+
+export interface ScoredExample {
+  /** Position in the store. */
+  index: number;
+  id: string;
+  sourceIds: string[];
+  score: number;
+}
+
+export interface InfluenceIndexOptions {
+  storeDir: string;
+  /** The base model the store's adapter belongs to. */
+  modelDir: string;
+  session?: CreateSessionOptions;
+  /** DataInf's damping (datainf.ts). */
+  datainf?: DataInfOptions;
+}
+
+export class InfluenceIndex {
+  private constructor(
+    readonly store: GradientStore,
+    private readonly session: GradientSession,
+    /** Per checkpoint, the LoRA tensors by input name. */
+    private readonly params: readonly Map<string, Float32Array>[],
+    /** DataInf's λ per block. */
+    readonly lambdas: Float64Array,
+  ) {}
+
+  static async open(options: InfluenceIndexOptions): Promise<InfluenceIndex> {
+    const store = await GradientStore.open(options.storeDir);
+    const config = loadModelConfig(options.modelDir);
+    if (config.modelType !== store.index.modelType) throw new Error(`the gradient store in ${options.storeDir} was built for a ${store.index.modelType} model, ${options.modelDir} is ${config.modelType}`);
+    const adapters = [];
+    for (let c = 0; c < store.index.checkpoints.length; c++) adapters.push(await store.adapter(c, config));
+    const session = await GradientSession.open(options.modelDir, adapters[0]!.settings, store.index.projection, options.session);
+    const same = session.blocks.length === store.blocks.length && session.blocks.every((b, l) => JSON.stringify(b) === JSON.stringify(store.blocks[l]));
+    if (!same) {
+      await session.release();
+      throw new Error(`the gradient store in ${options.storeDir} does not fit ${options.modelDir}: its blocks differ from the ones this model and adapter give (another base model, or a store of another version)`);
+    }
+    const params = adapters.map((a) => new Map(a.modules.flatMap((m) => [[`base_model.model.${m.module}.lora_A.weight`, m.a] as const, [`base_model.model.${m.module}.lora_B.weight`, m.b] as const])));
+    const lambdas = datainfLambdas(store.final, store.blocks, options.datainf);
+    return new InfluenceIndex(store, session, params, lambdas);
+  }
+
+  /** The query's projected gradient at each checkpoint: [checkpoint][block]. */
+  async queryGradients(query: GradientExample): Promise<Float32Array[][]> {
+    const out: Float32Array[][] = [];
+    for (const params of this.params) out.push((await this.session.compute([query], params)).projected);
+    return out;
+  }
+
+  /** TracIn and DataInf scores of every stored example for `query` (ids and shifted targets, -100 on the prompt). */
+  async scores(query: GradientExample): Promise<InfluenceScores> {
+    const t0 = performance.now();
+    const grads = await this.queryGradients(query);
+    const t1 = performance.now();
+    const scored = this.scoresOf(grads);
+    return { ...scored, seconds: { gradient: (t1 - t0) / 1000, scoring: (performance.now() - t1) / 1000 } };
+  }
+
+  /** Scores for query gradients already taken (queryGradients' shape). */
+  scoresOf(grads: readonly (readonly Float32Array[])[]): { tracin: Float64Array; datainf: Float64Array } {
+    const tracin = tracinScores(this.store, grads);
+    const datainf = datainfScores(this.store.final, this.store.blocks, this.lambdas, grads[grads.length - 1]!, tracin.finalDots);
+    return { tracin: tracin.scores, datainf };
+  }
+
+  /** The k highest scores, highest first (ties: store order). */
+  top(scores: Float64Array, k: number): ScoredExample[] {
+    const order = topIndices(scores, k);
+    return order.map((i) => {
+      const e = this.store.index.examples[i]!;
+      return { index: i, id: e.id, sourceIds: e.sourceIds, score: scores[i]! };
+    });
+  }
+
+  /** Scores summed per training record (an example of several records gives each an equal part). */
+  bySource(scores: Float64Array): Map<string, number> {
+    const out = new Map<string, number>();
+    this.store.index.examples.forEach((e, i) => {
+      const part = scores[i]! / e.sourceIds.length;
+      for (const id of e.sourceIds) out.set(id, (out.get(id) ?? 0) + part);
+    });
+    return out;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** Indices of the k largest values, largest first, ties by index; one pass with a small sorted buffer. */
+export function topIndices(scores: ArrayLike<number>, k: number): number[] {
+  if (!Number.isInteger(k) || k < 0) throw new Error(`top: k must be a non-negative integer, got ${k}`);
+  const keep = Math.min(k, scores.length);
+  const best: number[] = [];
+  const better = (i: number, j: number) => scores[i]! > scores[j]! || (scores[i]! === scores[j]! && i < j);
+  for (let i = 0; i < scores.length; i++) {
+    if (Number.isNaN(scores[i])) continue;
+    if (best.length === keep && (keep === 0 || !better(i, best[keep - 1]!))) continue;
+    let at = best.length === keep ? keep - 1 : best.length;
+    if (best.length < keep) best.push(i);
+    while (at > 0 && better(i, best[at - 1]!)) {
+      best[at] = best[at - 1]!;
+      at--;
+    }
+    best[at] = i;
+  }
+  return best;
+}
