@@ -157,5 +157,23 @@ describe('span attribution over a suffix array index', () => {
     await expect(writer.finish({ signal: controller.signal })).rejects.toThrow('stop');
     expect(fs.existsSync(dir)).toBe(false);
     expect(fs.existsSync(`${dir}.partial`)).toBe(false);
+
+    // Aborted while the worker sorts: the worker is terminated, and again nothing is left.
+    const big = new SpanIndexWriter({ dir, vocabSize: 50 });
+    const rng = new Prng(2);
+    for (let r = 0; r < 2000; r++) big.add(`r${r}`, [Array.from({ length: 1000 }, () => rng.nextInt(50))]);
+    const stop = new AbortController();
+    const stages: string[] = [];
+    const finishing = big.finish({
+      signal: stop.signal,
+      onStage: (stage) => {
+        stages.push(stage);
+        if (stage === 'sorting') stop.abort(new Error('stopped while sorting'));
+      },
+    });
+    await expect(finishing).rejects.toThrow('stopped while sorting');
+    expect(stages).toEqual(['reading', 'sorting']);
+    expect(fs.existsSync(dir)).toBe(false);
+    expect(fs.existsSync(`${dir}.partial`)).toBe(false);
   });
 });
