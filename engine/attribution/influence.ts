@@ -57,7 +57,11 @@ export class InfluenceIndex {
     const config = loadModelConfig(options.modelDir);
     if (config.modelType !== store.index.modelType) throw new Error(`the gradient store in ${options.storeDir} was built for a ${store.index.modelType} model, ${options.modelDir} is ${config.modelType}`);
     const adapters = [];
-    for (let c = 0; c < store.index.checkpoints.length; c++) adapters.push(await store.adapter(c, config));
+    try {
+      for (let c = 0; c < store.index.checkpoints.length; c++) adapters.push(await store.adapter(c, config));
+    } catch (e) {
+      throw new Error(`the gradient store in ${options.storeDir} does not fit ${options.modelDir}: ${(e as Error).message}`, { cause: e });
+    }
     const session = await GradientSession.open(options.modelDir, adapters[0]!.settings, store.index.projection, options.session);
     const same = session.blocks.length === store.blocks.length && session.blocks.every((b, l) => JSON.stringify(b) === JSON.stringify(store.blocks[l]));
     if (!same) {
