@@ -139,7 +139,7 @@ export class BatchScheduler {
     this.maxWaiting = options.maxWaiting ?? 256;
     if (!(this.windowMs >= 0)) throw new Error(`batch scheduler: windowMs must be ≥ 0, got ${options.windowMs}`);
     if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1) throw new Error(`batch scheduler: maxBatch must be an integer ≥ 1, got ${options.maxBatch}`);
-    if (!Number.isInteger(this.maxWaiting) || this.maxWaiting < 0) throw new Error(`batch scheduler: maxWaiting must be an integer ≥ 0, got ${options.maxWaiting}`);
+    if (!Number.isInteger(this.maxWaiting) || this.maxWaiting < 1) throw new Error(`batch scheduler: maxWaiting must be an integer ≥ 1, got ${options.maxWaiting}`);
   }
 
   static async open(modelDir: string, options: SchedulerOptions = {}): Promise<BatchScheduler> {

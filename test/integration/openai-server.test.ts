@@ -251,6 +251,23 @@ describe('OpenAI-compatible server', () => {
     expect(route.body.error.message).toBe('Invalid URL (POST /v1/embeddings)');
   });
 
+  it('requests beyond the waiting room get a 429 rate_limit_exceeded', async () => {
+    const small = await startOpenAiServer({ models: new ModelsService(dataDir), maxBatch: 1, maxWaiting: 1 });
+    try {
+      const tight = new OpenAI({ baseURL: small.url, apiKey: small.apiKey, maxRetries: 0 });
+      const outcomes = await Promise.allSettled([0, 1, 2, 3].map(() => tight.completions.create({ model: 'tiny-llama', prompt: 'the cat', max_tokens: 60, temperature: 0, ignore_eos: true } as OpenAI.CompletionCreateParamsNonStreaming)));
+      const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+      expect(refused.length).toBeGreaterThan(0);
+      expect(outcomes.filter((o) => o.status === 'fulfilled').length).toBeGreaterThan(0);
+      for (const e of refused) {
+        expect(e).toBeInstanceOf(OpenAI.RateLimitError);
+        expect(e).toMatchObject({ status: 429, code: 'rate_limit_exceeded', type: 'requests' });
+      }
+    } finally {
+      await small.close();
+    }
+  });
+
   it('a client that disconnects mid-stream frees its row; the server keeps serving', async () => {
     // Each forward pass made slow (3 ms), so the 120 tokens asked for take far longer than the disconnect.
     const steps: string[][] = [];
