@@ -12,7 +12,7 @@ import { pageHref } from '../route';
 import { historyRows, measuredRuns } from './train/history';
 import { LiveRun } from './train/LiveRun';
 import { followRun, runOfJob } from './train/run-recorder';
-import { newRecord, type TrainInput } from './train/run-points';
+import { newRecord, recordFromRun, shownRecord, type TrainInput } from './train/run-points';
 import { runStore } from './train/run-store';
 import { RunHistory } from './train/RunHistory';
 import { TrainForm } from './train/TrainForm';
@@ -27,6 +27,8 @@ export function TrainPage() {
   const models = useCall('models.list', {});
   const adapters = useCall('adapters.list', {});
   const jobs = useCall('jobs.list', JOBS);
+  // The run folders, whoever started them: history, Resume and the curve up to the last checkpoint.
+  const runs = useCall('training.runs', {});
   const records = useSyncExternalStore(runStore.subscribe, runStore.all);
   const [shown, setShown] = useState<string | null>(null);
   const [cancelling, setCancelling] = useState<string | null>(null);
@@ -35,10 +37,14 @@ export function TrainPage() {
 
   const setJobs = jobs.setData;
   const reloadAdapters = adapters.reload;
+  const reloadRuns = runs.reload;
   useEvent('job.updated', (job) => {
     if (job.kind !== 'training') return;
+    const known = (jobs.data ?? []).some((j) => j.id === job.id);
     setJobs((prev) => [job, ...(prev ?? []).filter((j) => j.id !== job.id)]);
     if (job.state === 'succeeded') reloadAdapters();
+    // A run started elsewhere has a new folder; one that ended, a new state and checkpoint.
+    if (!known || job.state !== 'running') reloadRuns();
   });
 
   const trainingJobs = (jobs.data ?? []).filter((j) => j.kind === 'training');
@@ -55,13 +61,20 @@ export function TrainPage() {
   }, [client, runningKey]);
 
   const runningOut = runningJobs[0] ? runOfJob(runningJobs[0]) : null;
-  // The run chosen here, else the one going on, else the newest this app started (Resume after a restart).
-  const currentOut = shown ?? runningOut ?? records[0]?.out ?? null;
-  const current = currentOut ? records.find((r) => r.out === currentOut) : undefined;
-  const currentJob = current ? (trainingJobs.find((j) => j.id === current.jobIds.at(-1)) ?? null) : null;
+  const rows = historyRows(records, trainingJobs, adapters.data ?? [], datanets.data ?? [], runs.data ?? []);
+  // The run chosen here, else the one going on, else the newest run (Resume after a restart).
+  const currentOut = shown ?? runningOut ?? rows.find((r) => r.openable)?.out ?? null;
+  const currentRow = rows.find((r) => r.out === currentOut);
+  const currentRun = runs.data?.find((r) => r.out === currentOut);
+  const current = currentOut ? shownRecord(records.find((r) => r.out === currentOut), currentRun, currentRow?.datanet ?? '') : undefined;
+  // Its newest job: as events brought it, else as the run folder's listing named it.
+  const currentJob =
+    (currentOut ? trainingJobs.filter((j) => runOfJob(j) === currentOut).sort((a, b) => b.createdAt - a.createdAt)[0] : undefined) ?? currentRun?.job ?? null;
 
   function started(input: TrainInput, job: Job, datanetName: string): void {
-    runStore.update(input.out, (r) => (r ? { ...r, input, datanetName } : newRecord(input.out, input, datanetName)));
+    // A run this window has no record of (a resume of one started elsewhere) keeps its curve so far.
+    const run = runs.data?.find((r) => r.out === input.out);
+    runStore.update(input.out, (r) => (r ? { ...r, input, datanetName } : run ? { ...recordFromRun(run, datanetName), input } : newRecord(input.out, input, datanetName)));
     followRun(client, input.out, job, datanetName);
     setJobs((prev) => [job, ...(prev ?? []).filter((j) => j.id !== job.id)]);
     setShown(input.out);
@@ -72,7 +85,7 @@ export function TrainPage() {
     setFailure(null);
     try {
       const job = await client.call('training.start', input);
-      started(input, job, runStore.get(input.out)?.datanetName ?? '');
+      started(input, job, runStore.get(input.out)?.datanetName ?? currentRow?.datanet ?? '');
     } catch (error) {
       setFailure(toFailure(error));
     } finally {
@@ -89,8 +102,6 @@ export function TrainPage() {
   }
 
   const loading = !datanets.data || !models.data || !adapters.data;
-  const rows = historyRows(records, trainingJobs, adapters.data ?? [], datanets.data ?? []);
-  const currentRow = rows.find((r) => r.out === currentOut);
   const taken = new Set([...(adapters.data ?? []).map((a) => a.name), ...records.map((r) => r.out), ...rows.map((r) => r.out)]);
 
   return (
@@ -136,7 +147,11 @@ export function TrainPage() {
         )}
       </Section>
       <Section title="History" testId="train-history-section" description="Runs started here and on the command line, and the installed adapters' training records.">
-        {jobs.data ? <RunHistory rows={rows} openable={new Set(records.map((r) => r.out))} onOpen={setShown} /> : <CallFallback call={jobs} what="the runs" />}
+        {jobs.data && runs.data ? (
+          <RunHistory rows={rows} openable={new Set(rows.filter((r) => r.openable).map((r) => r.out))} onOpen={setShown} />
+        ) : (
+          <CallFallback call={jobs.data ? runs : jobs} what="the runs" />
+        )}
       </Section>
     </Page>
   );

@@ -5,7 +5,8 @@ import type { Job } from '../../shared/api/schemas/jobs';
 import type { Adapter } from '../../shared/api/schemas/models';
 import { memoryEstimate, secondsPerStep, timeEstimate, type MeasuredRun } from '../../renderer/pages/train/estimate';
 import { compareRuns, historyRows, measuredRuns } from '../../renderer/pages/train/history';
-import { newRecord, withEval, withPoint, type RunPoint, type RunRecord } from '../../renderer/pages/train/run-points';
+import { newRecord, recordFromRun, shownRecord, withEval, withPoint, type RunPoint, type RunRecord } from '../../renderer/pages/train/run-points';
+import type { TrainingRun } from '../../shared/api/schemas/training';
 import { limitProblem, NUMBER_LIMITS, PRESETS, problems } from '../../renderer/pages/train/presets';
 
 const GPT2_SMALL = { parameters: 124_439_808, layers: 12, hidden: 768, vocab: 50_257 };
@@ -131,6 +132,61 @@ describe('historyRows', () => {
     const withInput = { ...newRecord('a', { model: 'm', datanet: 'dn_1', out: 'a', batch: 2, gradAccum: 3 }, 'Sums'), points: [point(5, 0, 0), point(10, 1, 1000), point(20, 1, 3000)] };
     const without = { ...newRecord('b', null, ''), points: [point(1), point(2)] };
     expect(measuredRuns([withInput, without])).toEqual([{ out: 'a', model: 'm', datanet: 'dn_1', examplesPerStep: 6, secondsPerStep: 0.2, tokensPerSecond: 1000 }]);
+  });
+});
+
+describe('runs from the backend (training.runs)', () => {
+  const datanets = [{ id: 'dn_1', name: 'Sums' }] as unknown as Parameters<typeof historyRows>[3];
+  const input = { model: 'm', datanet: 'dn_1', out: 'cli', version: 'latest', steps: 100, rank: 4, lr: 0.01 } as TrainingRun['input'];
+  const run = (over: Partial<TrainingRun> = {}): TrainingRun => ({
+    out: 'cli',
+    input,
+    state: 'interrupted',
+    job: null,
+    checkpoint: { step: 40, totalSteps: 100, at: 50 },
+    losses: [
+      { step: 1, loss: 3 },
+      { step: 40, loss: 1.25 },
+    ],
+    evals: [{ step: 20, loss: 1.5 }],
+    adapter: null,
+    startedAt: 10,
+    updatedAt: 50,
+    ...over,
+  });
+
+  it('lists a run started elsewhere with its checkpoint, resumable with the input in its folder', () => {
+    const rows = historyRows([], [], [], datanets, [run()]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ out: 'cli', model: 'm', datanet: 'Sums', state: 'interrupted', done: 40, total: 100, openable: true, at: 50, metrics: { trainLoss: 1.25, evalLoss: 1.5 } });
+    expect(rows[0]!.resumeInput).toBe(input);
+    expect(rows[0]!.metrics).not.toHaveProperty('tokensPerSecond');
+  });
+
+  it("prefers a fresher job from the events to the run's copy, and never resumes a run whose adapter is installed", () => {
+    const stale = job({ id: 'job_a', state: 'running', title: 'Train cli (m on Sums v1)', createdAt: 5, updatedAt: 6 });
+    const fresh = job({ id: 'job_a', state: 'cancelled', title: 'Train cli (m on Sums v1)', createdAt: 5, updatedAt: 60 });
+    const [row] = historyRows([], [fresh], [], datanets, [run({ job: stale, state: 'running' })]);
+    expect(row).toMatchObject({ state: 'cancelled', at: 60 });
+    expect(row!.resumeInput).toBe(input);
+    const [done] = historyRows([], [], [], datanets, [run({ state: 'succeeded', adapter: 'cli' })]);
+    expect(done).toMatchObject({ state: 'succeeded', resumeInput: null });
+  });
+
+  it("draws the checkpoint's curve until this window has recorded one of its own", () => {
+    const fromRun = recordFromRun(run(), 'Sums');
+    expect(fromRun).toMatchObject({ out: 'cli', input, state: 'interrupted', done: 40, total: 100, jobIds: [], evals: [{ step: 20, loss: 1.5 }] });
+    expect(fromRun.points.map((p) => [p.step, p.loss, p.tokensPerSecond])).toEqual([
+      [1, 3, null],
+      [40, 1.25, null],
+    ]);
+    // No speed is measured from points read back from a checkpoint.
+    expect(measuredRuns([fromRun])).toEqual([]);
+    const empty = newRecord('cli', input, 'Sums');
+    expect(shownRecord(empty, run(), '')!.points).toHaveLength(2);
+    const drawn = { ...empty, points: [point(41)] };
+    expect(shownRecord(drawn, run(), '')).toBe(drawn);
+    expect(shownRecord(undefined, undefined, '')).toBeUndefined();
   });
 });
 

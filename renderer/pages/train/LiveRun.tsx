@@ -32,14 +32,15 @@ export function LiveRun({ record, job, onCancel, cancelling, onResume, resuming,
   // The backend's ETA, else one from the steps recorded since this job started.
   const sps = secondsPerStep(lastSegment(record.points));
   const eta = job?.progress.etaSeconds ?? (sps !== null && total !== null ? Math.max(0, total - done) * sps : null);
+  const speed = last?.tokensPerSecond ?? null;
   const caption =
     last === undefined
       ? state === 'running'
         ? 'Waiting for the first steps…'
-        : 'No steps were recorded for this run in this window.'
+        : 'No steps are on record for this run (it keeps them in its checkpoints).'
       : `Step ${last.step.toLocaleString()}${total ? ` of ${total.toLocaleString()}` : ''}: train loss ${fmt(last.loss)}${
           lastEval ? `, eval loss ${fmt(lastEval.loss)} (step ${lastEval.step})` : ''
-        }, ${Math.round(last.tokensPerSecond).toLocaleString()} tokens/s.`;
+        }${speed === null ? ', as of its last checkpoint' : `, ${Math.round(speed).toLocaleString()} tokens/s`}.`;
 
   return (
     <div className="live-run" data-testid="live-run" data-state={state} data-run={record.out}>
@@ -54,7 +55,7 @@ export function LiveRun({ record, job, onCancel, cancelling, onResume, resuming,
         <Stat label="Step" value={`${done.toLocaleString()}${total ? ` / ${total.toLocaleString()}` : ''}`} testId="stat-step" />
         <Stat label="Train loss" value={fmt(last?.loss)} testId="stat-loss" />
         <Stat label="Eval loss" value={fmt(lastEval?.loss)} testId="stat-eval" />
-        <Stat label="Tokens/s" value={last ? Math.round(last.tokensPerSecond).toLocaleString() : '—'} testId="stat-speed" />
+        <Stat label="Tokens/s" value={speed === null ? '—' : Math.round(speed).toLocaleString()} testId="stat-speed" />
         <Stat label="Time left" value={state === 'running' && eta !== null ? `about ${formatDuration(eta)}` : '—'} testId="stat-eta" />
       </dl>
       <Suspense fallback={<p className="loss-chart-caption">{caption}</p>}>

@@ -1,11 +1,13 @@
 /**
- * The run history: every training run the app knows of, from three sources merged by run name —
- * the runs this app started (their input and loss curve, run-points.ts), the backend's training
- * jobs (their state and last progress, also for runs started on the command line), and the
- * installed adapters (their lineage: the full configuration and final metrics).
+ * The run history: every training run the app knows of, merged by run name from the backend's
+ * runs (training.runs: each run folder's input, newest job and checkpoint, whoever started it),
+ * its training jobs as events bring them (fresher than the runs' copy), the installed adapters
+ * (their lineage: the full configuration and final metrics) and this window's cache of the live
+ * curve (run-store.ts: tokens/s and timings, which the checkpoints do not keep).
  */
 import type { DatanetSummary, Job, JobState } from '../../../shared/api';
 import type { Adapter } from '../../../shared/api/schemas/models';
+import type { TrainingRun } from '../../../shared/api/schemas/training';
 import { secondsPerStep, type MeasuredRun } from './estimate';
 import { lastSegment, type RunRecord, type TrainInput } from './run-points';
 
@@ -25,6 +27,8 @@ export interface HistoryRow {
   installed: boolean;
   at: number;
   outcome: string | null;
+  /** A run folder or a recorded curve exists: it can be shown above with its chart. */
+  openable: boolean;
 }
 
 /** Input fields that name the run rather than configure it (shown in their own columns). */
@@ -39,7 +43,16 @@ function runNameOf(job: Job, records: readonly RunRecord[]): string | null {
   return records.find((r) => r.jobIds.includes(job.id))?.out ?? /^Train (\S+) \(/.exec(job.title)?.[1] ?? null;
 }
 
-export function historyRows(records: readonly RunRecord[], jobs: readonly Job[], adapters: readonly Adapter[], datanets: readonly DatanetSummary[]): HistoryRow[] {
+const newer = (a: Job | undefined, b: Job | null | undefined): Job | undefined =>
+  !b ? a : !a ? b : a.createdAt !== b.createdAt ? (a.createdAt > b.createdAt ? a : b) : a.updatedAt >= b.updatedAt ? a : b;
+
+export function historyRows(
+  records: readonly RunRecord[],
+  jobs: readonly Job[],
+  adapters: readonly Adapter[],
+  datanets: readonly DatanetSummary[],
+  runs: readonly TrainingRun[] = [],
+): HistoryRow[] {
   const nameOf = (datanet: string | null | undefined) => (datanet ? (datanets.find((d) => d.id === datanet || d.name === datanet)?.name ?? datanet) : null);
   const newestJob = new Map<string, Job>();
   for (const job of jobs) {
@@ -47,22 +60,26 @@ export function historyRows(records: readonly RunRecord[], jobs: readonly Job[],
     const out = runNameOf(job, records);
     if (out && (newestJob.get(out)?.createdAt ?? -1) < job.createdAt) newestJob.set(out, job);
   }
-  const names = new Set([...records.map((r) => r.out), ...newestJob.keys(), ...adapters.filter((a) => a.lineage).map((a) => a.name)]);
+  const names = new Set([...runs.map((r) => r.out), ...records.map((r) => r.out), ...newestJob.keys(), ...adapters.filter((a) => a.lineage).map((a) => a.name)]);
   const rows: HistoryRow[] = [];
   for (const out of names) {
     const record = records.find((r) => r.out === out);
-    const job = newestJob.get(out);
+    const run = runs.find((r) => r.out === out);
+    const job = newer(newestJob.get(out), run?.job);
     const adapter = adapters.find((a) => a.name === out && a.lineage);
     const lineage = adapter?.lineage ?? null;
-    const input: Record<string, unknown> | null = record?.input ?? lineage?.hyperparameters ?? null;
-    const state: JobState = job?.state ?? (adapter ? 'succeeded' : (record?.state ?? 'interrupted'));
-    const last = record?.points.at(-1);
-    const lastEval = record?.evals.at(-1)?.loss;
+    // The backend's copy of what started it, else this window's, else what the adapter says it was trained with.
+    const startedWith: TrainInput | null = run?.input ?? record?.input ?? null;
+    const input: Record<string, unknown> | null = startedWith ?? lineage?.hyperparameters ?? null;
+    const state: JobState = job?.state ?? run?.state ?? (adapter ? 'succeeded' : (record?.state ?? 'interrupted'));
+    const last = record?.points.at(-1) ?? run?.losses.at(-1);
+    const lastEval = (record?.evals.length ? record.evals : run?.evals)?.at(-1)?.loss;
+    const lastSpeed = record?.points.at(-1)?.tokensPerSecond ?? null;
     const counts = job?.progress.counts ?? {};
     const metrics: Record<string, number> = {
       ...(counts.loss !== undefined ? { trainLoss: counts.loss } : last ? { trainLoss: last.loss } : {}),
       ...(counts.evalLoss !== undefined ? { evalLoss: counts.evalLoss } : lastEval !== undefined ? { evalLoss: lastEval } : {}),
-      ...(counts.tokensPerSecond !== undefined ? { tokensPerSecond: counts.tokensPerSecond } : last ? { tokensPerSecond: last.tokensPerSecond } : {}),
+      ...(counts.tokensPerSecond !== undefined ? { tokensPerSecond: counts.tokensPerSecond } : lastSpeed !== null ? { tokensPerSecond: lastSpeed } : {}),
       // The lineage's steps are the run's `done`, shown as such.
       ...Object.fromEntries(Object.entries(lineage?.metrics ?? {}).filter(([k]) => k !== 'steps')),
       ...(lineage ? { examples: lineage.examples } : {}),
@@ -73,14 +90,15 @@ export function historyRows(records: readonly RunRecord[], jobs: readonly Job[],
       datanet: nameOf((input?.datanet as string | undefined) ?? lineage?.datanet) ?? record?.datanetName ?? null,
       version: lineage?.version ?? (input?.version as number | 'latest' | undefined) ?? null,
       state,
-      done: job?.progress.done ?? lineage?.metrics.steps ?? record?.done ?? 0,
-      total: job?.progress.total ?? record?.total ?? null,
+      done: job?.progress.done ?? lineage?.metrics.steps ?? run?.checkpoint?.step ?? record?.done ?? 0,
+      total: job?.progress.total ?? run?.checkpoint?.totalSteps ?? record?.total ?? null,
       config: input ? configOf(input) : null,
       metrics,
-      resumeInput: !adapter && record?.input && state !== 'running' && state !== 'succeeded' ? record.input : null,
+      resumeInput: !adapter && !run?.adapter && startedWith && state !== 'running' && state !== 'succeeded' ? startedWith : null,
       installed: adapters.some((a) => a.name === out),
-      at: job?.updatedAt ?? lineage?.trainedAt ?? record?.createdAt ?? 0,
+      at: job?.updatedAt ?? run?.updatedAt ?? lineage?.trainedAt ?? record?.createdAt ?? 0,
       outcome: job?.state === 'failed' ? job.error : job?.state === 'succeeded' ? job.result : (record?.outcome ?? null),
+      openable: run !== undefined || record !== undefined,
     });
   }
   return rows.sort((a, b) => b.at - a.at);

@@ -4,14 +4,16 @@
  * storage is run-store.ts.
  */
 import type { CallInput, JobState } from '../../../shared/api';
+import type { TrainingRun } from '../../../shared/api/schemas/training';
 
 export type TrainInput = CallInput<'training.start'>;
 
 export interface RunPoint {
   step: number;
   loss: number;
-  tokensPerSecond: number;
-  /** When it arrived (ms), for the measured speed. */
+  /** Null for a point read back from a checkpoint, which keeps no speed. */
+  tokensPerSecond: number | null;
+  /** When it arrived (ms), for the measured speed; 0 when read back from a checkpoint. */
   at: number;
   /** Which of the run's jobs reported it (0: the first start, 1: the first resume…). */
   segment: number;
@@ -40,10 +42,36 @@ export interface RunRecord {
   outcome: string | null;
 }
 
-
 /** A fresh record for a run about to start. */
 export function newRecord(out: string, input: TrainInput | null, datanetName: string): RunRecord {
   return { out, input, datanetName, jobIds: [], points: [], evals: [], createdAt: Date.now(), state: 'running', done: 0, total: null, outcome: null };
+}
+
+/**
+ * A run this window did not record (started on the command line, in another browser, or before
+ * this profile), as the backend knows it: its curve is the one in its newest checkpoint.
+ */
+export function recordFromRun(run: TrainingRun, datanetName: string): RunRecord {
+  const job = run.job;
+  return {
+    out: run.out,
+    input: run.input,
+    datanetName,
+    jobIds: job ? [job.id] : [],
+    points: run.losses.map((p) => ({ step: p.step, loss: p.loss, tokensPerSecond: null, at: 0, segment: 0 })),
+    evals: run.evals,
+    createdAt: run.startedAt,
+    state: run.state,
+    done: job?.progress.done ?? run.checkpoint?.step ?? 0,
+    total: job?.progress.total ?? run.checkpoint?.totalSteps ?? null,
+    outcome: job?.state === 'failed' ? job.error : job?.state === 'succeeded' ? job.result : null,
+  };
+}
+
+/** What the page shows of a run: this window's record while it has a curve, else the backend's. */
+export function shownRecord(record: RunRecord | undefined, run: TrainingRun | undefined, datanetName: string): RunRecord | undefined {
+  if (record && (record.points.length > 0 || !run || run.losses.length === 0)) return record;
+  return run ? recordFromRun(run, record?.datanetName || datanetName) : record;
 }
 
 const MAX_POINTS = 1200;

@@ -34,7 +34,7 @@ function apply(out: string, job: Job): void {
   // An older job of the run (or a late event) must not overwrite what a newer one says.
   if (segment !== before.jobIds.length - 1) return;
   const { loss, evalLoss, evalStep, tokensPerSecond } = job.progress.counts;
-  const points = loss !== undefined ? withPoint(before.points, { step: job.progress.done, loss, tokensPerSecond: tokensPerSecond ?? 0, at: job.updatedAt, segment }) : before.points;
+  const points = loss !== undefined ? withPoint(before.points, { step: job.progress.done, loss, tokensPerSecond: tokensPerSecond ?? null, at: job.updatedAt, segment }) : before.points;
   const evals = evalLoss !== undefined ? withEval(before.evals, { step: evalStep ?? job.progress.done, loss: evalLoss }) : before.evals;
   const outcome = job.state === 'succeeded' ? job.result : job.state === 'failed' ? job.error : null;
   runStore.update(out, (r) => ({ ...r!, points, evals, state: job.state, done: job.progress.done, total: job.progress.total, outcome }));
