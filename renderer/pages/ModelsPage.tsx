@@ -13,6 +13,8 @@ import { ExportPeftDialog } from './models/ExportPeftDialog';
 import { GgufExportDialog, type GgufTarget } from './models/GgufExportDialog';
 import { ImportAdapterForm } from './models/ImportAdapterForm';
 import { ImportModelForm } from './models/ModelsImport';
+import { ManifestVerifyDialog } from './models/ManifestVerifyDialog';
+import { RegisterDialog } from './models/RegisterDialog';
 import './models/models.css';
 
 type Removing = { kind: 'model'; model: LanguageModel } | { kind: 'adapter'; adapter: Adapter };
@@ -22,6 +24,10 @@ export function ModelsPage() {
   const models = useCall('models.list', {});
   const adapters = useCall('adapters.list', {});
   const datanets = useCall('datanets.list', {});
+  const registered = useCall('models.registrations', {});
+  const [registering, setRegistering] = useState<Adapter | null>(null);
+  // undefined: closed; null: any manifest; a name: checked against that adapter's files too.
+  const [verifying, setVerifying] = useState<string | null | undefined>(undefined);
   const [gguf, setGguf] = useState<GgufTarget | null>(null);
   const [peft, setPeft] = useState<Adapter | null>(null);
   const [removing, setRemoving] = useState<Removing | null>(null);
@@ -29,9 +35,13 @@ export function ModelsPage() {
   // A training run that ends installs its adapter; a download, its model.
   const reloadAdapters = adapters.reload;
   const reloadModels = models.reload;
+  const reloadRegistered = registered.reload;
   useEvent('job.updated', (job) => {
     if (job.state !== 'succeeded') return;
-    if (job.kind === 'training') reloadAdapters();
+    if (job.kind === 'training') {
+      reloadAdapters();
+      reloadRegistered();
+    }
     if (job.kind === 'models.download') reloadModels();
   });
 
@@ -56,6 +66,10 @@ export function ModelsPage() {
           <AdapterList
             adapters={adapters.data}
             datanets={datanets.data ?? []}
+            registrations={new Map((registered.data?.registrations ?? []).map((r) => [r.adapter, r]))}
+            network={registered.data?.network ?? 'the ledger'}
+            onRegister={setRegistering}
+            onVerifyManifest={(adapter) => setVerifying(adapter.name)}
             onExportPeft={setPeft}
             onExportGguf={(adapter) => setGguf({ kind: 'adapter', adapter })}
             onRemove={(adapter) => setRemoving({ kind: 'adapter', adapter })}
@@ -64,7 +78,23 @@ export function ModelsPage() {
           <CallFallback call={adapters} what="the adapters" />
         )}
         {models.data && <ImportAdapterForm models={models.data} onImported={reloadAdapters} />}
+        <p className="models-verify-any">
+          <button type="button" className="button button-small" data-testid="manifest-verify-any" onClick={() => setVerifying(null)}>
+            Verify a training manifest…
+          </button>{' '}
+          <span className="field-hint">anyone&apos;s, against the network in Settings.</span>
+        </p>
       </Section>
+      {registering && (
+        <RegisterDialog
+          key={registering.name}
+          adapter={registering}
+          network={registered.data?.network ?? 'the ledger'}
+          onClose={() => setRegistering(null)}
+          onRegistered={(r) => registered.setData((prev) => ({ network: prev?.network ?? '', registrations: [r, ...(prev?.registrations ?? []).filter((x) => x.adapter !== r.adapter)] }))}
+        />
+      )}
+      {verifying !== undefined && <ManifestVerifyDialog key={verifying ?? ''} adapter={verifying} onClose={() => setVerifying(undefined)} />}
       {gguf && <GgufExportDialog key={gguf.kind === 'model' ? gguf.model.name : gguf.adapter.name} target={gguf} onClose={() => setGguf(null)} />}
       {peft && <ExportPeftDialog key={peft.name} adapter={peft} onClose={() => setPeft(null)} />}
       <RemoveDialog

@@ -14,3 +14,13 @@ export function formatValue(value: unknown): string {
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   return JSON.stringify(value);
 }
+
+/** Basis points as a percentage: 2000 → "20%", 1250 → "12.5%". */
+export const formatPercent = (bps: number) => `${Number((bps / 100).toFixed(2))}%`;
+
+/** A typed percentage ("20", "12.5") in basis points; null unless it is 0 to 100 with at most two decimals. */
+export function percentToBps(text: string): number | null {
+  if (!/^\d{1,3}(\.\d{1,2})?$/.test(text.trim())) return null;
+  const bps = Math.round(Number(text) * 100);
+  return bps <= 10_000 ? bps : null;
+}
