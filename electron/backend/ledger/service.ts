@@ -261,7 +261,15 @@ export class LedgerService {
       return null;
     }
     try {
-      const engine = new SyncEngine(this.contributions, connection.provider, this.wallet.signer(connection.provider), { chainId: connection.chainId, registry: connection.addresses.ContributionRegistry as Hex }, {
+      // The wallet may have locked while connecting (auto-lock, or the user): that is a state, not a failure.
+      let signer: ReturnType<typeof this.wallet.signer>;
+      try {
+        signer = this.wallet.signer(connection.provider);
+      } catch {
+        this.setSync({ state: 'locked', message: 'Unlock the wallet to anchor signed records.' });
+        return null;
+      }
+      const engine = new SyncEngine(this.contributions, connection.provider, signer, { chainId: connection.chainId, registry: connection.addresses.ContributionRegistry as Hex }, {
         confirmations: confirmationsOf(connection.network),
         batchSize: batchSizeOf(connection.network),
       });
