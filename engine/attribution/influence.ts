@@ -4,16 +4,17 @@
  * checkpoint the store holds, projected the same way), then TracIn and DataInf scores, the top
  * examples, and the scores summed per training record.
  *
- * One InfluenceIndex holds the store in memory and one gradient session (the per-row graph run at
- * batch 1), so each query costs one forward/backward pass per checkpoint and a few passes over the
- * stored gradients (bench/attribution-influence.ts measures both parts).
+ * One InfluenceIndex holds the store in memory, one gradient session (the per-row graph run at
+ * batch 1) and the scoring kernel (influence-kernel.ts), so each query costs one forward/backward
+ * pass per checkpoint and three MatMul passes over the stored gradients
+ * (bench/attribution-influence.ts measures both parts).
  */
 import { loadModelConfig } from '../models/config';
 import type { CreateSessionOptions } from '../runtime/providers';
-import { datainfLambdas, datainfScores, type DataInfOptions } from './datainf';
+import { datainfLambdas, type DataInfOptions } from './datainf';
 import { GradientSession, type GradientExample } from './gradients';
+import { InfluenceKernel } from './influence-kernel';
 import { GradientStore } from './store';
-import { tracinScores } from './tracin';
 
 export type InfluenceMethod = 'tracin' | 'datainf';
 
@@ -38,6 +39,12 @@ export interface InfluenceIndexOptions {
   /** The base model the store's adapter belongs to. */
   modelDir: string;
   session?: CreateSessionOptions;
+  /**
+   * ONNX Runtime threads for the scores' MatMuls. Default 1: they stream the store from memory,
+   * which one core nearly keeps up with, and on this 2-core machine 2 threads were slower
+   * (bench/RESULTS.md, "Attribution: influence").
+   */
+  scoringThreads?: number;
   /** DataInf's damping (datainf.ts). */
   datainf?: DataInfOptions;
 }
@@ -46,6 +53,7 @@ export class InfluenceIndex {
   private constructor(
     readonly store: GradientStore,
     private readonly session: GradientSession,
+    private readonly kernel: InfluenceKernel,
     /** Per checkpoint, the LoRA tensors by input name. */
     private readonly params: readonly Map<string, Float32Array>[],
     /** DataInf's λ per block. */
@@ -70,7 +78,14 @@ export class InfluenceIndex {
     }
     const params = adapters.map((a) => new Map(a.modules.flatMap((m) => [[`base_model.model.${m.module}.lora_A.weight`, m.a] as const, [`base_model.model.${m.module}.lora_B.weight`, m.b] as const])));
     const lambdas = datainfLambdas(store.final, store.blocks, options.datainf);
-    return new InfluenceIndex(store, session, params, lambdas);
+    let kernel: InfluenceKernel;
+    try {
+      kernel = await InfluenceKernel.open({ threads: options.scoringThreads ?? 1 });
+    } catch (e) {
+      await session.release();
+      throw e;
+    }
+    return new InfluenceIndex(store, session, kernel, params, lambdas);
   }
 
   /** The query's projected gradient at each checkpoint: [checkpoint][block]. */
@@ -85,15 +100,13 @@ export class InfluenceIndex {
     const t0 = performance.now();
     const grads = await this.queryGradients(query);
     const t1 = performance.now();
-    const scored = this.scoresOf(grads);
+    const scored = await this.scoresOf(grads);
     return { ...scored, seconds: { gradient: (t1 - t0) / 1000, scoring: (performance.now() - t1) / 1000 } };
   }
 
-  /** Scores for query gradients already taken (queryGradients' shape). */
-  scoresOf(grads: readonly (readonly Float32Array[])[]): { tracin: Float64Array; datainf: Float64Array } {
-    const tracin = tracinScores(this.store, grads);
-    const datainf = datainfScores(this.store.final, this.store.blocks, this.lambdas, grads[grads.length - 1]!, tracin.finalDots);
-    return { tracin: tracin.scores, datainf };
+  /** Scores for query gradients already taken (queryGradients' shape), by ONNX Runtime (influence-kernel.ts). */
+  async scoresOf(grads: readonly (readonly Float32Array[])[]): Promise<{ tracin: Float64Array; datainf: Float64Array }> {
+    return this.kernel.scores(this.store, this.lambdas, grads);
   }
 
   /** The k highest scores, highest first (ties: store order). */
@@ -117,6 +130,7 @@ export class InfluenceIndex {
 
   async release(): Promise<void> {
     await this.session.release();
+    await this.kernel.release();
   }
 }
 

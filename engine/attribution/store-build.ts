@@ -39,8 +39,10 @@ export interface BuildStoreOptions {
   /** null keeps whole gradients (small models, exact references). Default: projectionSettings(). */
   projection?: ProjectionOptions | null;
   dtype?: StoreDtype;
-  /** Examples per graph run. Default 16. */
+  /** At most this many examples per graph run. Default 64. */
   batchSize?: number;
+  /** At most this many tokens per graph run (rows × the longest row), whatever batchSize says. Default 8192. */
+  batchTokens?: number;
   /** Replace a store already in outDir. */
   replace?: boolean;
   session?: CreateSessionOptions;
@@ -83,15 +85,17 @@ function check(options: BuildStoreOptions): void {
     if (ids.has(e.id)) throw new Error(`gradient store: example id ${JSON.stringify(e.id)} appears twice`);
     ids.add(e.id);
   }
-  const batch = options.batchSize ?? 16;
-  if (!Number.isInteger(batch) || batch < 1) throw new Error(`gradient store: batchSize must be a positive integer, got ${batch}`);
+  for (const [name, value] of [['batchSize', options.batchSize], ['batchTokens', options.batchTokens]] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new Error(`gradient store: ${name} must be a positive integer, got ${value}`);
+  }
 }
 
 export async function buildGradientStore(options: BuildStoreOptions): Promise<BuiltStore> {
   check(options);
   const started = performance.now();
   const { checkpoints, modelDir, outDir } = options;
-  const batchSize = options.batchSize ?? 16;
+  const batchSize = options.batchSize ?? 64;
+  const batchTokens = options.batchTokens ?? 8192;
   const projection = options.projection === null ? null : projectionSettings(options.projection ?? {});
   // Store order: by length (less padding per batch), ties by the caller's order.
   const order = options.examples.map((e, i) => ({ e, i })).sort((a, b) => a.e.ids.length - b.e.ids.length || a.i - b.i).map((x) => x.e);
@@ -112,14 +116,18 @@ export async function buildGradientStore(options: BuildStoreOptions): Promise<Bu
     let done = 0;
     for (let c = 0; c < checkpoints.length; c++) {
       const params = paramsOf(checkpoints[c]!.adapter);
-      for (let start = 0; start < n; start += batchSize) {
+      for (let start = 0; start < n; ) {
         if (options.signal?.aborted) throw new Error('gradient store: cancelled');
-        const batch = order.slice(start, start + batchSize);
+        // Sorted by length: the batch's last row is its longest.
+        let end = start + 1;
+        while (end < n && end - start < batchSize && (end - start + 1) * order[end]!.ids.length <= batchTokens) end++;
+        const batch = order.slice(start, end);
         const out = await session.compute(batch, params);
         if (c === 0) targetCounts.set(out.targetCounts, start);
         await writer.write(c, start, out.projected, out.squaredNorms);
         done += batch.length;
         options.onProgress?.(done, total);
+        start = end;
       }
     }
     const index = await writer.finish({

@@ -32,7 +32,7 @@ export function tracinScores(store: GradientStore, query: readonly (readonly Flo
     const dots = blocks.map((block: BlockSpec, l) => {
       const v = query[c]![l]!;
       if (v.length !== block.k) throw new Error(`TracIn: the query's block ${block.name} has ${v.length} values, the store's ${block.k}`);
-      return dotRows(grads.values[l]!, block.k, v, new Float64Array(n));
+      return dotRows(grads.values[l]!, block.k, Float64Array.from(v), new Float64Array(n));
     });
     for (const d of dots) for (let i = 0; i < n; i++) scores[i]! += weight * d[i]!;
     if (c === checkpoints.length - 1) finalDots = dots;

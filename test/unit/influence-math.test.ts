@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { datainfLambdas, datainfScores, datainfSelfInfluence } from '../../engine/attribution/datainf';
 import { exactInfluence, inverseFisherProduct } from '../../engine/attribution/influence-exact';
 import { topIndices } from '../../engine/attribution/influence';
+import { InfluenceKernel } from '../../engine/attribution/influence-kernel';
 import type { BlockSpec } from '../../engine/attribution/projection';
 import { GradientStore } from '../../engine/attribution/store';
 import { GRADIENTS_FILE } from '../../engine/attribution/store-format';
@@ -161,6 +162,31 @@ describe('TracIn', () => {
       expect(self[i]! / expectedSelf).toBeCloseTo(1, 6);
     }
     expect(() => tracinScores(store, [query[0]!])).toThrow(/2 checkpoints/);
+  });
+});
+
+describe('the ONNX Runtime kernel', () => {
+  it('computes what datainf.ts and tracin.ts compute, to float32 rounding', async () => {
+    const blocks = [block('a', 16), block('b', 40), block('c', 3)];
+    const { store } = await randomStore(50, blocks, 2, 'f16', 14);
+    const rng = new Prng(15);
+    const query = [0, 1].map(() => blocks.map((b) => gaussian(rng, b.k)));
+    const lambdas = datainfLambdas(store.final, blocks);
+    const kernel = await InfluenceKernel.open({ threads: 1 });
+    try {
+      const got = await kernel.scores(store, lambdas, query);
+      const tracin = tracinScores(store, query).scores;
+      const datainf = datainfScores(store.final, blocks, lambdas, query[1]!);
+      const close = (a: Float64Array, b: Float64Array) => {
+        const scale = Math.max(...b.map(Math.abs));
+        for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThan(1e-5 * scale);
+      };
+      close(got.tracin, tracin);
+      close(got.datainf, datainf);
+      await expect(kernel.scores(store, lambdas, [query[0]!])).rejects.toThrow(/2 checkpoints/);
+    } finally {
+      await kernel.release();
+    }
   });
 });
 
