@@ -2,6 +2,9 @@ import path from 'node:path';
 import type { Runtime } from '../../shared/api/schemas/system';
 import { createRouter, type Handlers, type Router } from '../api/router';
 import { assistApp } from './assist/app';
+import { attributionApp } from './attribution/app';
+import { AttributionService } from './attribution/service';
+import { SpanIndexService } from './attribution/span-index';
 import { modelsApp } from './models/app';
 import { registrationApp } from './models/registration-app';
 import { ModelsService } from './models/service';
@@ -95,6 +98,8 @@ export function openBackend(options: BackendOptions): Backend {
       onChange: () => statusChanged(),
       syncIntervalSeconds: options.syncIntervalSeconds,
     });
+    const spanIndexes = new SpanIndexService({ dataDir, datanets, models, jobs });
+    const attribution = new AttributionService({ db, dataDir, models, datanets, jobs, ledger, inference, spans: spanIndexes });
     ledgerSync = () => {
       const { state, message } = ledger.syncStatus();
       return { state, message };
@@ -116,6 +121,7 @@ export function openBackend(options: BackendOptions): Backend {
       ...ledgerApp(ctx, ledger, datanets),
       ...rewardsApp(ctx, ledger),
       ...registrationApp(db, models, datanets, ledger, () => ledgerStatus(ctx, ledger)),
+      ...attributionApp(spanIndexes, attribution),
     };
     let closed = false;
     return {

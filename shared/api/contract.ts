@@ -49,6 +49,7 @@ import {
   WalletStatus,
 } from './schemas/ledger';
 import { Job, JobRef, JobsListInput } from './schemas/jobs';
+import { Attribution, AttributeInput, AttributionFile, AttributionId, SettleInput, SettleResult, SpanIndexInfo, SpanIndexTargetInput } from './schemas/attribution';
 import { Adapter, AdapterExportInput, AdapterImportInput, GgufExportInput, LanguageModel, LanguageModelImportInput, NamedRef } from './schemas/models';
 import { EvalInput, EvalResult, TrainingRun, TrainStartInput } from './schemas/training';
 import { ManifestInput, ManifestResult, ManifestVerification, ManifestVerifyInput, ModelRegisterInput, RegisterResult, RegistrationsResult } from './schemas/registration';
@@ -158,6 +159,13 @@ export const calls = {
   'inference.server.start': call('Start the local OpenAI-compatible inference server on 127.0.0.1 (GET /v1/models, POST /v1/completions and /v1/chat/completions, streaming; adapters as base:adapter, batched together on one loaded base); returns its URL and API key. Already running with the same port and key: its status.', InferenceServerStartInput, InferenceServerStatus),
   'inference.server.stop': call('Stop the local inference server (open streams end); returns its status.', NoInput, InferenceServerStatus),
   'inference.server.status': call('Whether the local inference server runs, its URL, API key and counters.', NoInput, InferenceServerStatus),
+  'attribution.spanIndex.build': call("Build the span index of a datanet version for a base model's tokenizer, as a job (a second start joins the running build; a built index is a conflict).", SpanIndexTargetInput, Job),
+  'attribution.spanIndex.info': call("Where a version's span index for a model's tokenizer lives and whether it is built.", SpanIndexTargetInput, SpanIndexInfo),
+  'attribution.attribute': call("Attribute an output of a registered adapter (given, or generated now) to its training examples, contribution records and contributors; the payout list for the fee, and the attribution record signed with the unlocked wallet and kept.", AttributeInput, Attribution),
+  'attribution.settle': call('Pay the fee to Settlement with the attribution\'s shares root (re-signing the record when the fee differs) and write the claim file (datanet-studio/claims@1) for the contributors.', SettleInput, SettleResult),
+  'attribution.list': call('Attributions made here, newest first.', NoInput, z.array(Attribution)),
+  'attribution.get': call('One attribution.', AttributionId, Attribution),
+  'attribution.export': call('An attribution as a verifiable file (datanet-studio/attribution@1): record, signature, prompt, output, shares.', AttributionId, AttributionFile),
   'training.eval': call("A model's (and adapter's) mean loss and perplexity over a version's examples, the prompt masked as in training.", EvalInput, EvalResult),
 } satisfies Record<string, CallSpec>;
 
