@@ -1,11 +1,13 @@
-// `studio verify FILE`: checks a contribution bundle or a training manifest and prints each check.
+// `studio verify FILE`: checks a contribution bundle, a training manifest or an attribution record and prints each check.
 // Offline it still runs the checks that need only the file (a bundle's digest, signature, salted
 // root and Merkle proof; a manifest's ids, tree and proofs) and says the chain was not asked; exit
 // 0 only when every check, the on-chain ones included, holds.
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { BundleVerification } from '../../../shared/ledger/bundle';
+import { isAttributionLike, parseAttributionFile } from '../../../shared/ledger/attribution-record';
 import { isManifestLike, parseManifest } from '../../../shared/ledger/training-manifest';
+import { verifyAttribution } from '../../backend/attribution/records-verify';
 import { providerFor } from '../../backend/ledger/provider';
 import { parseBundle, verifyBundle } from '../../backend/ledger/verify';
 import { verifyManifest } from '../../backend/models/manifest-verify';
@@ -49,6 +51,28 @@ async function verifyManifestFile(text: string, file: string, flags: { rpc?: str
   });
 }
 
+function isAttributionText(text: string): boolean {
+  try {
+    return isAttributionLike(JSON.parse(text));
+  } catch {
+    return false;
+  }
+}
+
+/** An attribution record: its signature, hashes, shares root and sum, all from the file alone. */
+function verifyAttributionFile(text: string, file: string, json: boolean): void {
+  let parsed;
+  try {
+    parsed = parseAttributionFile(text);
+  } catch (error) {
+    throw new CliError(`${file} ${(error as Error).message}`);
+  }
+  const result = verifyAttribution(parsed);
+  if (json) printJson(result);
+  else process.stdout.write(result.checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`).join('\n') + '\n');
+  if (!result.ok) throw new CliError(`the attribution record does not verify: ${result.checks.filter((c) => !c.ok).map((c) => c.name).join(', ')} failed`);
+}
+
 function isManifestText(text: string): boolean {
   try {
     return isManifestLike(JSON.parse(text));
@@ -85,7 +109,7 @@ export function registerVerifyCommand(program: Command): void {
   program
     .command('verify <file>')
     .description(
-      'check a contribution bundle (digest, signature, salted content root, Merkle proof, and its anchor on chain) or a training manifest (adapter and base model ids, Merkle tree and proofs, and its root registered for the adapter on chain)',
+      'check an attribution record (signature, query and output hashes, shares root and sum), a contribution bundle (digest, signature, salted content root, Merkle proof, and its anchor on chain) or a training manifest (adapter and base model ids, Merkle tree and proofs, and its root registered for the adapter on chain)',
     )
     .option('--rpc <url>', "ask this JSON-RPC node (default: the data folder's configured network; the devnet is not started for this)")
     .option('--confirmations <n>', 'bundles: blocks needed on top of the anchor (default: the network profile, 2 on the devnet, 12 elsewhere)')
@@ -97,6 +121,10 @@ export function registerVerifyCommand(program: Command): void {
         text = fs.readFileSync(file, 'utf8');
       } catch (error) {
         throw usageError(`${file}: ${(error as Error).message}`);
+      }
+      if (isAttributionText(text)) {
+        verifyAttributionFile(text, file, globals.json);
+        return;
       }
       const depth = flags.confirmations === undefined ? undefined : Number(flags.confirmations);
       if (depth !== undefined && !(Number.isInteger(depth) && depth >= 1)) throw usageError(`--confirmations ${flags.confirmations}: must be a whole number from 1`);
