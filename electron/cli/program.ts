@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { appVersion } from '../paths';
 import { registerAssistCommands } from './commands/assist';
+import { registerAttributeCommand } from './commands/attribute';
+import { registerClaimCommand } from './commands/claim';
+import { registerSettleCommand } from './commands/settle';
 import { contributeArgv, registerContributeCommand } from './commands/contribute';
 import { registerContributionsCommands } from './commands/contributions';
 import { registerDatanetCommands } from './commands/datanet';
@@ -77,6 +80,9 @@ function buildProgram(): Command {
   registerVerifyCommand(program);
   registerDevnetCommands(program);
   registerRewardsCommands(program);
+  registerAttributeCommand(program);
+  registerSettleCommand(program);
+  registerClaimCommand(program);
   return program;
 }
 
