@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { feeParts, influenceShares, type RecordScore } from '../../shared/attribution/shares';
 import { Prng } from '../../engine/train/prng';
+import { influencePayout, recordScores } from '../../electron/backend/attribution/influence-payout';
 
 const A = '0x000000000000000000000000000000000000000a';
 const B = '0x000000000000000000000000000000000000000b';
@@ -111,5 +112,36 @@ describe('influenceShares', () => {
     expect(() => influenceShares([{ recordId: '0x01', contributor: A, score: Number.NaN }], 1n)).toThrow(/finite/);
     expect(() => influenceShares([], -1n)).toThrow(/negative/);
     expect(() => influenceShares([], 1n, { minShare: 1 })).toThrow(/minShare/);
+  });
+});
+
+describe('influencePayout (the backend’s payout from example scores)', () => {
+  it('splits an example covered by two records between them, sums per contributor, and pays the part exactly', () => {
+    const examples = [
+      { id: 'i0@0', position: 0, score: 4 },
+      { id: 'i1@1', position: 1, score: 2 },
+      { id: 'i2@2', position: 2, score: -1 },
+      { id: 'i3@3', position: 3, score: 5 }, // only the whole-version record covers position 3
+    ];
+    const records = [
+      { recordId: '0x0a', contributor: A, positions: null }, // the whole version
+      { recordId: '0x0b', contributor: B, positions: new Set([0, 2]) },
+    ];
+    const { scores, covering } = recordScores(examples, records);
+    expect(Object.fromEntries(scores.map((s) => [s.recordId, s.score]))).toEqual({ '0x0a': 2 + 2 - 0.5 + 5, '0x0b': 2 - 0.5 });
+    expect(covering.get('i0@0')).toEqual(['0x0a', '0x0b']);
+    expect(covering.get('i3@3')).toEqual(['0x0a']);
+    const payout = influencePayout(examples, records, 1000n);
+    expect(payout.shares).toEqual([
+      { account: A, amount: 850n },
+      { account: B, amount: 150n },
+    ]);
+    expect(payout.contributors.map((c) => c.records.map((r) => r.recordId))).toEqual([['0x0a'], ['0x0b']]);
+  });
+
+  it('pays nobody when no covered example has positive influence (an uncovered one pays no one)', () => {
+    const payout = influencePayout([{ id: 'i0@0', position: 0, score: -1 }, { id: 'i1@1', position: 1, score: 3 }], [{ recordId: '0x0a', contributor: A, positions: new Set([0]) }], 1000n);
+    expect(payout.shares).toEqual([]);
+    expect(payout.contributors).toEqual([]);
   });
 });
