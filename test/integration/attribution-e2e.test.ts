@@ -9,69 +9,26 @@
  */
 import { JsonRpcProvider, verifyTypedData } from 'ethers';
 import fs from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Backend } from '../../electron/backend';
 import type { Attribution } from '../../shared/api/schemas/attribution';
-import type { Datanet, ImportRecord, Version } from '../../shared/api/schemas/datanets';
-import type { Job } from '../../shared/api/schemas/jobs';
 import type { Reward } from '../../shared/api/schemas/rewards';
-import type { LabelSchema } from '../../shared/datanets/schema';
 import { ATTRIBUTION_TYPES, attributionTypedValue, checkAttributionFile, contributorsPart, textHash, type AttributionFile } from '../../shared/ledger/attribution-record';
 import { parseClaimsFile } from '../../shared/ledger/claims';
 import { call, testBackend } from '../fixtures/datanet-backend';
-import { jsonl, writeFile } from '../fixtures/import-files';
-import { tempDir } from '../fixtures/temp-dir';
-import { writeTinyModel } from '../fixtures/tiny-models';
+import { attributionWorld, BPS, importWallet, KEY_A, KEY_B, KEY_OWNER } from './attribution-world';
 
 beforeAll(() => {
   process.env.STUDIO_KEYSTORE_SCRYPT_N = String(2 ** 10);
   delete process.env.STUDIO_WALLET_PASSWORD;
 });
 
-const PASSWORD = 'a long password';
-const KEY_A = '0x' + '51'.repeat(32);
-const KEY_B = '0x' + '52'.repeat(32);
-const KEY_OWNER = '0x' + '53'.repeat(32);
-const SCHEMA: LabelSchema = { fields: [{ kind: 'instruction_pair', name: 'pair' }] };
-const PAIRS = Array.from({ length: 12 }, (_, i) => ({ prompt: `Tell me about the number ${i}.`, response: `Number ${i} is ${['red', 'quiet', 'round', 'sharp', 'heavy', 'bright', 'cold', 'soft', 'loud', 'thin', 'warm', 'slow'][i]} and it likes ${['tea', 'rain', 'maps', 'owls', 'bread', 'jazz', 'snow', 'kites', 'drums', 'ink', 'sand', 'moss'][i]} on ${['Mondays', 'hills', 'boats', 'roofs', 'trains', 'bridges', 'islands', 'farms', 'stairs', 'towers', 'rivers', 'caves'][i]}.` }));
-const BPS = 2000;
-
-const wallet = (b: Backend, privateKey: string) => call<{ address: string }>(b, 'wallet.import', { source: { kind: 'privateKey', privateKey }, password: PASSWORD, replace: true });
-
 describe('attribution end to end on the devnet', () => {
   it('attributes an output of a registered adapter, settles a fee, and both contributors claim their shares to the wei', async () => {
     const b = testBackend();
-    const datanet = await call<Datanet>(b, 'datanets.create', { name: 'Numbers', license: 'MIT', schema: SCHEMA });
-    const dir = tempDir();
-    writeFile(dir, 'pairs.jsonl', jsonl(PAIRS));
-    const started = await call<{ import: ImportRecord; job: Job }>(b, 'imports.start', { datanet: datanet.id, paths: [dir], map: {} });
-    expect((await b.jobs.settled(started.job.id)).state).toBe('succeeded');
-    const vjob = await call<Job>(b, 'versions.create', { datanet: datanet.id, note: '' });
-    expect((await b.jobs.settled(vjob.id)).state).toBe('succeeded');
-    const version = (await call<Version[]>(b, 'versions.list', { datanet: datanet.id })).at(-1)!;
-    const model = writeTinyModel(path.join(tempDir(), 'tiny-gpt2'), { architecture: 'gpt2', seed: 1 });
-    await call(b, 'models.import', { path: model.dir });
-
-    const rows = b.datanets.db
-      .prepare("SELECT r.item_id AS id, json_extract(i.content, '$.text') AS text FROM version_records r JOIN items i ON i.id = r.item_id WHERE r.version_id = ? ORDER BY r.position")
-      .all(version.id) as { id: string; text: string }[];
-    const half = rows.length / 2;
-    const a = await wallet(b, KEY_A);
-    await call(b, 'wallet.fund', { eth: '1' });
-    await call(b, 'contributions.create', { datanet: 'Numbers', items: rows.slice(0, half).map((r) => r.id) });
-    const bee = await wallet(b, KEY_B);
-    await call(b, 'wallet.fund', { eth: '1' });
-    await call(b, 'contributions.create', { datanet: 'Numbers', items: rows.slice(half).map((r) => r.id) });
-
-    const train = await call<Job>(b, 'training.start', { model: 'tiny-gpt2', datanet: 'Numbers', field: 'pair', out: 'numbers', steps: 2, maxLen: 64, evalFraction: 0.25, rank: 4 });
-    expect((await b.jobs.settled(train.id)).state).toBe('succeeded');
-    const owner = await wallet(b, KEY_OWNER);
-    await call(b, 'wallet.fund', { eth: '10' });
-    await call(b, 'models.register', { adapter: 'numbers', ownerShareBps: BPS });
+    const { rows, half, a: aAddress, b: bAddress, owner: ownerAddress, responseOf } = await attributionWorld(b);
+    const [a, bee, owner] = [{ address: aAddress }, { address: bAddress }, { address: ownerAddress }];
 
     // An output quoting one response of each contributor's half.
-    const responseOf = (text: string) => PAIRS.find((p) => text.includes(p.response))!.response;
     const output = `${responseOf(rows[1]!.text)} ${responseOf(rows[half + 2]!.text)}`;
     const attribution = await call<Attribution>(b, 'attribution.attribute', { model: 'tiny-gpt2', adapter: 'numbers', prompt: 'Tell me about two numbers.', output, top: 5, method: 'spans' });
     expect(attribution.record).toMatchObject({ method: 'spans', totalFee: '0', ownerShareBps: BPS, server: owner.address.toLowerCase(), queryHash: textHash('Tell me about two numbers.'), outputHash: textHash(output) });
@@ -105,7 +62,7 @@ describe('attribution end to end on the devnet', () => {
     try {
       const claimed: bigint[] = [];
       for (const [key, address] of [[KEY_A, a.address], [KEY_B, bee.address]] as const) {
-        await wallet(b, key);
+        await importWallet(b, key);
         await call(b, 'rewards.import', { file: fs.readFileSync(settled.claimsFile, 'utf8') });
         const [reward] = await call<Reward[]>(b, 'rewards.list');
         expect(reward).toMatchObject({ state: 'claimable', amount: shareOf(address).toString() });
@@ -123,7 +80,7 @@ describe('attribution end to end on the devnet', () => {
     }
 
     // Without an output, one is generated with the adapter and attributed (greedy).
-    await wallet(b, KEY_OWNER);
+    await importWallet(b, KEY_OWNER);
     const generated = await call<Attribution>(b, 'attribution.attribute', { model: 'tiny-gpt2', adapter: 'numbers', prompt: 'Tell me about the number 3.', maxTokens: 8 });
     expect(generated.record.outputHash).toBe(textHash(generated.output));
     await expect(call(b, 'attribution.attribute', { model: 'tiny-gpt2', adapter: 'numbers', prompt: 'x', output: 'y', method: 'influence' })).rejects.toThrow(/Influence attribution is not wired/);
