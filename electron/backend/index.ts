@@ -3,6 +3,7 @@ import type { Runtime } from '../../shared/api/schemas/system';
 import { createRouter, type Handlers, type Router } from '../api/router';
 import { assistApp } from './assist/app';
 import { attributionApp } from './attribution/app';
+import { InfluenceService } from './attribution/influence-store';
 import { AttributionService } from './attribution/service';
 import { SpanIndexService } from './attribution/span-index';
 import { modelsApp } from './models/app';
@@ -99,7 +100,8 @@ export function openBackend(options: BackendOptions): Backend {
       syncIntervalSeconds: options.syncIntervalSeconds,
     });
     const spanIndexes = new SpanIndexService({ dataDir, datanets, models, jobs });
-    const attribution = new AttributionService({ db, dataDir, models, datanets, jobs, ledger, inference, spans: spanIndexes });
+    const influence = new InfluenceService({ dataDir, db, datanets, models, jobs });
+    const attribution = new AttributionService({ db, dataDir, models, datanets, jobs, ledger, inference, spans: spanIndexes, influence });
     ledgerSync = () => {
       const { state, message } = ledger.syncStatus();
       return { state, message };
@@ -149,6 +151,7 @@ export function openBackend(options: BackendOptions): Backend {
         await step(() => assist.close());
         await step(() => inferenceServer.close());
         await step(() => inference.close());
+        await step(() => influence.close());
         await step(() => ledger.close());
         await step(() => datanets.close());
         await step(() => checkpointer.close());

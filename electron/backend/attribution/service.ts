@@ -2,10 +2,11 @@
  * Attribution of one inference of a registered adapter, and its settlement:
  *
  * attribute: the output (given, or generated now, greedy, with the adapter) is measured against
- * the adapter's training data (method spans: the version's span index, built inline as a job and
- * awaited when missing; method influence: not wired yet, see below), the credits aggregated to
+ * the adapter's training data (method spans: the version's span index; method influence: DataInf
+ * scores over the adapter's gradient store; either built inline when missing or stale, as a job
+ * that the call awaits), the credits aggregated to
  * the contribution records of the adapter's registered training manifest and to their
- * contributors (settle-shares.ts), the payout list computed for the fee given, and the
+ * contributors (settle-shares.ts for spans, influence-payout.ts for influence), the payout list computed for the fee given, and the
  * attribution record (shared/ledger/attribution-record.ts) signed with the unlocked wallet and
  * kept (migration 10).
  *
@@ -47,6 +48,8 @@ import type { Connection, LedgerService } from '../ledger/service';
 import { ModelRegistrations } from '../models/registration';
 import type { ModelsService } from '../models/service';
 import type { Db } from '../store/database';
+import { influencePayout } from './influence-payout';
+import type { InfluenceService } from './influence-store';
 import { AttributionStore, newAttributionId, withoutCredits, type AttributionDetail } from './records';
 import { spanPayout, type CoveringRecord, type ExampleCredit } from './settle-shares';
 import type { SpanIndexService } from './span-index';
@@ -62,6 +65,7 @@ export interface AttributionDeps {
   ledger: LedgerService;
   inference: Pick<InferenceService, 'generate'>;
   spans: SpanIndexService;
+  influence: InfluenceService;
 }
 
 const networkName = (c: Connection) => (c.network.kind === 'devnet' ? 'the local devnet' : c.network.name);
@@ -82,9 +86,6 @@ export class AttributionService {
     if (dirs.baseName !== input.model) {
       throw new ApiFailure({ code: 'invalid_input', field: 'adapter', message: `${input.adapter} is an adapter of ${dirs.baseName}, not of ${input.model}.` });
     }
-    if (input.method === 'influence') {
-      throw unavailable('Influence attribution is not wired into the backend yet (its gradient store service is not committed); use method "spans".');
-    }
     const { manifest, registration } = await this.registrations.manifest(input.adapter);
     if (!registration) {
       throw conflict(`${input.adapter} is not registered on the configured network: register it first (models.register, or studio adapter register ${input.adapter}), so fees for it can be settled.`);
@@ -94,17 +95,12 @@ export class AttributionService {
     const output = input.output ?? (await this.deps.inference.generate({ model: input.model, adapter: input.adapter, prompt: input.prompt, format: 'instruction', maxTokens: input.maxTokens, temperature: 0 })).text;
     if (output.trim() === '') throw conflict(`${input.adapter} generated an empty output for this prompt: there is nothing to attribute.`);
 
-    const target = { datanet: manifest.datanet.localId, version: manifest.datanet.version, model: input.model };
-    await this.ensureSpanIndex(target);
-    const tokenizer = await this.tokenizer(models.modelDir(input.model));
-    const measured = await this.deps.spans.attributeSpans(target, tokenizer.encode(output));
-    const credits: ExampleCredit[] = measured.records.map((r) => ({ id: r.id, position: r.position, credit: r.credit }));
-    const spans = measured.spans.map((s) => ({ start: s.start, length: s.length, text: s.text }));
+    const { credits, spans } = input.method === 'spans' ? await this.measureSpans(input.model, manifest, output) : await this.measureInfluence(input.adapter, input.prompt, output);
 
     const c = await this.deps.ledger.connect();
     try {
       const id = newAttributionId();
-      const priced = this.price(credits, manifest, BigInt(input.feeWei), registration.ownerShareBps, input.top);
+      const priced = this.price(input.method, credits, manifest, BigInt(input.feeWei), registration.ownerShareBps, input.top);
       const { record, signature } = await this.sign(c, {
         adapterHash: manifest.adapter.hash as Hex,
         queryHash: textHash(input.prompt),
@@ -154,7 +150,7 @@ export class AttributionService {
       const signer = this.deps.ledger.wallet.signer(c.provider);
       if (a.record.totalFee !== feeWei) {
         const { manifest } = await this.registrations.manifest(a.adapter);
-        const priced = this.price(a.credits, manifest, BigInt(feeWei), a.record.ownerShareBps, a.topExamples.length);
+        const priced = this.price(a.record.method, a.credits, manifest, BigInt(feeWei), a.record.ownerShareBps, a.topExamples.length);
         const { record, signature } = await this.sign(c, { ...(a.record as AttributionRecord), sharesRoot: sharesRootOf(priced.shares), totalFee: feeWei });
         const detail: AttributionDetail = { prompt: a.prompt, output: a.output, spans: a.spans, credits: a.credits, ...priced };
         this.store.reprice(id, record, signature, detail);
@@ -185,6 +181,29 @@ export class AttributionService {
     }
   }
 
+  private async measureSpans(model: string, manifest: TrainingManifest, output: string): Promise<{ credits: ExampleCredit[]; spans: AttributionDetail['spans'] }> {
+    const target = { datanet: manifest.datanet.localId, version: manifest.datanet.version, model };
+    await this.ensureSpanIndex(target);
+    const tokenizer = await this.tokenizer(this.deps.models.modelDir(model));
+    const measured = await this.deps.spans.attributeSpans(target, tokenizer.encode(output));
+    return {
+      credits: measured.records.map((r) => ({ id: r.id, position: r.position, credit: r.credit })),
+      spans: measured.spans.map((s) => ({ start: s.start, length: s.length, text: s.text })),
+    };
+  }
+
+  /** DataInf's score of every training example (what influence pays by); the gradient store built now (a job, awaited) when missing or stale. */
+  private async measureInfluence(adapter: string, prompt: string, output: string): Promise<{ credits: ExampleCredit[]; spans: AttributionDetail['spans'] }> {
+    const info = await this.deps.influence.info(adapter);
+    if (!info.built || info.stale) {
+      const job = this.deps.influence.startBuild(adapter);
+      const done = await this.deps.jobs.settled(job.id);
+      if (done.state !== 'succeeded') throw unavailable(`Building ${adapter}'s gradient store (job ${job.id}) ended ${done.state}${done.state === 'failed' ? `: ${done.error}` : ''}.`);
+    }
+    const measured = await this.deps.influence.attributeInfluence({ adapter, prompt, output, topK: 1 });
+    return { credits: measured.scores.map((e) => ({ id: e.id, position: e.position, credit: e.datainf })), spans: [] };
+  }
+
   /** The span index of the manifest's version, built now (a job, awaited) when missing. */
   private async ensureSpanIndex(target: { datanet: string; version: number; model: string }): Promise<void> {
     const info = this.deps.spans.info(target);
@@ -194,12 +213,13 @@ export class AttributionService {
     if (done.state !== 'succeeded') throw unavailable(`Building the span index of version ${info.versionNumber} (job ${job.id}) ended ${done.state}${done.state === 'failed' ? `: ${done.error}` : ''}.`);
   }
 
-  private price(credits: readonly ExampleCredit[], manifest: TrainingManifest, fee: bigint, ownerShareBps: number, top: number): Pick<AttributionDetail, 'topExamples' | 'contributors' | 'shares'> {
+  private price(method: AttributionRecord['method'], credits: readonly ExampleCredit[], manifest: TrainingManifest, fee: bigint, ownerShareBps: number, top: number): Pick<AttributionDetail, 'topExamples' | 'contributors' | 'shares'> {
     const covering: CoveringRecord[] = manifest.entries.map((e) => {
       const selection = selectionOf(this.deps.db, e.recordId);
       return { recordId: e.recordId, contributor: e.contributor.toLowerCase(), positions: selection ? new Set(selection.positions) : null };
     });
-    const payout = spanPayout(credits, covering, contributorsPart(fee, ownerShareBps));
+    const part = contributorsPart(fee, ownerShareBps);
+    const payout = method === 'spans' ? spanPayout(credits, covering, part) : influencePayout(credits.map((c) => ({ id: c.id, position: c.position, score: c.credit })), covering, part);
     const topExamples = [...credits]
       .sort((x, y) => y.credit - x.credit || (x.id < y.id ? -1 : 1))
       .slice(0, top)

@@ -25,7 +25,7 @@ export function registerAttributeCommand(program: Command): void {
     .requiredOption('--prompt <text>', 'the query')
     .option('--output <text>', 'the output to attribute (default: generated now, greedy)')
     .option('--top <k>', 'how many training examples to list', '10')
-    .option('--method <method>', 'spans (influence is not wired yet)', 'spans')
+    .option('--method <method>', "spans (the version's span index) or influence (DataInf over the adapter's gradient store); either is built on first use", 'spans')
     .option('--fee <wei>', 'price the record for this fee now (default: unpriced; studio settle prices it)', '0')
     .option('--max-tokens <n>', 'when generating: at most this many tokens', '64')
     .option('--password-file <file>', PASSWORD_HELP)
@@ -42,7 +42,7 @@ export function registerAttributeCommand(program: Command): void {
         return ledgerCall(
           b,
           'attribution.attribute',
-          { model: flags.model, adapter: flags.adapter, prompt: flags.prompt, ...(flags.output !== undefined ? { output: flags.output } : {}), top, method: flags.method as 'spans', feeWei: flags.fee, maxTokens },
+          { model: flags.model, adapter: flags.adapter, prompt: flags.prompt, ...(flags.output !== undefined ? { output: flags.output } : {}), top, method: flags.method, feeWei: flags.fee, maxTokens },
           true,
         );
       });
