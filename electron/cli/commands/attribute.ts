@@ -42,7 +42,7 @@ export function registerAttributeCommand(program: Command): void {
         return ledgerCall(
           b,
           'attribution.attribute',
-          { model: flags.model, adapter: flags.adapter, prompt: flags.prompt, ...(flags.output !== undefined ? { output: flags.output } : {}), top, method: flags.method, feeWei: flags.fee, maxTokens },
+          { model: flags.model, adapter: flags.adapter, prompt: flags.prompt, ...(flags.output !== undefined ? { output: flags.output } : {}), top, method: flags.method as 'spans' | 'influence', feeWei: flags.fee, maxTokens },
           true,
         );
       });
