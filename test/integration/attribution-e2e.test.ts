@@ -31,11 +31,16 @@ describe('attribution end to end on the devnet', () => {
 
     // An output quoting one response of each contributor's half.
     const output = `${responseOf(rows[1]!.text)} ${responseOf(rows[half + 2]!.text)}`;
+    const target = { datanet: 'Numbers', version: 1, model: 'tiny-gpt2' };
+    expect(await call(b, 'attribution.spanIndex.info', target)).toMatchObject({ versionNumber: 1, meta: null, buildJob: null });
     const attribution = await call<Attribution>(b, 'attribution.attribute', { model: 'tiny-gpt2', adapter: 'numbers', prompt: 'Tell me about two numbers.', output, top: 5, method: 'spans' });
     expect(attribution.record).toMatchObject({ method: 'spans', totalFee: '0', ownerShareBps: BPS, server: owner.address.toLowerCase(), queryHash: textHash('Tell me about two numbers.'), outputHash: textHash(output) });
     expect(attribution.topExamples.slice(0, 2).map((e) => e.itemId).sort()).toEqual([rows[1]!.id, rows[half + 2]!.id].sort());
     expect(attribution.shares).toEqual([]);
     expect(attribution.spans.length).toBeGreaterThan(0);
+    // The index was built on the way (an awaited job) and is kept: a second build is refused.
+    expect(await call(b, 'attribution.spanIndex.info', target)).toMatchObject({ meta: { records: rows.length } });
+    await expect(call(b, 'attribution.spanIndex.build', target)).rejects.toThrow(/is built/);
 
     // Settled at a fee: the record is re-signed for it, its root is the one paid.
     const fee = 10n ** 17n + 7n;
@@ -96,6 +101,11 @@ describe('attribution end to end on the devnet', () => {
     expect(checkAttributionFile(infFile).filter((c) => !c.ok)).toEqual([]);
     const infSettled = await call<{ paymentId: string; claimsFile: string }>(b, 'attribution.settle', { id: inf.id, feeWei: fee.toString() });
     expect(parseClaimsFile(fs.readFileSync(infSettled.claimsFile, 'utf8')).claims.map((c) => c.amount)).toEqual(inf.shares.map((x) => x.amount));
+    await expect(call(b, 'attribution.attribute', { model: 'other', adapter: 'numbers', prompt: 'x', output: 'y' })).rejects.toThrow(/"field":"adapter","message":"numbers is an adapter of tiny-gpt2, not of other/);
+    await expect(call(b, 'attribution.settle', { id: 'att_0123456789abcdef01234567', feeWei: '1' })).rejects.toThrow(/There is no attribution att_0123456789abcdef01234567/);
+    await expect(call(b, 'attribution.settle', { id: inf.id, feeWei: '0' })).rejects.toThrow(/feeWei must be more than 0 wei/);
+    await call(b, 'wallet.lock');
+    await expect(call(b, 'attribution.attribute', { model: 'tiny-gpt2', adapter: 'numbers', prompt: 'x', output: 'y' })).rejects.toThrow(/The wallet is locked/);
     await b.close();
   }, 300_000);
 });
