@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import type { Adapter, LanguageModel } from '../../shared/api/schemas/models';
 import { useCall } from '../api';
 import { CallFallback } from '../components/CallFallback';
@@ -47,6 +47,8 @@ function Playground({ models, adapters }: { models: LanguageModel[]; adapters: A
   const { params } = useHashRoute();
   const [deleting, setDeleting] = useState(false);
   const [announce, setAnnounce] = useState('');
+  const registrations = useCall('models.registrations', {});
+  const registered = useMemo(() => (registrations.data ? new Set(registrations.data.registrations.map((r) => r.adapter)) : null), [registrations.data]);
   const active = state.conversations.find((c) => c.id === state.activeId) ?? state.conversations[0] ?? null;
 
   // A link from Models or Train names a model and adapter: open a chat with them (reusing an empty one).
@@ -153,6 +155,7 @@ function Playground({ models, adapters }: { models: LanguageModel[]; adapters: A
             multiTurn={model?.chat ?? false}
             running={running}
             blocked={blocked}
+            registered={registered}
             onSend={(text) => void send(active, text)}
             onStop={stop}
             onSystem={(system) => update(active.id, (c) => ({ ...c, system }))}

@@ -49,7 +49,7 @@ import {
   WalletStatus,
 } from './schemas/ledger';
 import { Job, JobRef, JobsListInput } from './schemas/jobs';
-import { Attribution, AttributeInput, AttributionFile, AttributionId, SettleInput, SettleResult, SpanIndexInfo, SpanIndexTargetInput } from './schemas/attribution';
+import { Attribution, AttributeInput, AttributionFile, AttributionId, RecordEarning, SettleInput, SettleResult, SpanIndexInfo, SpanIndexTargetInput } from './schemas/attribution';
 import { Adapter, AdapterExportInput, AdapterImportInput, GgufExportInput, LanguageModel, LanguageModelImportInput, NamedRef } from './schemas/models';
 import { EvalInput, EvalResult, TrainingRun, TrainStartInput } from './schemas/training';
 import { ManifestInput, ManifestResult, ManifestVerification, ManifestVerifyInput, ModelRegisterInput, RegisterResult, RegistrationsResult } from './schemas/registration';
@@ -165,6 +165,7 @@ export const calls = {
   'attribution.settle': call('Pay the fee to Settlement with the attribution\'s shares root (re-signing the record when the fee differs) and write the claim file (datanet-studio/claims@1) for the contributors.', SettleInput, SettleResult),
   'attribution.list': call('Attributions made here, newest first.', NoInput, z.array(Attribution)),
   'attribution.get': call('One attribution.', AttributionId, Attribution),
+  'attribution.earnings': call('What settled attributions paid each contribution record (wei summed over the settled payments that include it), records never paid left out.', NoInput, z.array(RecordEarning)),
   'attribution.export': call('An attribution as a verifiable file (datanet-studio/attribution@1): record, signature, prompt, output, shares.', AttributionId, AttributionFile),
   'training.eval': call("A model's (and adapter's) mean loss and perplexity over a version's examples, the prompt masked as in training.", EvalInput, EvalResult),
 } satisfies Record<string, CallSpec>;

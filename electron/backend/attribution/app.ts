@@ -2,7 +2,7 @@ import type { Handlers } from '../../api/router';
 import type { AttributionService } from './service';
 import type { SpanIndexService } from './span-index';
 
-type Names = 'attribution.spanIndex.build' | 'attribution.spanIndex.info' | 'attribution.attribute' | 'attribution.settle' | 'attribution.list' | 'attribution.get' | 'attribution.export';
+type Names = 'attribution.spanIndex.build' | 'attribution.spanIndex.info' | 'attribution.attribute' | 'attribution.settle' | 'attribution.list' | 'attribution.get' | 'attribution.export' | 'attribution.earnings';
 
 /** attribution.*: span indexes of datanet versions, attributing an inference of a registered adapter, settling its fee. */
 export function attributionApp(spans: SpanIndexService, attribution: AttributionService): Pick<Handlers, Names> {
@@ -14,5 +14,6 @@ export function attributionApp(spans: SpanIndexService, attribution: Attribution
     'attribution.list': () => attribution.list(),
     'attribution.get': ({ id }) => attribution.get(id),
     'attribution.export': ({ id }) => attribution.export(id),
+    'attribution.earnings': () => attribution.earnings(),
   };
 }

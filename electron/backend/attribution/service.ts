@@ -20,7 +20,7 @@ import path from 'node:path';
 import { Contract, getAddress, type InterfaceAbi } from 'ethers';
 import { ApiFailure, conflict, unavailable } from '../../../shared/api/errors';
 import type { ParsedInput } from '../../../shared/api/contract';
-import type { Attribution } from '../../../shared/api/schemas/attribution';
+import type { Attribution, RecordEarning } from '../../../shared/api/schemas/attribution';
 import {
   ATTRIBUTION_FORMAT,
   ATTRIBUTION_TYPES,
@@ -123,6 +123,23 @@ export class AttributionService {
 
   list(): Attribution[] {
     return this.store.list();
+  }
+
+  /** Per contribution record, the wei its settled attributions paid (an unsettled attribution pays nothing yet). */
+  earnings(): RecordEarning[] {
+    const by = new Map<string, { wei: bigint; payments: number }>();
+    for (const a of this.store.list()) {
+      if (a.paymentId === null) continue;
+      for (const part of a.contributors) {
+        for (const r of part.records) {
+          const e = by.get(r.recordId) ?? { wei: 0n, payments: 0 };
+          e.wei += BigInt(r.amount);
+          e.payments += 1;
+          by.set(r.recordId, e);
+        }
+      }
+    }
+    return [...by].filter(([, e]) => e.wei > 0n).map(([recordId, e]) => ({ recordId, wei: e.wei.toString(), payments: e.payments }));
   }
 
   /** The record as a file anyone can check (studio verify). */

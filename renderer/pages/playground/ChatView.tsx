@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { Conversation, Message } from './conversations';
 import { liveRate, type Running } from './useGeneration';
+import { WhyAnswer } from './WhyAnswer';
 
 interface ChatViewProps {
   conversation: Conversation;
@@ -12,10 +13,12 @@ interface ChatViewProps {
   onSystem: (system: string) => void;
   /** Why sending is not possible now (no model installed…), or null. */
   blocked: string | null;
+  /** The adapters registered on the configured network (their answers can be attributed); null while asked. */
+  registered: ReadonlySet<string> | null;
 }
 
 /** The turns so far, the answer being streamed, and the composer: Enter sends, Shift+Enter is a new line, Escape stops. */
-export function ChatView({ conversation, multiTurn, running, onSend, onStop, onSystem, blocked }: ChatViewProps) {
+export function ChatView({ conversation, multiTurn, running, onSend, onStop, onSystem, blocked, registered }: ChatViewProps) {
   const [draft, setDraft] = useState('');
   const composer = useRef<HTMLTextAreaElement>(null);
   const end = useRef<HTMLDivElement>(null);
@@ -70,8 +73,8 @@ export function ChatView({ conversation, multiTurn, running, onSend, onStop, onS
       )}
       <ol className="pg-messages" data-testid="pg-messages" aria-label="Conversation">
         {conversation.messages.length === 0 && <li className="pg-empty muted">Write a message below to start.</li>}
-        {conversation.messages.map((m) => (
-          <MessageView key={m.id} message={m} streaming={running !== null && m === last} running={running} />
+        {conversation.messages.map((m, i) => (
+          <MessageView key={m.id} message={m} prompt={conversation.messages[i - 1]?.role === 'user' ? conversation.messages[i - 1]!.content : null} streaming={running !== null && m === last} running={running} registered={registered} />
         ))}
       </ol>
       <div ref={end} />
@@ -112,8 +115,19 @@ export function ChatView({ conversation, multiTurn, running, onSend, onStop, onS
   );
 }
 
-function MessageView({ message, streaming, running }: { message: Message; streaming: boolean; running: Running | null }) {
+interface MessageViewProps {
+  message: Message;
+  /** The user's message an answer replied to. */
+  prompt: string | null;
+  streaming: boolean;
+  running: Running | null;
+  registered: ReadonlySet<string> | null;
+}
+
+function MessageView({ message, prompt, streaming, running, registered }: MessageViewProps) {
   const rate = streaming && running ? liveRate(running) : null;
+  // An adapter's finished answer can be attributed to the adapter's training data.
+  const attributable = message.role === 'assistant' && message.adapter && message.model && prompt !== null && message.stats && !message.error && !streaming && message.content.trim() !== '';
   return (
     <li className={`pg-message pg-message-${message.role}`} data-testid={`pg-message-${message.role}`} data-streaming={streaming || undefined}>
       <span className="pg-message-who">{message.role === 'user' ? 'You' : `${message.model ?? 'Model'}${message.adapter ? ` + ${message.adapter}` : ''}`}</span>
@@ -132,6 +146,7 @@ function MessageView({ message, streaming, running }: { message: Message; stream
           ) : null}
         </span>
       )}
+      {attributable && <WhyAnswer model={message.model!} adapter={message.adapter!} prompt={prompt} output={message.content} registered={registered ? registered.has(message.adapter!) : null} />}
     </li>
   );
 }

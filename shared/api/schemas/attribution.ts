@@ -97,4 +97,14 @@ export const SettleResult = z.object({
   claimsFile: z.string(),
 });
 
+/** What settled attributions paid one contribution record: the sum of its amounts over settled payments. */
+export const RecordEarning = z.object({
+  recordId: z.string(),
+  /** Wei, as a decimal string. */
+  wei: z.string(),
+  /** How many settled payments include the record. */
+  payments: z.number().int(),
+});
+export type RecordEarning = z.infer<typeof RecordEarning>;
+
 export { AttributionFile };

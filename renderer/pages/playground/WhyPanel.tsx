@@ -1,0 +1,109 @@
+import type { Attribution } from '../../../shared/api/schemas/attribution';
+import { useCall } from '../../api';
+import { shortHex } from '../../format';
+import { formatWei } from '../../format-wei';
+import { formatScore, matchedRuns } from './why-spans';
+
+/** What an attribution found: the answer with its matched spans, the top training examples and the contributors they came from. */
+export function WhyPanel({ attribution: a }: { attribution: Attribution }) {
+  const method = a.record.method;
+  const priced = a.contributors.some((c) => c.amount !== '0');
+  return (
+    <section className="pg-why-panel" data-testid="pg-why-panel" data-method={method} aria-label="Why this answer">
+      <p className="pg-why-summary">
+        {method === 'spans' ? 'Matched against the training data word for word' : 'Measured by influence on the adapter'} · record <span className="mono" title={a.id}>{shortHex(a.id)}</span>, signed
+        {a.paymentId !== null ? `, settled in payment #${a.paymentId}` : ', not settled yet'}.
+      </p>
+      {method === 'spans' && (
+        <div className="pg-why-output selectable" data-testid="pg-why-output">
+          {a.spans.length === 0 ? (
+            <span className="muted">No span of this answer occurs in the training data.</span>
+          ) : (
+            matchedRuns(a.output, a.spans).map((r, i) =>
+              r.matched ? (
+                <mark key={i} className="pg-why-mark" data-testid="pg-why-span">
+                  {r.text}
+                </mark>
+              ) : (
+                <span key={i}>{r.text}</span>
+              ),
+            )
+          )}
+        </div>
+      )}
+      <h3 className="pg-why-heading">Top training examples</h3>
+      {a.topExamples.length === 0 ? (
+        <p className="muted">No training example was credited.</p>
+      ) : (
+        <ol className="pg-why-examples" data-testid="pg-why-examples">
+          {a.topExamples.map((e) => (
+            <li key={`${e.itemId}/${e.position}`} className="pg-why-example" data-testid="pg-why-example">
+              <span className="pg-why-score mono" title={String(e.score)}>
+                {formatScore(e.score)}
+              </span>
+              <ItemPreview itemId={e.itemId} />
+              <span className="muted pg-why-meta">
+                example {e.position + 1} · item <span className="mono">{e.itemId}</span>
+                {e.records.length > 0 ? ` · record${e.records.length === 1 ? '' : 's'} ${e.records.map(shortHex).join(', ')}` : ' · in no contribution record'}
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
+      <h3 className="pg-why-heading">Contributors</h3>
+      {a.contributors.length === 0 ? (
+        <p className="muted">No contributor&apos;s records cover the credited examples.</p>
+      ) : (
+        <table className="data-table pg-why-contributors" data-testid="pg-why-contributors">
+          <thead>
+            <tr>
+              <th scope="col">Contributor</th>
+              <th scope="col" className="num">
+                Score
+              </th>
+              <th scope="col" className="num">
+                Records
+              </th>
+              {priced && (
+                <th scope="col" className="num">
+                  Share of the fee
+                </th>
+              )}
+            </tr>
+          </thead>
+          <tbody>
+            {a.contributors.map((c) => (
+              <tr key={c.contributor} data-testid="pg-why-contributor" data-contributor={c.contributor}>
+                <td className="mono" title={c.contributor}>
+                  {shortHex(c.contributor)}
+                </td>
+                <td className="num mono" data-testid="pg-why-contributor-score" title={String(c.score)}>
+                  {formatScore(c.score)}
+                </td>
+                <td className="num">{c.records.length}</td>
+                {priced && (
+                  <td className="num mono" title={`${c.amount} wei`}>
+                    {formatWei(c.amount)}
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {!priced && <p className="field-hint">Unpriced: settling a fee for this record (studio settle, or attribution.settle) pays these contributors in proportion to their scores.</p>}
+    </section>
+  );
+}
+
+/** The example's item text, first line, cut short; the item id alone when it cannot be read (deleted, another datanet). */
+function ItemPreview({ itemId }: { itemId: string }) {
+  const item = useCall('items.get', { item: itemId });
+  const text = item.data?.content.text.trim().replace(/\s+/g, ' ');
+  if (!text) return null;
+  return (
+    <span className="pg-why-item selectable" data-testid="pg-why-item" title={text}>
+      {text.length > 160 ? `${text.slice(0, 159)}…` : text}
+    </span>
+  );
+}
