@@ -1,0 +1,59 @@
+import { useState } from 'react';
+import type { Reward } from '../../../shared/api';
+import { useAction } from '../../api';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { Spinner } from '../../components/Spinner';
+import { formatWei } from '../../format-wei';
+
+/**
+ * The claimable total of the imported shares and one button that claims them all, one
+ * transaction each (Settlement.claim pays one leaf); it stops at the first that fails and says which.
+ */
+export function ClaimAll({ rows, unlocked, busy, onClaimed }: { rows: readonly Reward[]; unlocked: boolean; busy: boolean; onClaimed: () => void }) {
+  const claim = useAction('rewards.claim');
+  const [progress, setProgress] = useState<{ done: number; of: number; failed: Reward | null } | null>(null);
+  const claimable = rows.filter((r) => r.state === 'claimable');
+  const total = claimable.reduce((sum, r) => sum + BigInt(r.amount), 0n);
+
+  async function onClaimAll(): Promise<void> {
+    const todo = [...claimable];
+    setProgress({ done: 0, of: todo.length, failed: null });
+    for (const [i, r] of todo.entries()) {
+      const out = await claim.run({ paymentId: r.paymentId, index: r.index });
+      if (!out) {
+        setProgress({ done: i, of: todo.length, failed: r });
+        onClaimed();
+        return;
+      }
+      setProgress({ done: i + 1, of: todo.length, failed: null });
+    }
+    onClaimed();
+  }
+
+  const running = progress !== null && progress.done < progress.of && progress.failed === null;
+  return (
+    <div className="wallet-claimable" data-testid="wallet-claimable">
+      <p className="wallet-claimable-total">
+        Claimable:{' '}
+        <span className="mono" data-testid="wallet-claimable-total" data-wei={total.toString()} title={`${total} wei`}>
+          {formatWei(total)}
+        </span>{' '}
+        in {claimable.length} share{claimable.length === 1 ? '' : 's'}
+      </p>
+      {claimable.length > 0 && (
+        <button type="button" className="button button-small button-primary" data-testid="wallet-claim-all" disabled={!unlocked || busy || running} onClick={() => void onClaimAll()}>
+          Claim all
+        </button>
+      )}
+      {running && <Spinner label={`Claiming ${progress.done + 1} of ${progress.of}…`} />}
+      {progress && !running && progress.failed === null && progress.of > 0 && (
+        <p className="form-note" role="status" data-testid="wallet-claimed-all">
+          Claimed {progress.of} share{progress.of === 1 ? '' : 's'}.
+        </p>
+      )}
+      {progress?.failed && claim.error && (
+        <ErrorMessage error={claim.error} context={`Claimed ${progress.done} of ${progress.of}; share ${progress.failed.index} of payment ${progress.failed.paymentId} failed.`} testId="wallet-claim-all-error" />
+      )}
+    </div>
+  );
+}
