@@ -15,15 +15,18 @@ export function ContributionsPage() {
   const list = useCall('contributions.list', { limit: 200 });
   const ledger = useCall('ledger.status', {});
   const datanets = useCall('datanets.list', {});
+  const earnings = useCall('attribution.earnings', {});
   const [dialog, setDialog] = useState<'contribute' | 'verify' | null>(null);
   // Every state change of a record (signed, sent, included, confirmed) also changes the status bar.
   useEvent('status.changed', () => {
     list.reload();
     ledger.reload();
+    earnings.reload();
   });
   const records = useMemo(() => list.data ?? [], [list.data]);
   const datanetNames = useMemo(() => new Map((datanets.data ?? []).map((d) => [d.id, d.name])), [datanets.data]);
   const versionNumbers = useVersionNumbers(records);
+  const earned = useMemo(() => new Map((earnings.data ?? []).map((e) => [e.recordId, e])), [earnings.data]);
 
   return (
     <Page id="contributions" title="Contributions" lead="Each record is signed on this computer at once, then anchored on the ledger when you are online.">
@@ -46,7 +49,7 @@ export function ContributionsPage() {
       </div>
       {list.data ? (
         records.length > 0 ? (
-          <ContributionsTable records={records} datanetNames={datanetNames} versionNumbers={versionNumbers} />
+          <ContributionsTable records={records} datanetNames={datanetNames} versionNumbers={versionNumbers} earnings={earned} />
         ) : (
           <EmptyState icon={ContributionsIcon} heading="No contributions yet">
             <p>Contribute a version of a datanet: the record that says it is yours is signed here and waits in the outbox until it is anchored on the ledger.</p>

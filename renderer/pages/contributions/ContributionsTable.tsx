@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import type { Contribution } from '../../../shared/api';
+import type { RecordEarning } from '../../../shared/api/schemas/attribution';
 import { useAction } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { shortHex } from '../../format';
+import { formatWei } from '../../format-wei';
 import { downloadText } from '../wallet/download';
 import { StateBadge } from './StateBadge';
 
@@ -10,10 +12,12 @@ interface ContributionsTableProps {
   records: readonly Contribution[];
   datanetNames: ReadonlyMap<string, string>;
   versionNumbers: ReadonlyMap<string, number>;
+  /** What settled attributions paid each record (absent: nothing yet). */
+  earnings: ReadonlyMap<string, RecordEarning>;
 }
 
 /** Every record, newest first, with where it stands on the way to the chain. */
-export function ContributionsTable({ records, datanetNames, versionNumbers }: ContributionsTableProps) {
+export function ContributionsTable({ records, datanetNames, versionNumbers, earnings }: ContributionsTableProps) {
   const bundle = useAction('contributions.bundle');
   const [failedFor, setFailedFor] = useState<string | null>(null);
 
@@ -42,6 +46,9 @@ export function ContributionsTable({ records, datanetNames, versionNumbers }: Co
               </th>
               <th scope="col" className="num">
                 Confirmations
+              </th>
+              <th scope="col" className="num" title="What fees settled for answers of models trained on this record paid it (its contributor's share, claimable in the Wallet)">
+                Earned
               </th>
               <th scope="col">Signed</th>
               <th scope="col">
@@ -78,6 +85,7 @@ export function ContributionsTable({ records, datanetNames, versionNumbers }: Co
                 <td className="num" data-testid="contribution-confirmations">
                   {r.confirmations ?? <span className="muted">—</span>}
                 </td>
+                <EarnedCell earning={earnings.get(r.recordId)} />
                 <td className="nowrap" title={new Date(r.createdAt).toLocaleString()}>
                   {new Date(r.createdAt).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' })}
                 </td>
@@ -92,5 +100,21 @@ export function ContributionsTable({ records, datanetNames, versionNumbers }: Co
         </table>
       </div>
     </>
+  );
+}
+
+function EarnedCell({ earning }: { earning: RecordEarning | undefined }) {
+  if (!earning) {
+    return (
+      <td className="num" data-testid="contribution-earned" data-wei="0">
+        <span className="muted">—</span>
+      </td>
+    );
+  }
+  const payments = `${earning.payments} settled payment${earning.payments === 1 ? '' : 's'}`;
+  return (
+    <td className="num mono nowrap" data-testid="contribution-earned" data-wei={earning.wei} title={`${earning.wei} wei from ${payments}`}>
+      {formatWei(earning.wei)}
+    </td>
   );
 }

@@ -8,6 +8,7 @@ import { CheckIcon, ErrorIcon, LedgerIcon } from '../../components/icons';
 import { Spinner } from '../../components/Spinner';
 import { shortHex } from '../../format';
 import { fieldError, FieldMessage } from './field-error';
+import { ClaimAll } from './ClaimAll';
 import { readText } from './read-text';
 
 /** A state in a word, an icon and a colour (never colour alone); the hint says what it means. */
@@ -67,6 +68,17 @@ export function Rewards({ unlocked, onClaimed }: { unlocked: boolean; onClaimed:
       )}
       {!list.data && <CallFallback call={list} what="your rewards" />}
       {list.data && list.error && <ErrorMessage error={list.error} context="Could not refresh the rewards." />}
+      {rows.length > 0 && (
+        <ClaimAll
+          rows={rows}
+          unlocked={unlocked}
+          busy={claim.pending}
+          onClaimed={() => {
+            list.reload();
+            onClaimed();
+          }}
+        />
+      )}
       {rows.length > 0 && <RewardsTable rows={rows} unlocked={unlocked} pending={claim.pending ? claiming : null} onClaim={(r) => void onClaim(r)} />}
       {claim.error && claiming && <ErrorMessage error={claim.error} context={`Could not claim share ${claiming.split('/')[1]} of payment ${claiming.split('/')[0]}.`} testId="wallet-claim-error" />}
       {claim.data && !claim.pending && (
