@@ -7,7 +7,8 @@
 // least touched by other work on a shared machine. Also: peak RSS of each, and how far each is from the machine's limit
 // (the FLOPs of a step over the float32 matmul rate ONNX Runtime reaches in this run).
 //
-//   node scripts/run-ts.mjs bench/engine-train.ts [threads=2] [steps=5] [rounds=2]
+//   node scripts/run-ts.mjs bench/engine-train.ts [threads=2] [steps=5] [rounds=2] [nospin]
+// (nospin: the engine's threads do not spin between kernels, SessionTuning.spinWait false)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,6 +23,7 @@ import { bestMatmulRate } from './engine/train-matmul-rate';
 const THREADS = Number(process.argv[2] ?? 2);
 const STEPS = Number(process.argv[3] ?? 5);
 const ROUNDS = Number(process.argv[4] ?? 2);
+const SPIN = process.argv[5] !== 'nospin';
 const SEQ = 256;
 const RANK = 8;
 const ALPHA = 16;
@@ -57,7 +59,7 @@ async function engineRound(dir: string, vocab: number): Promise<number[]> {
         batchSize: 1,
         checkpointEvery: 0,
         lora: { r: RANK, alpha: ALPHA, targets: 'default' },
-        session: { threads: THREADS },
+        session: { threads: THREADS, spinWait: SPIN },
       },
       { onProgress: () => stamps.push(performance.now()) },
     );
@@ -114,7 +116,7 @@ const enginePeak = process.resourceUsage().maxRSS / 1024;
 const [e, t] = [median(engineMs), median(torchMs)];
 const ram = os.totalmem() / 2 ** 20;
 
-console.log(`model: ${cfg.numLayers} layers × ${cfg.hiddenSize}, vocabulary ${fmt(cfg.vocabSize)}; LoRA r ${RANK} on c_attn; batch 1 × ${SEQ}; ${THREADS} threads; ${ROUNDS} rounds × ${STEPS} steps after a warmup step`);
+console.log(`model: ${cfg.numLayers} layers × ${cfg.hiddenSize}, vocabulary ${fmt(cfg.vocabSize)}; LoRA r ${RANK} on c_attn; batch 1 × ${SEQ}; ${THREADS} threads; ${ROUNDS} rounds × ${STEPS} steps after a warmup step${SPIN ? '' : '; engine threads not spinning'}`);
 console.log(`PyTorch ${torchInfo!.torch}, BLAS_INFO=${torchInfo!.blas}, BLAS loaded: ${torchInfo!.blasLibraries.join(', ') || 'none found'}; threads ${torchInfo!.threads}`);
 console.log(`step FLOPs: forward ${fmt(flops.forward / 1e9, 1)} G + backward ${fmt(flops.backward / 1e9, 1)} G = ${fmt(flops.total / 1e9, 1)} G; ORT matmul rate ${fmt(rate / 1e9, 1)} GFLOP/s (best of 512³, 1024³, 2048³ over the rounds, ${THREADS} threads) → limit ${fmt(limitMs)} ms a step (${fmt((SEQ / limitMs) * 1000)} tokens/s)`);
 console.log(`engine : ${fmt(e)} ms a step (best ${fmt(Math.min(...engineMs))}; ${engineMs.map((x) => fmt(x)).join(', ')}), ${fmt((SEQ / e) * 1000)} tokens/s, ${fmt(flops.total / (e / 1000) / 1e9, 1)} GFLOP/s = ${fmt((100 * limitMs) / e)}% of the limit; peak RSS ${fmt(enginePeak)} MiB (${fmt((100 * enginePeak) / ram, 1)}% of ${fmt(ram / 1024, 1)} GiB)`);

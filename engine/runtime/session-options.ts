@@ -27,6 +27,12 @@ export interface SessionTuning {
    * next run. A training graph holds ~200 MB less without it (the benchmark model), at the same speed.
    */
   memoryPattern?: boolean;
+  /**
+   * Let the intra-op threads spin between kernels (ONNX Runtime's default, true): faster on idle
+   * cores, slower when other processes share them (a spinning worker that loses its core stalls
+   * every parallel kernel; engine/generate/decode-session.ts has the numbers).
+   */
+  spinWait?: boolean;
 }
 
 const SEVERITY: Record<OrtLogLevel, 0 | 1 | 2 | 3 | 4> = { verbose: 0, info: 1, warning: 2, error: 3, fatal: 4 };
@@ -47,5 +53,6 @@ export function sessionOptions(provider: ExecutionProvider, tuning: SessionTunin
     ...(tuning.profilePrefix ? { enableProfiling: true, profileFilePrefix: tuning.profilePrefix } : {}),
     ...(tuning.externalData ? { externalData: tuning.externalData } : {}),
     ...(tuning.memoryPattern === false ? { enableMemPattern: false } : {}),
+    ...(tuning.spinWait === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
   };
 }
