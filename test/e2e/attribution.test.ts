@@ -1,0 +1,117 @@
+/**
+ * Attribution in the UI, in Chromium against the served app and its own devnet. Through the API,
+ * as the factory leaves things: a datanet version of sums, a tiny base model, a contributor's
+ * wallet funded and its record of the version signed, an adapter trained on it and registered by
+ * the same wallet. In the UI: ask the adapter in the playground, click "Why this answer?", and the
+ * panel shows the matched spans, the top training examples and the contributor with a score. The
+ * fee is settled through the API; the Contributions page shows what the record earned, and the
+ * Wallet (the claim file imported) the claimable amount, claimed with Claim all. Every view is
+ * shot light and dark into test-results/ (attribution-*.png), axe-clean.
+ */
+import fs from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Attribution } from '../../shared/api/schemas/attribution';
+import type { Job } from '../../shared/api/schemas/jobs';
+import { contributorsPart } from '../../shared/ledger/attribution-record';
+import { goTo, openApp, shootBothThemes, startBrowserApp } from '../fixtures/app-page';
+import { installTinyModel, seedSumsDatanet } from '../fixtures/model-factory';
+import type { ServedApp } from '../fixtures/served-app';
+
+const PASSWORD = 'correct horse battery';
+const ADAPTER = 'sums-attr';
+const BPS = 2000;
+
+let app: ServedApp;
+let browser: Browser;
+let page: Page;
+let closePage: (() => Promise<void>) | undefined;
+let address: string;
+let recordId: string;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  process.env.STUDIO_KEYSTORE_SCRYPT_N = '1024'; // fast keystores in tests only
+  ({ app, browser } = await startBrowserApp());
+  const datanet = await seedSumsDatanet(app);
+  await installTinyModel(app, 'tiny-qwen', { architecture: 'qwen2', seed: 3 });
+  address = (await app.call<{ address: string }>('wallet.import', { source: { kind: 'privateKey', privateKey: '0x' + '6b'.repeat(32) }, password: PASSWORD })).address;
+  await app.call('wallet.fund', { eth: '2' });
+  recordId = (await app.call<{ recordId: string }>('contributions.create', { datanet: datanet.id })).recordId;
+  // Trained long enough to answer "It is N." as the data does, so its answers quote the data.
+  const job = await app.call<Job>('training.start', { model: 'tiny-qwen', datanet: datanet.id, out: ADAPTER, steps: 600, rank: 4, batch: 2, maxLen: 64, lr: 0.01, evalEvery: 200, checkpointEvery: 300 });
+  const done = await app.backend.jobs.settled(job.id);
+  expect(done.state).toBe('succeeded');
+  await app.call('models.register', { adapter: ADAPTER, ownerShareBps: BPS });
+  const { context, page: opened } = await openApp(browser, app, { viewport: { width: 1280, height: 1100 }, problems });
+  page = opened;
+  closePage = () => context.close();
+}, 240_000);
+
+afterAll(async () => {
+  await closePage?.();
+  await browser.close();
+  await app.close();
+  expect(problems).toEqual([]);
+});
+
+describe('attribution in the app', () => {
+  it('explains an answer in the playground, then shows the settled fee as earnings and a claimable reward', async () => {
+    await goTo(page, `#/playground/tiny-qwen/${ADAPTER}`);
+    await page.getByTestId('playground').waitFor();
+    await expect.poll(() => page.getByTestId('pg-adapter').inputValue()).toBe(ADAPTER);
+    await page.getByTestId('sampling').locator('summary').click();
+    await page.getByTestId('sampling-temperature').fill('0');
+    await page.getByTestId('sampling-maxTokens').fill('12');
+    await page.getByTestId('pg-composer').fill('What is 3 plus one?');
+    await page.getByTestId('pg-composer').press('Enter');
+    const answer = page.getByTestId('pg-message-assistant').first();
+    await expect.poll(() => answer.getByTestId('pg-message-stats').textContent(), { timeout: 30_000 }).toMatch(/^\d+ tokens/);
+    const output = (await answer.getByTestId('pg-message-text').textContent()) ?? '';
+
+    // Why this answer: by matching spans (the index is built on the way).
+    await answer.getByTestId('pg-why-button').click();
+    const panel = answer.getByTestId('pg-why-panel');
+    await panel.waitFor({ timeout: 120_000 });
+    expect(await answer.getByTestId('pg-why-error').count()).toBe(0);
+    expect(await panel.getAttribute('data-method')).toBe('spans');
+    // The spans marked are pieces of the answer, and the examples credited are the data's items.
+    const marked = await panel.getByTestId('pg-why-span').allTextContents();
+    expect(marked.length).toBeGreaterThan(0);
+    for (const m of marked) expect(output).toContain(m);
+    expect(await panel.getByTestId('pg-why-output').textContent()).toBe(output);
+    expect(await panel.getByTestId('pg-why-example').count()).toBeGreaterThan(0);
+    await expect.poll(() => panel.getByTestId('pg-why-item').first().textContent()).toMatch(/What is \d+ plus one\?/);
+    const contributor = panel.getByTestId('pg-why-contributor');
+    expect(await contributor.count()).toBe(1);
+    expect((await contributor.getAttribute('data-contributor'))?.toLowerCase()).toBe(address.toLowerCase());
+    expect(Number(await contributor.getByTestId('pg-why-contributor-score').getAttribute('title'))).toBeGreaterThan(0);
+    await shootBothThemes(page, 'attribution-why', { target: answer });
+
+    // The attribution the panel showed is kept; settle its fee through the API.
+    const [kept] = await app.call<Attribution[]>('attribution.list');
+    expect(kept).toMatchObject({ adapter: ADAPTER, output, paymentId: null });
+    const fee = 10n ** 17n + 3n;
+    const settled = await app.call<{ attribution: Attribution; paymentId: string; claimsFile: string }>('attribution.settle', { id: kept!.id, feeWei: fee.toString() });
+    const part = contributorsPart(fee, BPS);
+    const earned = settled.attribution.contributors.flatMap((c) => c.records).find((r) => r.recordId === recordId)?.amount;
+    expect(earned).toBe(part.toString());
+
+    // Contributions: the record's earnings.
+    await goTo(page, '#/contributions');
+    const row = page.locator(`[data-testid="contribution-row"][data-record="${recordId}"]`);
+    await expect.poll(() => row.getByTestId('contribution-earned').getAttribute('data-wei')).toBe(part.toString());
+    await shootBothThemes(page, 'attribution-earnings', { target: page.getByTestId('contributions-table') });
+
+    // Wallet: the claim file imported, the claimable total is the record's earnings; Claim all claims it.
+    await app.call('rewards.import', { file: fs.readFileSync(settled.claimsFile, 'utf8') });
+    await goTo(page, '#/wallet');
+    const total = page.getByTestId('wallet-claimable-total');
+    await expect.poll(() => total.getAttribute('data-wei'), { timeout: 30_000 }).toBe(part.toString());
+    await shootBothThemes(page, 'attribution-claimable', { target: page.getByTestId('wallet-rewards') });
+    await page.getByTestId('wallet-claim-all').click();
+    await page.getByTestId('wallet-claimed-all').waitFor({ timeout: 60_000 });
+    await expect.poll(() => total.getAttribute('data-wei'), { timeout: 30_000 }).toBe('0');
+    expect(await page.locator('[data-testid="wallet-reward"]').getAttribute('data-state')).toBe('claimed');
+  }, 300_000);
+});
