@@ -5,7 +5,8 @@
  * the same wallet. In the UI: ask the adapter in the playground, click "Why this answer?", and the
  * panel shows the matched spans, the top training examples and the contributor with a score. The
  * fee is settled through the API; the Contributions page shows what the record earned, and the
- * Wallet (the claim file imported) the claimable amount, claimed with Claim all. Every view is
+ * Wallet (the claim file imported) the claimable amount, claimed with Claim all. Also: the same
+ * answer by influence, and an unregistered adapter's answer that links to the Models page. Every view is
  * shot light and dark into test-results/ (attribution-*.png), axe-clean.
  */
 import fs from 'node:fs';
@@ -21,6 +22,7 @@ import type { ServedApp } from '../fixtures/served-app';
 const PASSWORD = 'correct horse battery';
 const ADAPTER = 'sums-attr';
 const BPS = 2000;
+const UNREGISTERED = 'sums-unregistered';
 
 let app: ServedApp;
 let browser: Browser;
@@ -43,6 +45,9 @@ beforeAll(async () => {
   const done = await app.backend.jobs.settled(job.id);
   expect(done.state).toBe('succeeded');
   await app.call('models.register', { adapter: ADAPTER, ownerShareBps: BPS });
+  // A second adapter, never registered: its answers cannot be attributed.
+  const other = await app.call<Job>('training.start', { model: 'tiny-qwen', datanet: datanet.id, out: UNREGISTERED, steps: 10, rank: 4, batch: 2, maxLen: 64, lr: 0.01, evalEvery: 5, checkpointEvery: 10 });
+  expect((await app.backend.jobs.settled(other.id)).state).toBe('succeeded');
   const { context, page: opened } = await openApp(browser, app, { viewport: { width: 1280, height: 1100 }, problems });
   page = opened;
   closePage = () => context.close();
@@ -90,6 +95,7 @@ describe('attribution in the app', () => {
 
     // The attribution the panel showed is kept; settle its fee through the API.
     const [kept] = await app.call<Attribution[]>('attribution.list');
+    expect(kept!.record.method).toBe('spans');
     expect(kept).toMatchObject({ adapter: ADAPTER, output, paymentId: null });
     const fee = 10n ** 17n + 3n;
     const settled = await app.call<{ attribution: Attribution; paymentId: string; claimsFile: string }>('attribution.settle', { id: kept!.id, feeWei: fee.toString() });
@@ -97,7 +103,37 @@ describe('attribution in the app', () => {
     const earned = settled.attribution.contributors.flatMap((c) => c.records).find((r) => r.recordId === recordId)?.amount;
     expect(earned).toBe(part.toString());
 
-    // Contributions: the record's earnings.
+    // By influence: the adapter's gradient store is built on the way; the same contributor, unpriced (nothing settled).
+    await answer.getByTestId('pg-why-method').selectOption('influence');
+    await answer.getByTestId('pg-why-button').click();
+    await expect.poll(() => answer.getByTestId('pg-why-panel').getAttribute('data-method'), { timeout: 120_000 }).toBe('influence');
+    expect(await panel.getByTestId('pg-why-output').count()).toBe(0);
+    expect(await panel.getByTestId('pg-why-example').count()).toBe(5);
+    const kept2 = await app.call<Attribution[]>('attribution.list');
+    expect(kept2.map((a) => [a.record.method, a.paymentId !== null])).toEqual([
+      ['influence', false],
+      ['spans', true],
+    ]);
+    // Influence pays a contributor only when their examples' scores add up positive: the panel shows what was kept, either way.
+    const influence = kept2[0]!;
+    const scores = await Promise.all((await panel.getByTestId('pg-why-example').locator('.pg-why-score').all()).map(async (e) => Number(await e.getAttribute('title'))));
+    expect(scores).toEqual(influence.topExamples.map((e) => e.score));
+    expect(await panel.getByTestId('pg-why-contributor').count()).toBe(influence.contributors.length);
+    expect(await panel.getByTestId('pg-why-no-contributor').count()).toBe(influence.contributors.length === 0 ? 1 : 0);
+    await shootBothThemes(page, 'attribution-why-influence', { target: panel });
+
+    // An answer of an unregistered adapter: no button, a link to where registering is.
+    await page.getByTestId('pg-adapter').selectOption(UNREGISTERED);
+    await page.getByTestId('pg-composer').fill('What is 5 plus one?');
+    await page.getByTestId('pg-composer').press('Enter');
+    const second = page.getByTestId('pg-message-assistant').nth(1);
+    await expect.poll(() => second.getByTestId('pg-message-stats').textContent(), { timeout: 30_000 }).toMatch(/^\d+ tokens/);
+    const unregistered = second.getByTestId('pg-why-unregistered');
+    await unregistered.waitFor();
+    expect(await unregistered.locator('a').getAttribute('href')).toBe('#/models');
+    expect(await second.getByTestId('pg-why-button').count()).toBe(0);
+
+    // Contributions: the record's earnings (the unsettled influence attribution adds nothing).
     await goTo(page, '#/contributions');
     const row = page.locator(`[data-testid="contribution-row"][data-record="${recordId}"]`);
     await expect.poll(() => row.getByTestId('contribution-earned').getAttribute('data-wei')).toBe(part.toString());

@@ -52,7 +52,11 @@ export function WhyPanel({ attribution: a }: { attribution: Attribution }) {
       )}
       <h3 className="pg-why-heading">Contributors</h3>
       {a.contributors.length === 0 ? (
-        <p className="muted">No contributor&apos;s records cover the credited examples.</p>
+        <p className="muted" data-testid="pg-why-no-contributor">
+          {method === 'influence'
+            ? 'No contributor’s examples, taken together, pushed the adapter towards this answer: influence pays only a positive total, so no one would be paid.'
+            : 'No contributor’s records cover the credited examples.'}
+        </p>
       ) : (
         <table className="data-table pg-why-contributors" data-testid="pg-why-contributors">
           <thead>
@@ -91,7 +95,7 @@ export function WhyPanel({ attribution: a }: { attribution: Attribution }) {
           </tbody>
         </table>
       )}
-      {!priced && <p className="field-hint">Unpriced: settling a fee for this record (studio settle, or attribution.settle) pays these contributors in proportion to their scores.</p>}
+      {!priced && a.contributors.length > 0 && <p className="field-hint">Unpriced: settling a fee for this record (studio settle, or attribution.settle) pays these contributors in proportion to their scores.</p>}
     </section>
   );
 }
