@@ -74,15 +74,27 @@ describe('attribution in the app', () => {
     await expect.poll(() => answer.getByTestId('pg-message-stats').textContent(), { timeout: 30_000 }).toMatch(/^\d+ tokens/);
     const output = (await answer.getByTestId('pg-message-text').textContent()) ?? '';
 
+    // The record is signed with the wallet: locked, the panel says where to unlock it.
+    await app.call('wallet.lock');
+    await answer.getByTestId('pg-why-button').click();
+    await answer.getByTestId('pg-why-error').waitFor();
+    expect(await answer.getByTestId('pg-why-locked').locator('a').getAttribute('href')).toBe('#/wallet');
+    expect(await app.call<Attribution[]>('attribution.list')).toEqual([]);
+    await app.call('wallet.unlock', { password: PASSWORD });
+
     // Why this answer: by matching spans (the index is built on the way).
     await answer.getByTestId('pg-why-button').click();
     const panel = answer.getByTestId('pg-why-panel');
     await panel.waitFor({ timeout: 120_000 });
     expect(await answer.getByTestId('pg-why-error').count()).toBe(0);
     expect(await panel.getAttribute('data-method')).toBe('spans');
-    // The spans marked are pieces of the answer, and the examples credited are the data's items.
+    // The attribution the panel shows is kept. Its spans (the backend's) are marked: pieces of the answer.
+    const [kept] = await app.call<Attribution[]>('attribution.list');
+    expect(kept).toMatchObject({ adapter: ADAPTER, output, paymentId: null });
+    expect(kept!.record.method).toBe('spans');
+    expect(kept!.spans.length, `the backend's spans of ${JSON.stringify(output)}`).toBeGreaterThan(0);
     const marked = await panel.getByTestId('pg-why-span').allTextContents();
-    expect(marked.length).toBeGreaterThan(0);
+    expect(marked.length, `spans of ${JSON.stringify(output)}: ${await panel.textContent()}`).toBeGreaterThan(0);
     for (const m of marked) expect(output).toContain(m);
     expect(await panel.getByTestId('pg-why-output').textContent()).toBe(output);
     expect(await panel.getByTestId('pg-why-example').count()).toBeGreaterThan(0);
@@ -93,10 +105,7 @@ describe('attribution in the app', () => {
     expect(Number(await contributor.getByTestId('pg-why-contributor-score').getAttribute('title'))).toBeGreaterThan(0);
     await shootBothThemes(page, 'attribution-why', { target: answer });
 
-    // The attribution the panel showed is kept; settle its fee through the API.
-    const [kept] = await app.call<Attribution[]>('attribution.list');
-    expect(kept!.record.method).toBe('spans');
-    expect(kept).toMatchObject({ adapter: ADAPTER, output, paymentId: null });
+    // Settle its fee through the API.
     const fee = 10n ** 17n + 3n;
     const settled = await app.call<{ attribution: Attribution; paymentId: string; claimsFile: string }>('attribution.settle', { id: kept!.id, feeWei: fee.toString() });
     const part = contributorsPart(fee, BPS);

@@ -71,6 +71,11 @@ export function WhyAnswer({ model, adapter, prompt, output, registered }: WhyAns
       </p>
       {attribute.pending && <Spinner label={`Attributing the answer (${method === 'spans' ? 'matching spans' : 'influence'}); the first time this builds an index and can take a while…`} />}
       {attribute.error && !attribute.pending && <ErrorMessage error={attribute.error} context="Could not attribute this answer." testId="pg-why-error" />}
+      {attribute.error && !attribute.pending && attribute.error.message.startsWith('The wallet is locked') && (
+        <p className="field-hint" data-testid="pg-why-locked">
+          The attribution record is signed with your wallet: unlock it on the <a href={pageHref('wallet')}>Wallet</a> page, then ask again.
+        </p>
+      )}
       {shown && attribute.data && !attribute.pending && <WhyPanel attribution={attribute.data} />}
     </div>
   );

@@ -9,7 +9,7 @@ import { formatWei } from '../../format-wei';
  * The claimable total of the imported shares and one button that claims them all, one
  * transaction each (Settlement.claim pays one leaf); it stops at the first that fails and says which.
  */
-export function ClaimAll({ rows, unlocked, busy, onClaimed }: { rows: readonly Reward[]; unlocked: boolean; busy: boolean; onClaimed: () => void }) {
+export function ClaimAll({ rows, unlocked, busy, onRunning, onClaimed }: { rows: readonly Reward[]; unlocked: boolean; busy: boolean; onRunning: (running: boolean) => void; onClaimed: () => void }) {
   const claim = useAction('rewards.claim');
   const [progress, setProgress] = useState<{ done: number; of: number; failed: Reward | null } | null>(null);
   const claimable = rows.filter((r) => r.state === 'claimable');
@@ -18,16 +18,20 @@ export function ClaimAll({ rows, unlocked, busy, onClaimed }: { rows: readonly R
   async function onClaimAll(): Promise<void> {
     const todo = [...claimable];
     setProgress({ done: 0, of: todo.length, failed: null });
-    for (const [i, r] of todo.entries()) {
-      const out = await claim.run({ paymentId: r.paymentId, index: r.index });
-      if (!out) {
-        setProgress({ done: i, of: todo.length, failed: r });
-        onClaimed();
-        return;
+    onRunning(true);
+    try {
+      for (const [i, r] of todo.entries()) {
+        const out = await claim.run({ paymentId: r.paymentId, index: r.index });
+        if (!out) {
+          setProgress({ done: i, of: todo.length, failed: r });
+          return;
+        }
+        setProgress({ done: i + 1, of: todo.length, failed: null });
       }
-      setProgress({ done: i + 1, of: todo.length, failed: null });
+    } finally {
+      onRunning(false);
+      onClaimed();
     }
-    onClaimed();
   }
 
   const running = progress !== null && progress.done < progress.of && progress.failed === null;

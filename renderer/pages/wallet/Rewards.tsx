@@ -29,6 +29,7 @@ export function Rewards({ unlocked, onClaimed }: { unlocked: boolean; onClaimed:
   const claim = useAction('rewards.claim');
   const [readProblem, setReadProblem] = useState<string | null>(null);
   const [claiming, setClaiming] = useState<string | null>(null);
+  const [claimingAll, setClaimingAll] = useState(false);
   const fileError = fieldError(importFile.error, { file: 'The claim file' });
 
   function onFile(e: ChangeEvent<HTMLInputElement>): void {
@@ -73,13 +74,14 @@ export function Rewards({ unlocked, onClaimed }: { unlocked: boolean; onClaimed:
           rows={rows}
           unlocked={unlocked}
           busy={claim.pending}
+          onRunning={setClaimingAll}
           onClaimed={() => {
             list.reload();
             onClaimed();
           }}
         />
       )}
-      {rows.length > 0 && <RewardsTable rows={rows} unlocked={unlocked} pending={claim.pending ? claiming : null} onClaim={(r) => void onClaim(r)} />}
+      {rows.length > 0 && <RewardsTable rows={rows} unlocked={unlocked} pending={claimingAll ? 'all' : claim.pending ? claiming : null} onClaim={(r) => void onClaim(r)} />}
       {claim.error && claiming && <ErrorMessage error={claim.error} context={`Could not claim share ${claiming.split('/')[1]} of payment ${claiming.split('/')[0]}.`} testId="wallet-claim-error" />}
       {claim.data && !claim.pending && (
         <p className="form-note" role="status" data-testid="wallet-claimed">
