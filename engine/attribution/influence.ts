@@ -41,8 +41,8 @@ export interface InfluenceIndexOptions {
   session?: CreateSessionOptions;
   /**
    * ONNX Runtime threads for the scores' MatMuls. Default 1: they stream the store from memory,
-   * which one core nearly keeps up with, and on this 2-core machine 2 threads were slower
-   * (bench/RESULTS.md, "Attribution: influence").
+   * and on this shared 2-core machine 2 threads were slower in most rounds (bench/RESULTS.md,
+   * "Attribution: influence").
    */
   scoringThreads?: number;
   /** DataInf's damping (datainf.ts). */
