@@ -114,6 +114,14 @@ describe('influence attribution in the backend', () => {
       expect(again.records).toBeNull();
       await expect(influence.attributeInfluence({ adapter: 'words', prompt: pair.prompt, output: ' ' })).rejects.toThrow(/"field":"output"|output.*empty|is empty/);
 
+      // Another adapter's store while queries of both run: the one warm store is swapped, never released under a query.
+      const other = await call<Job>(b, 'training.start', { model: 'tiny-gpt2', datanet: 'Words', out: 'other', steps: 4, rank: 2, batch: 4, evalFraction: 0, maxLen: 64, checkpointEvery: 0 });
+      expect((await b.jobs.settled(other.id)).state).toBe('succeeded');
+      expect((await b.jobs.settled(influence.startBuild('other').id)).state).toBe('succeeded');
+      const both = await Promise.all(['words', 'other', 'words', 'other'].map((adapter) => influence.attributeInfluence({ adapter, prompt: pair.prompt, output: pair.response, topK: 3 })));
+      expect(both.map((r) => r.adapter)).toEqual(['words', 'other', 'words', 'other']);
+      expect(both[2]!.top.datainf.map((e) => e.id)).toEqual(result.top.datainf.slice(0, 3).map((e) => e.id));
+
       // The adapter's files changed under its name: the store is stale until rebuilt.
       const weights = path.join(b.dataDir, 'adapters', 'words', 'adapter_model.safetensors');
       const bytes = fs.readFileSync(weights);

@@ -96,6 +96,9 @@ interface Opened {
   adapterHash: string;
   index: InfluenceIndex;
   maxLen: number;
+  /** Queries using it now: a store evicted or gone stale is released when the last one ends. */
+  users: number;
+  retired: boolean;
 }
 
 export class InfluenceService {
@@ -176,11 +179,19 @@ export class InfluenceService {
     const topK = input.topK ?? 10;
     if (!Number.isInteger(topK) || topK < 1) throw new ApiFailure({ code: 'invalid_input', field: 'topK', message: `must be a positive integer, got ${topK}` });
     const dirs = this.deps.models.adapterDirs(input.adapter);
-    const opened = await this.opened(input.adapter);
     const tokenizer = await this.tokenizer(dirs.base);
-    const query = queryExample(tokenizer, input, opened.maxLen);
+    // Counted as a user from opened() on, so no eviction releases it under this query.
+    const opened = await this.opened(input.adapter);
+    let scored;
+    let query: Example;
+    try {
+      query = queryExample(tokenizer, input, opened.maxLen);
+      scored = await opened.index.scores({ ids: query.ids, targets: query.targets });
+    } finally {
+      opened.users--;
+      if (opened.retired && opened.users === 0) await opened.index.release();
+    }
     const { index } = opened;
-    const scored = await index.scores({ ids: query.ids, targets: query.targets });
     const stored = index.store.index.examples;
     const scores: ExampleScore[] = stored.map((e, i) => ({ id: e.id, ...parseTrainingRecordId(e.id), tracin: scored.tracin[i]!, datainf: scored.datainf[i]! }));
     const topOf = (values: Float64Array) => topIndices(values, topK).map((i, rank) => ({ rank: rank + 1, ...scores[i]! }));
@@ -233,14 +244,15 @@ export class InfluenceService {
     return { records: byDatainf(records.values()), contributors: byDatainf(contributors.values()) };
   }
 
-  /** The adapter's store, opened once and kept warm; refused when missing or built for other files. */
+  /** The adapter's store, opened once and kept warm, with one more user (the caller releases it); refused when missing or built for other files. */
   private async opened(adapter: string): Promise<Opened> {
     const dirs = this.deps.models.adapterDirs(adapter);
     const hash = (await adapterIdentity(dirs.adapter)).hash;
     let loading = this.open.get(adapter);
     if (loading) {
       const warm = await loading.catch(() => null);
-      if (warm?.adapterHash === hash) {
+      if (warm?.adapterHash === hash && !warm.retired) {
+        warm.users++;
         // Most recently used last.
         this.open.delete(adapter);
         this.open.set(adapter, loading);
@@ -256,21 +268,26 @@ export class InfluenceService {
     }
     if (index.meta.adapterHash !== hash) throw conflict(`${adapter}'s gradient store was built for other adapter files (${String(index.meta.adapterHash)}, now ${hash}): build it again.`);
     while (this.open.size >= OPEN_STORES) await this.forget(this.open.keys().next().value!);
-    loading = InfluenceIndex.open({ storeDir: dir, modelDir: dirs.base }).then((i) => ({ adapterHash: hash, index: i, maxLen: Number(index.meta.maxLen) }));
+    loading = InfluenceIndex.open({ storeDir: dir, modelDir: dirs.base }).then((i) => ({ adapterHash: hash, index: i, maxLen: Number(index.meta.maxLen), users: 0, retired: false }));
     this.open.set(adapter, loading);
     try {
-      return await loading;
+      const warm = await loading;
+      warm.users++;
+      return warm;
     } catch (e) {
       this.open.delete(adapter);
       throw e;
     }
   }
 
+  /** Drops the adapter's warm store: released now, or by the last query still using it. */
   private async forget(adapter: string): Promise<void> {
     const loading = this.open.get(adapter);
     this.open.delete(adapter);
     const warm = await loading?.catch(() => null);
-    await warm?.index.release();
+    if (!warm || warm.retired) return;
+    warm.retired = true;
+    if (warm.users === 0) await warm.index.release();
   }
 
   private tokenizer(modelDir: string): Promise<Tokenizer> {
