@@ -4,6 +4,7 @@ import { RECORD_FORMAT_VERSION, canonicalRecordFrom, recordTextHashInto } from '
 import { buildTreeFromBuffer, fromHex, proofWith, standardLeaf, standardLeafInto, toHex, verifyProof } from '../../../shared/merkle';
 import type { Db } from '../store/database';
 import { newId } from '../ids';
+import { labelsAsOf } from './labels-as-of';
 
 /** Records are read, hashed and written this many at a time, yielding to the event loop between chunks. */
 const CHUNK = 2000;
@@ -68,7 +69,7 @@ export class Versions {
       options.signal?.throwIfAborted();
       const rows = page.all(datanetId, afterSeq, maxItemSeq, CHUNK) as { seq: number; id: string; content: string }[];
       if (rows.length === 0) break;
-      const labels = this.labelsAsOf(rows.map((r) => r.seq), maxEventSeq);
+      const labels = labelsAsOf(this.db, rows.map((r) => r.seq), maxEventSeq);
       for (const row of rows) {
         recordTextHashInto(canonicalRecordFrom(row.id, row.content, labels.get(row.seq) ?? {}), hashes, done * 32);
         standardLeafInto(hashes, done * 32, leaves, done * 32);
@@ -133,7 +134,7 @@ export class Versions {
       .get(v.id, itemId) as { position: number; record_hash: Buffer } | undefined;
     if (!entry) throw notFound(`Item ${itemId} is not in version ${v.number}.`);
     const item = this.db.prepare('SELECT seq, content FROM items WHERE id = ?').get(itemId) as { seq: number; content: string };
-    const record = canonicalRecordFrom(itemId, item.content, this.labelsAsOf([item.seq], v.max_event_seq).get(item.seq) ?? {});
+    const record = canonicalRecordFrom(itemId, item.content, labelsAsOf(this.db, [item.seq], v.max_event_seq).get(item.seq) ?? {});
     const hash = new Uint8Array(32);
     recordTextHashInto(record, hash, 0);
     // The rebuilt record must hash to what was frozen; anything else means the store was altered.
@@ -152,31 +153,6 @@ export class Versions {
       root: v.root,
       verified: verifyProof(leaf, proof, fromHex(v.root)),
     };
-  }
-
-  /** Labels of these items as of an annotation event: the latest event per field, cleared fields and `$` bookkeeping left out. */
-  private labelsAsOf(seqs: number[], maxEventSeq: number): Map<number, Record<string, unknown>> {
-    const latest = new Map<number, Map<string, string | null>>();
-    if (seqs.length === 0) return new Map();
-    const events = this.db
-      .prepare(
-        `SELECT item_seq, field, value FROM annotation_events
-         WHERE item_seq IN (SELECT value FROM json_each(?)) AND seq <= ? AND field NOT LIKE '$%'
-         ORDER BY item_seq, seq`,
-      )
-      .all(JSON.stringify(seqs), maxEventSeq) as { item_seq: number; field: string; value: string | null }[];
-    for (const e of events) {
-      let fields = latest.get(e.item_seq);
-      if (!fields) latest.set(e.item_seq, (fields = new Map<string, string | null>()));
-      fields.set(e.field, e.value);
-    }
-    const out = new Map<number, Record<string, unknown>>();
-    for (const [seq, fields] of latest) {
-      const labels: Record<string, unknown> = {};
-      for (const [field, value] of fields) if (value !== null) labels[field] = JSON.parse(value);
-      out.set(seq, labels);
-    }
-    return out;
   }
 
   private row(datanetId: string, ref: number | string): VersionRow {

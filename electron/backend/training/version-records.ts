@@ -9,6 +9,7 @@
 import { conflict, notFound } from '../../../shared/api/errors';
 import { canonicalRecordFrom, recordTextHashInto } from '../../../shared/datanets/canonical';
 import type { ItemContent } from '../../../shared/datanets/item';
+import { labelsAsOf } from '../datanets/labels-as-of';
 import type { Db } from '../store/database';
 
 /** Records are read this many at a time, yielding to the event loop between pages. */
@@ -40,30 +41,6 @@ export function frozenVersion(db: Db, versionId: string): FrozenVersion {
     | undefined;
   if (!row) throw notFound(`No version ${versionId}.`);
   return { id: row.id, datanetId: row.datanet_id, number: row.number, recordCount: row.record_count, maxEventSeq: row.max_event_seq };
-}
-
-/** Labels of these items as of an annotation event: the latest event per field; cleared fields and `$` bookkeeping left out. */
-function labelsAsOf(db: Db, seqs: number[], maxEventSeq: number): Map<number, Record<string, unknown>> {
-  const latest = new Map<number, Map<string, string | null>>();
-  const events = db
-    .prepare(
-      `SELECT item_seq, field, value FROM annotation_events
-       WHERE item_seq IN (SELECT value FROM json_each(?)) AND seq <= ? AND field NOT LIKE '$%'
-       ORDER BY item_seq, seq`,
-    )
-    .all(JSON.stringify(seqs), maxEventSeq) as { item_seq: number; field: string; value: string | null }[];
-  for (const e of events) {
-    let fields = latest.get(e.item_seq);
-    if (!fields) latest.set(e.item_seq, (fields = new Map<string, string | null>()));
-    fields.set(e.field, e.value);
-  }
-  const out = new Map<number, Record<string, unknown>>();
-  for (const [seq, fields] of latest) {
-    const labels: Record<string, unknown> = {};
-    for (const [field, value] of fields) if (value !== null) labels[field] = JSON.parse(value);
-    out.set(seq, labels);
-  }
-  return out;
 }
 
 /** Every record of the version in leaf order; throws `conflict` at the first record that no longer hashes to what was frozen. */
