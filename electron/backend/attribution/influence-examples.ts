@@ -1,6 +1,6 @@
 /**
  * The training examples of an adapter trained here, rebuilt from its lineage as training.start built
- * them (models/training-usage.ts does the same for the manifest's weights): the version's
+ * them (training/lineage-split.ts, shared with the manifest's weights): the version's
  * TrainingRecords, tokenized with the base model's tokenizer, split by the run's seed and eval
  * fraction, cut to its maxLen. One example per training record, whose id (`<item id>@<position>`)
  * is the example's id in the gradient store. Packed runs are attributed example by example: a
@@ -9,23 +9,17 @@
  * TracIn's weight for the trained adapter (the only checkpoint a finished run keeps) is the sum of
  * the learning rates of all its steps, from the run's schedule.
  */
-import { z } from 'zod';
-import { ApiFailure, conflict } from '../../../shared/api/errors';
+import { conflict } from '../../../shared/api/errors';
 import type { AdapterLineage } from '../../../shared/api/schemas/models';
 import { TrainStartInput } from '../../../shared/api/schemas/training';
-import { splitTrainEval, toExamples, truncateExample } from '../../../engine/data/index';
-import { loadTokenizer } from '../../../engine/tokenize/load';
+import { truncateExample } from '../../../engine/data/index';
 import { learningRateAt } from '../../../engine/train/schedule';
 import type { StoreExampleInput } from '../../../engine/attribution/store-build';
 import type { DatanetService } from '../datanets/service';
-import { readTrainingRecords } from '../training/dataset-source';
+import { SplitSettings, lineageSettings, lineageTrainSplit } from '../training/lineage-split';
 
 /** The settings that decide the train split and the schedule, with training.start's defaults. */
-const RunSettings = z.object({
-  field: TrainStartInput.shape.field,
-  maxLen: TrainStartInput.shape.maxLen,
-  seed: TrainStartInput.shape.seed,
-  evalFraction: TrainStartInput.shape.evalFraction,
+const RunSettings = SplitSettings.extend({
   lr: TrainStartInput.shape.lr,
   warmup: TrainStartInput.shape.warmup,
 });
@@ -43,22 +37,8 @@ export interface AdapterTraining {
 }
 
 export async function adapterTraining(datanets: DatanetService, lineage: AdapterLineage, baseDir: string, adapterName: string, signal?: AbortSignal): Promise<AdapterTraining> {
-  const parsed = RunSettings.safeParse(lineage.hyperparameters);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ApiFailure({ code: 'invalid_input', field: 'adapter', message: `${adapterName}'s lineage has a hyperparameter ${issue.path.join('.')} that training would not take: ${issue.message}` });
-  }
-  const settings = parsed.data;
-  const { source, records } = await readTrainingRecords(datanets, { datanet: lineage.datanet, version: lineage.version, field: settings.field, ...(signal ? { signal } : {}) });
-  if (source.root !== lineage.root) {
-    throw conflict(`Adapter ${adapterName} was trained on a version with root ${lineage.root}, but version ${lineage.version} of its datanet has root ${source.root}: the lineage does not match this data folder.`);
-  }
-  const tokenizer = await loadTokenizer(baseDir);
-  const examples = toExamples(tokenizer, records);
-  const train = settings.evalFraction >= 1 ? examples : splitTrainEval(examples, { seed: settings.seed, fraction: settings.evalFraction }).train;
-  if (train.length !== lineage.examples) {
-    throw conflict(`Adapter ${adapterName} was trained on ${lineage.examples} examples, but its lineage's settings give ${train.length} from version ${lineage.version}: the lineage does not say how it was trained.`);
-  }
+  const settings = lineageSettings(RunSettings, lineage, adapterName);
+  const { source, train } = await lineageTrainSplit(datanets, lineage, settings, baseDir, adapterName, signal);
   const steps = lineage.metrics.steps;
   if (steps === undefined || !Number.isInteger(steps) || steps < 1) throw conflict(`Adapter ${adapterName}'s lineage does not say how many steps it was trained for (metrics.steps), which TracIn's weight needs.`);
   let tracinWeight = 0;
