@@ -21,8 +21,8 @@ import { INDEX_FILE, parseStoreIndex, type StoreIndex } from '../../../engine/at
 import { readPeftAdapter } from '../../../engine/lora-io/peft-files';
 import { loadModelConfig } from '../../../engine/models/config';
 import type { CreateSessionOptions } from '../../../engine/runtime/providers';
-import { loadTokenizer } from '../../../engine/tokenize/load';
 import type { Tokenizer } from '../../../engine/tokenize/tokenizer';
+import { Tokenizers } from './tokenizers';
 import type { DatanetService } from '../datanets/service';
 import type { JobRunner } from '../jobs/runner';
 import { readAdapterInfo } from '../models/adapters';
@@ -105,7 +105,7 @@ export class InfluenceService {
   readonly root: string;
   private readonly building = new Map<string, Job>();
   private readonly open = new Map<string, Promise<Opened>>();
-  private readonly tokenizers = new Map<string, Promise<Tokenizer>>();
+  private readonly tokenizers = new Tokenizers();
 
   constructor(private readonly deps: { dataDir: string; db: Db; datanets: DatanetService; models: ModelsService; jobs: JobRunner }) {
     this.root = path.join(deps.dataDir, 'attribution', 'influence');
@@ -179,7 +179,7 @@ export class InfluenceService {
     const topK = input.topK ?? 10;
     if (!Number.isInteger(topK) || topK < 1) throw new ApiFailure({ code: 'invalid_input', field: 'topK', message: `must be a positive integer, got ${topK}` });
     const dirs = this.deps.models.adapterDirs(input.adapter);
-    const tokenizer = await this.tokenizer(dirs.base);
+    const tokenizer = await this.tokenizers.get(dirs.base);
     // Counted as a user from opened() on, so no eviction releases it under this query.
     const opened = await this.opened(input.adapter);
     let scored;
@@ -288,16 +288,6 @@ export class InfluenceService {
     if (!warm || warm.retired) return;
     warm.retired = true;
     if (warm.users === 0) await warm.index.release();
-  }
-
-  private tokenizer(modelDir: string): Promise<Tokenizer> {
-    let loading = this.tokenizers.get(modelDir);
-    if (!loading) {
-      loading = loadTokenizer(modelDir);
-      loading.catch(() => this.tokenizers.delete(modelDir));
-      this.tokenizers.set(modelDir, loading);
-    }
-    return loading;
   }
 }
 

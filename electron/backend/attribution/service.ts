@@ -35,8 +35,7 @@ import {
 import { buildSharesTree, claimsFile } from '../../../shared/ledger/claims';
 import type { Hex } from '../../../shared/ledger/eip712';
 import type { TrainingManifest } from '../../../shared/ledger/training-manifest';
-import { loadTokenizer } from '../../../engine/tokenize/load';
-import type { Tokenizer } from '../../../engine/tokenize/tokenizer';
+import { Tokenizers } from './tokenizers';
 import type { DatanetService } from '../datanets/service';
 import type { InferenceService } from '../inference/service';
 import type { JobRunner } from '../jobs/runner';
@@ -73,7 +72,7 @@ const networkName = (c: Connection) => (c.network.kind === 'devnet' ? 'the local
 export class AttributionService {
   readonly store: AttributionStore;
   private readonly registrations: ModelRegistrations;
-  private readonly tokenizers = new Map<string, Promise<Tokenizer>>();
+  private readonly tokenizers = new Tokenizers();
 
   constructor(private readonly deps: AttributionDeps) {
     this.store = new AttributionStore(deps.db);
@@ -201,7 +200,7 @@ export class AttributionService {
   private async measureSpans(model: string, manifest: TrainingManifest, output: string): Promise<{ credits: ExampleCredit[]; spans: AttributionDetail['spans'] }> {
     const target = { datanet: manifest.datanet.localId, version: manifest.datanet.version, model };
     await this.ensureSpanIndex(target);
-    const tokenizer = await this.tokenizer(this.deps.models.modelDir(model));
+    const tokenizer = await this.tokenizers.get(this.deps.models.modelDir(model));
     const measured = await this.deps.spans.attributeSpans(target, tokenizer.encode(output));
     return {
       credits: measured.records.map((r) => ({ id: r.id, position: r.position, credit: r.credit })),
@@ -263,15 +262,5 @@ export class AttributionService {
     const domain = attributionDomain(c.chainId, getAddress(c.addresses.Settlement) as Hex);
     const signature = await signer.signTypedData(domain, ATTRIBUTION_TYPES, attributionTypedValue(record));
     return { record, signature };
-  }
-
-  private tokenizer(modelDir: string): Promise<Tokenizer> {
-    let loading = this.tokenizers.get(modelDir);
-    if (!loading) {
-      loading = loadTokenizer(modelDir);
-      loading.catch(() => this.tokenizers.delete(modelDir));
-      this.tokenizers.set(modelDir, loading);
-    }
-    return loading;
   }
 }

@@ -15,8 +15,8 @@ import { FILES, type SpanIndexMeta } from '../../../engine/attribution/span-inde
 import { openSpanIndex, type SpanIndex } from '../../../engine/attribution/span-index-reader';
 import { SpanIndexWriter } from '../../../engine/attribution/span-index-writer';
 import type { SpanQueryOptions } from '../../../engine/attribution/span-query';
-import { loadTokenizer } from '../../../engine/tokenize/load';
 import type { Tokenizer } from '../../../engine/tokenize/tokenizer';
+import { Tokenizers } from './tokenizers';
 import { ApiFailure, conflict, notFound } from '../../../shared/api/errors';
 import type { Job } from '../../../shared/api/schemas/jobs';
 import type { DatanetService } from '../datanets/service';
@@ -93,7 +93,7 @@ export class SpanIndexService {
   readonly root: string;
   private readonly building = new Map<string, Job>();
   private readonly open = new Map<string, SpanIndex>();
-  private readonly tokenizers = new Map<string, Promise<Tokenizer>>();
+  private readonly tokenizers = new Tokenizers();
 
   constructor(private readonly deps: { dataDir: string; datanets: DatanetService; models: ModelsService; jobs: JobRunner }) {
     this.root = path.join(deps.dataDir, 'attribution', 'spans');
@@ -225,13 +225,6 @@ export class SpanIndexService {
 
   /** Loaded once per folder and tokenizer files (a model re-imported under its name has other files). */
   private tokenizer(modelDir: string, hash: string): Promise<Tokenizer> {
-    const key = `${modelDir}\n${hash}`;
-    let loading = this.tokenizers.get(key);
-    if (!loading) {
-      loading = loadTokenizer(modelDir);
-      loading.catch(() => this.tokenizers.delete(key));
-      this.tokenizers.set(key, loading);
-    }
-    return loading;
+    return this.tokenizers.get(modelDir, `${modelDir}\n${hash}`);
   }
 }
