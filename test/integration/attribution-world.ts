@@ -8,11 +8,9 @@
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { Backend } from '../../electron/backend';
-import type { Datanet, ImportRecord, Version } from '../../shared/api/schemas/datanets';
 import type { Job } from '../../shared/api/schemas/jobs';
-import type { LabelSchema } from '../../shared/datanets/schema';
 import { call } from '../fixtures/datanet-backend';
-import { jsonl, writeFile } from '../fixtures/import-files';
+import { pairsVersion } from '../fixtures/pairs-version';
 import { tempDir } from '../fixtures/temp-dir';
 import { writeTinyModel } from '../fixtures/tiny-models';
 
@@ -21,7 +19,6 @@ export const KEY_A = '0x' + '51'.repeat(32);
 export const KEY_B = '0x' + '52'.repeat(32);
 export const KEY_OWNER = '0x' + '53'.repeat(32);
 export const BPS = 2000;
-const SCHEMA: LabelSchema = { fields: [{ kind: 'instruction_pair', name: 'pair' }] };
 const WORDS = [
   ['red', 'tea', 'Mondays'], ['quiet', 'rain', 'hills'], ['round', 'maps', 'boats'], ['sharp', 'owls', 'roofs'],
   ['heavy', 'bread', 'trains'], ['bright', 'jazz', 'bridges'], ['cold', 'snow', 'islands'], ['soft', 'kites', 'farms'],
@@ -44,14 +41,7 @@ export interface World {
 }
 
 export async function attributionWorld(b: Backend): Promise<World> {
-  const datanet = await call<Datanet>(b, 'datanets.create', { name: 'Numbers', license: 'MIT', schema: SCHEMA });
-  const dir = tempDir();
-  writeFile(dir, 'pairs.jsonl', jsonl(PAIRS));
-  const started = await call<{ import: ImportRecord; job: Job }>(b, 'imports.start', { datanet: datanet.id, paths: [dir], map: {} });
-  expect((await b.jobs.settled(started.job.id)).state).toBe('succeeded');
-  const vjob = await call<Job>(b, 'versions.create', { datanet: datanet.id, note: '' });
-  expect((await b.jobs.settled(vjob.id)).state).toBe('succeeded');
-  const version = (await call<Version[]>(b, 'versions.list', { datanet: datanet.id })).at(-1)!;
+  const { version } = await pairsVersion(b, 'Numbers', PAIRS);
   const model = writeTinyModel(path.join(tempDir(), 'tiny-gpt2'), { architecture: 'gpt2', seed: 1 });
   await call(b, 'models.import', { path: model.dir });
 

@@ -16,11 +16,10 @@ import { selectionOf } from '../../electron/backend/ledger/selection';
 import { ModelRegistrations } from '../../electron/backend/models/registration';
 import { ModelsService } from '../../electron/backend/models/service';
 import { feeParts } from '../../shared/attribution/shares';
-import type { Datanet, ImportRecord, Version } from '../../shared/api/schemas/datanets';
+import type { Datanet, Version } from '../../shared/api/schemas/datanets';
 import type { Job } from '../../shared/api/schemas/jobs';
-import type { LabelSchema } from '../../shared/datanets/schema';
 import { call, testBackend } from '../fixtures/datanet-backend';
-import { jsonl, writeFile } from '../fixtures/import-files';
+import { pairsVersion } from '../fixtures/pairs-version';
 import { tempDir } from '../fixtures/temp-dir';
 import { writeTinyModel } from '../fixtures/tiny-models';
 
@@ -30,20 +29,12 @@ beforeAll(() => {
 });
 
 const PASSWORD = 'a long password';
-const SCHEMA: LabelSchema = { fields: [{ kind: 'instruction_pair', name: 'pair' }] };
 const WORDS = ['quick', 'brown', 'fox', 'jumps', 'over', 'lazy', 'dog', 'sleeps', 'runs', 'once', 'upon', 'time', 'tiny', 'model', 'hello', 'world', 'there', 'fine', 'thank', 'data', 'people', 'label', 'share', 'user'];
 // Distinct pairs of random words: each pair is its own example.
 const PAIRS = Array.from({ length: 24 }, (_, i) => ({ prompt: `${WORDS[i]} ${WORDS[(i * 7 + 3) % 24]} ${WORDS[(i * 5 + 1) % 24]}`, response: `${WORDS[(i * 11 + 5) % 24]} ${WORDS[(i * 13 + 2) % 24]}` }));
 
 async function setUp(b: Backend): Promise<{ datanet: Datanet; version: Version }> {
-  const datanet = await call<Datanet>(b, 'datanets.create', { name: 'Words', license: 'MIT', schema: SCHEMA });
-  const dir = tempDir();
-  writeFile(dir, 'pairs.jsonl', jsonl(PAIRS));
-  const started = await call<{ import: ImportRecord; job: Job }>(b, 'imports.start', { datanet: datanet.id, paths: [dir], map: {} });
-  expect((await b.jobs.settled(started.job.id)).state).toBe('succeeded');
-  const job = await call<Job>(b, 'versions.create', { datanet: datanet.id, note: '' });
-  expect((await b.jobs.settled(job.id)).state).toBe('succeeded');
-  const version = (await call<Version[]>(b, 'versions.list', { datanet: datanet.id })).at(-1)!;
+  const { datanet, version } = await pairsVersion(b, 'Words', PAIRS);
   await call(b, 'models.import', { path: writeTinyModel(path.join(tempDir(), 'tiny-gpt2'), { architecture: 'gpt2', seed: 3, hidden: 64, maxPositions: 128 }).dir });
   return { datanet, version };
 }

@@ -19,14 +19,12 @@ import { writePeftAdapter } from '../../engine/lora-io/peft-files';
 import { loadModelConfig } from '../../engine/models/config';
 import type { Backend } from '../../electron/backend';
 import { appRoot } from '../../electron/paths';
-import type { Datanet, ImportRecord, Version } from '../../shared/api/schemas/datanets';
-import type { Job } from '../../shared/api/schemas/jobs';
+import type { Datanet, Version } from '../../shared/api/schemas/datanets';
 import type { AdapterLineage } from '../../shared/api/schemas/models';
 import type { ManifestVerification, ModelRegistration } from '../../shared/api/schemas/registration';
-import type { LabelSchema } from '../../shared/datanets/schema';
 import { buildManifest, type TrainingManifest } from '../../shared/ledger/training-manifest';
 import { call, testBackend } from '../fixtures/datanet-backend';
-import { jsonl, writeFile } from '../fixtures/import-files';
+import { pairsVersion } from '../fixtures/pairs-version';
 import { runStudio } from '../fixtures/studio-cli';
 import { tempDir } from '../fixtures/temp-dir';
 import { writeTinyModel } from '../fixtures/tiny-models';
@@ -40,7 +38,6 @@ const PASSWORD = 'a long password';
 const KEY_A = '0x' + '31'.repeat(32);
 const KEY_B = '0x' + '32'.repeat(32);
 const KEY_C = '0x' + '33'.repeat(32);
-const SCHEMA: LabelSchema = { fields: [{ kind: 'instruction_pair', name: 'pair' }] };
 const PAIRS = Array.from({ length: 12 }, (_, i) => ({ prompt: `What is ${i} plus one?`, response: `It is ${i + 1}, as ${i} and one make ${i + 1}.` }));
 const ENTRY_TYPES = ['uint256', 'bytes32', 'bytes32', 'address', 'uint256', 'uint256'];
 const SPLIT = { field: 'pair', maxLen: 64, seed: 42, evalFraction: 0.25 };
@@ -51,14 +48,7 @@ const failedChecks = (v: ManifestVerification) => v.checks.filter((c) => !c.ok).
 
 /** A datanet of 12 instruction pairs, frozen as version 1, and a tiny GPT-2 base model. */
 async function setUp(b: Backend): Promise<{ datanet: Datanet; version: Version; modelDir: string }> {
-  const datanet = await call<Datanet>(b, 'datanets.create', { name: 'Sums', license: 'MIT', schema: SCHEMA });
-  const dir = tempDir();
-  writeFile(dir, 'pairs.jsonl', jsonl(PAIRS));
-  const started = await call<{ import: ImportRecord; job: Job }>(b, 'imports.start', { datanet: datanet.id, paths: [dir], map: {} });
-  expect((await b.jobs.settled(started.job.id)).state).toBe('succeeded');
-  const job = await call<Job>(b, 'versions.create', { datanet: datanet.id, note: '' });
-  expect((await b.jobs.settled(job.id)).state).toBe('succeeded');
-  const version = (await call<Version[]>(b, 'versions.list', { datanet: datanet.id })).at(-1)!;
+  const { datanet, version } = await pairsVersion(b, 'Sums', PAIRS);
   const model = writeTinyModel(path.join(tempDir(), 'tiny-gpt2'), { architecture: 'gpt2', seed: 1 });
   await call(b, 'models.import', { path: model.dir });
   return { datanet, version, modelDir: model.dir };

@@ -6,18 +6,15 @@ import { readTrainingRecords } from '../../electron/backend/training/dataset-sou
 import { ModelsService } from '../../electron/backend/models/service';
 import { loadTokenizer } from '../../engine/tokenize/load';
 import { spanShares } from '../../shared/attribution/span-shares';
-import type { Datanet, ImportRecord, Version } from '../../shared/api/schemas/datanets';
-import type { Job } from '../../shared/api/schemas/jobs';
+import type { Version } from '../../shared/api/schemas/datanets';
 import type { LanguageModel } from '../../shared/api/schemas/models';
-import type { LabelSchema } from '../../shared/datanets/schema';
 import { call, testBackend } from '../fixtures/datanet-backend';
-import { jsonl, writeFile } from '../fixtures/import-files';
+import { pairsVersion } from '../fixtures/pairs-version';
 import { tempDir } from '../fixtures/temp-dir';
 import { writeTinyModel } from '../fixtures/tiny-models';
 
 type Backend = ReturnType<typeof testBackend>;
 
-const SCHEMA: LabelSchema = { fields: [{ kind: 'instruction_pair', name: 'pair' }] };
 const ANIMALS = ['otter', 'heron', 'lynx', 'marmot', 'ibis', 'newt', 'vole', 'egret'];
 const PLACES = ['river', 'marsh', 'forest', 'meadow', 'cliff', 'delta'];
 const PAIRS = Array.from({ length: 24 }, (_, i) => ({
@@ -26,15 +23,9 @@ const PAIRS = Array.from({ length: 24 }, (_, i) => ({
 }));
 
 async function setUp(b: Backend): Promise<Version> {
-  const datanet = await call<Datanet>(b, 'datanets.create', { name: 'Field notes', license: 'MIT', schema: SCHEMA });
-  const dir = tempDir();
-  writeFile(dir, 'pairs.jsonl', jsonl(PAIRS));
-  const started = await call<{ import: ImportRecord; job: Job }>(b, 'imports.start', { datanet: datanet.id, paths: [dir], map: {} });
-  expect((await b.jobs.settled(started.job.id)).state).toBe('succeeded');
-  const job = await call<Job>(b, 'versions.create', { datanet: datanet.id, note: '' });
-  expect((await b.jobs.settled(job.id)).state).toBe('succeeded');
+  const { version } = await pairsVersion(b, 'Field notes', PAIRS);
   await call<LanguageModel>(b, 'models.import', { path: writeTinyModel(path.join(tempDir(), 'tiny-gpt2'), { architecture: 'gpt2', seed: 1 }).dir });
-  return (await call<Version[]>(b, 'versions.list', { datanet: datanet.id })).at(-1)!;
+  return version;
 }
 
 describe('span index of a datanet version', () => {

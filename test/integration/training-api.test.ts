@@ -5,12 +5,13 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Datanet, ImportRecord, Version } from '../../shared/api/schemas/datanets';
+import type { Datanet, Version } from '../../shared/api/schemas/datanets';
 import type { Job } from '../../shared/api/schemas/jobs';
 import type { Adapter, LanguageModel } from '../../shared/api/schemas/models';
 import type { EvalResult } from '../../shared/api/schemas/training';
 import type { LabelSchema } from '../../shared/datanets/schema';
 import { call, testBackend } from '../fixtures/datanet-backend';
+import { pairsVersion } from '../fixtures/pairs-version';
 import { jsonl, writeFile } from '../fixtures/import-files';
 import { runStudio } from '../fixtures/studio-cli';
 import { tempDir } from '../fixtures/temp-dir';
@@ -21,14 +22,7 @@ const SCHEMA: LabelSchema = { fields: [{ kind: 'instruction_pair', name: 'pair' 
 const PAIRS = Array.from({ length: 12 }, (_, i) => ({ prompt: `What is ${i} plus one?`, response: `It is ${i + 1}.` }));
 
 async function setUp(b: Backend): Promise<{ datanet: Datanet; version: Version }> {
-  const datanet = await call<Datanet>(b, 'datanets.create', { name: 'Sums', license: 'MIT', schema: SCHEMA });
-  const dir = tempDir();
-  writeFile(dir, 'pairs.jsonl', jsonl(PAIRS));
-  const started = await call<{ import: ImportRecord; job: Job }>(b, 'imports.start', { datanet: datanet.id, paths: [dir], map: {} });
-  expect((await b.jobs.settled(started.job.id)).state).toBe('succeeded');
-  const job = await call<Job>(b, 'versions.create', { datanet: datanet.id, note: '' });
-  expect((await b.jobs.settled(job.id)).state).toBe('succeeded');
-  const version = (await call<Version[]>(b, 'versions.list', { datanet: datanet.id })).at(-1)!;
+  const { datanet, version } = await pairsVersion(b, 'Sums', PAIRS);
   await call<LanguageModel>(b, 'models.import', { path: writeTinyModel(path.join(tempDir(), 'tiny-qwen'), { architecture: 'qwen2', seed: 3 }).dir });
   return { datanet, version };
 }

@@ -8,11 +8,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Datanet, ImportRecord } from '../../shared/api/schemas/datanets';
 import type { Job } from '../../shared/api/schemas/jobs';
 import type { TrainingRun } from '../../shared/api/schemas/training';
 import { call, testBackend } from '../fixtures/datanet-backend';
-import { jsonl, writeFile } from '../fixtures/import-files';
+import { pairsVersion } from '../fixtures/pairs-version';
 import { tempDir } from '../fixtures/temp-dir';
 import { writeTinyModel } from '../fixtures/tiny-models';
 
@@ -20,12 +19,7 @@ type Backend = ReturnType<typeof testBackend>;
 const PAIRS = Array.from({ length: 12 }, (_, i) => ({ prompt: `What is ${i} plus one?`, response: `It is ${i + 1}.` }));
 
 async function setUp(b: Backend): Promise<void> {
-  const datanet = await call<Datanet>(b, 'datanets.create', { name: 'Sums', license: 'MIT', schema: { fields: [{ kind: 'instruction_pair', name: 'pair' }] } });
-  const dir = tempDir();
-  writeFile(dir, 'pairs.jsonl', jsonl(PAIRS));
-  const started = await call<{ import: ImportRecord; job: Job }>(b, 'imports.start', { datanet: datanet.id, paths: [dir], map: {} });
-  expect((await b.jobs.settled(started.job.id)).state).toBe('succeeded');
-  expect((await b.jobs.settled((await call<Job>(b, 'versions.create', { datanet: datanet.id, note: '' })).id)).state).toBe('succeeded');
+  await pairsVersion(b, 'Sums', PAIRS);
   await call(b, 'models.import', { path: writeTinyModel(path.join(tempDir(), 'tiny-qwen'), { architecture: 'qwen2', seed: 3 }).dir });
 }
 
