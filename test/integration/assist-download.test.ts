@@ -1,43 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Backend } from '../../electron/backend';
 import type { EmbeddingModel } from '../../shared/api/schemas/assist';
-import type { Job } from '../../shared/api/schemas/jobs';
 import { call, testBackend } from '../fixtures/datanet-backend';
-import { fakeHub, type FakeHub, type FakeHubOptions } from '../fixtures/fake-hub';
+import type { FakeHub, FakeHubOptions } from '../fixtures/fake-hub';
+import { downloadJob, hubForTest } from '../fixtures/hub-download';
 import { tinyEmbeddingModelFiles } from '../fixtures/tiny-embedding-model';
 
 const REPO = 'test-org/tiny-embed';
 
 /** The tiny embedding model as a hub repository: the ONNX weights an LFS file (sha-256), the JSON files plain git blobs. */
-const embedHub = (options: Omit<FakeHubOptions, 'repo' | 'files' | 'lfs'> = {}) => fakeHub({ repo: REPO, files: tinyEmbeddingModelFiles(), lfs: (p) => p.endsWith('.onnx'), ...options });
+const startHub = (options: Omit<FakeHubOptions, 'repo' | 'files' | 'lfs'> = {}): Promise<FakeHub> =>
+  hubForTest({ repo: REPO, files: tinyEmbeddingModelFiles(), lfs: (p) => p.endsWith('.onnx'), ...options });
 
-const hubs: FakeHub[] = [];
-const savedEndpoint = process.env.HF_ENDPOINT;
-afterEach(async () => {
-  for (const hub of hubs.splice(0)) await hub.close();
-  if (savedEndpoint === undefined) delete process.env.HF_ENDPOINT;
-  else process.env.HF_ENDPOINT = savedEndpoint;
-});
-
-async function startHub(options?: Omit<FakeHubOptions, 'repo' | 'files' | 'lfs'>): Promise<FakeHub> {
-  const hub = await embedHub(options);
-  hubs.push(hub);
-  process.env.HF_ENDPOINT = hub.url;
-  return hub;
-}
-
-async function download(b: Backend, input: object = { repo: REPO }): Promise<{ job: Job; updates: Job[] }> {
-  const updates: Job[] = [];
-  const off = b.events.subscribe((name, payload) => {
-    if (name === 'job.updated' && (payload as Job).kind === 'assist.download') updates.push(payload as Job);
-  });
-  const started = await call<Job>(b, 'assist.models.download', input);
-  const job = await b.jobs.settled(started.id);
-  off();
-  return { job, updates };
-}
+const download = (b: Backend, input: object = { repo: REPO }) => downloadJob(b, 'assist.models.download', 'assist.download', input);
 
 const totalBytes = [...tinyEmbeddingModelFiles().values()].reduce((s, b) => s + b.byteLength, 0);
 const partialDir = (b: Backend) => path.join(b.dataDir, 'models', 'embeddings', '.partial', 'hf-tiny-embed');
@@ -95,9 +72,8 @@ describe('assist model download', () => {
   });
 
   it('says clearly when the hub cannot be reached, when the repository does not exist, and when it has no ONNX weights', async () => {
-    const closed = await embedHub();
+    const closed = await startHub();
     await closed.close();
-    process.env.HF_ENDPOINT = closed.url;
     const b = testBackend();
     const offline = await download(b);
     expect(offline.job).toMatchObject({ state: 'failed', error: expect.stringMatching(/^Could not reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\)\. Check that this machine is online, or download the model folder elsewhere and import it in Settings → Assist\.$/) as string });

@@ -7,12 +7,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Backend } from '../../electron/backend';
 import type { Job } from '../../shared/api/schemas/jobs';
 import type { LanguageModel } from '../../shared/api/schemas/models';
 import { call, testBackend } from '../fixtures/datanet-backend';
-import { fakeHub, type FakeHub, type FakeHubOptions } from '../fixtures/fake-hub';
+import type { FakeHub, FakeHubOptions } from '../fixtures/fake-hub';
+import { downloadJob, hubForTest } from '../fixtures/hub-download';
 import { runStudio } from '../fixtures/studio-cli';
 import { tempDir } from '../fixtures/temp-dir';
 import { tinyModelFiles } from '../fixtures/tiny-models';
@@ -30,31 +31,10 @@ function repoFiles(shards = 2): Map<string, Uint8Array> {
 }
 const NEEDED = (files: Map<string, Uint8Array>) => [...files.keys()].filter((p) => !['pytorch_model.bin', 'onnx/model.onnx', '.gitattributes'].includes(p));
 
-const hubs: FakeHub[] = [];
-const savedEndpoint = process.env.HF_ENDPOINT;
-afterEach(async () => {
-  for (const hub of hubs.splice(0)) await hub.close();
-  if (savedEndpoint === undefined) delete process.env.HF_ENDPOINT;
-  else process.env.HF_ENDPOINT = savedEndpoint;
-});
+const startHub = (options: Partial<FakeHubOptions> = {}): Promise<FakeHub> =>
+  hubForTest({ repo: REPO, files: repoFiles(), lfs: (p) => /\.(safetensors|bin|onnx)$/.test(p), ...options });
 
-async function startHub(options: Partial<FakeHubOptions> = {}): Promise<FakeHub> {
-  const hub = await fakeHub({ repo: REPO, files: repoFiles(), lfs: (p) => /\.(safetensors|bin|onnx)$/.test(p), ...options });
-  hubs.push(hub);
-  process.env.HF_ENDPOINT = hub.url;
-  return hub;
-}
-
-async function download(b: Backend, input: object = { repo: REPO }): Promise<{ job: Job; updates: Job[] }> {
-  const updates: Job[] = [];
-  const off = b.events.subscribe((name, payload) => {
-    if (name === 'job.updated' && (payload as Job).kind === 'models.download') updates.push(payload as Job);
-  });
-  const started = await call<Job>(b, 'models.download', input);
-  const job = await b.jobs.settled(started.id);
-  off();
-  return { job, updates };
-}
+const download = (b: Backend, input: object = { repo: REPO }) => downloadJob(b, 'models.download', 'models.download', input);
 
 const partialDir = (b: Backend) => path.join(b.dataDir, 'models', 'language', '.partial', 'hf-tiny-llama');
 
@@ -128,7 +108,6 @@ describe('base model download from the hub', () => {
     expect(hub.requests.map((r) => r.file)).toEqual(['model.safetensors.index.json']);
 
     await hub.close();
-    hubs.pop();
     await startHub({ omit: new Set(['model.safetensors.index.json', ...SHARDS]) });
     expect((await download(b)).job).toMatchObject({ state: 'failed', error: expect.stringMatching(/has no model.safetensors \(or model.safetensors.index.json with its shards\)/) as string });
     await startHub({ omit: new Set([SHARDS[1]!]) });
@@ -139,8 +118,7 @@ describe('base model download from the hub', () => {
 
   it('studio model download installs a single-file model with the hub in HF_ENDPOINT', async () => {
     const files = new Map(tinyModelFiles({ architecture: 'gpt2', seed: 2 }).files);
-    const hub = await fakeHub({ repo: 'test-org/tiny-gpt2', files, lfs: (p) => p.endsWith('.safetensors'), cut: new Map([['model.safetensors', 1]]) });
-    hubs.push(hub);
+    const hub = await hubForTest({ repo: 'test-org/tiny-gpt2', files, lfs: (p) => p.endsWith('.safetensors'), cut: new Map([['model.safetensors', 1]]) });
     const data = tempDir();
     const run = await runStudio(['--data-dir', data, '--json', 'model', 'download', 'test-org/tiny-gpt2', '--name', 'gpt2-small'], { HF_ENDPOINT: hub.url });
     expect(run.code, run.stderr).toBe(0);
