@@ -57,6 +57,12 @@ describe('inference.generate', () => {
     expect(chat.promptTokens).toBe(promptTokens(generator.tokenizer, { kind: 'instruction', id: 'p', prompt: 'the cat', response: '' }).ids.length);
     await generator.close();
 
+    // Merged into a new base model, the adapter's answer comes from the merged weights alone.
+    const merged = await call<{ name: string; source: string }>(b, 'adapters.merge', { adapter: 'ad', name: 'tiny-llama-ad' });
+    expect(merged).toMatchObject({ name: 'tiny-llama-ad', source: 'merged:tiny-llama+ad' });
+    const fromMerged = await call<GenerateResult>(b, 'inference.generate', { model: 'tiny-llama-ad', prompt: 'the cat', format: 'raw', maxTokens: 12, temperature: 0 });
+    expect(fromMerged.text).toBe(tuned.text);
+    await expect(call(b, 'adapters.merge', { adapter: 'ad', name: 'tiny-llama-ad' })).rejects.toThrow(/already installed/);
     await expect(call(b, 'inference.generate', { model: 'other', adapter: 'ad', prompt: 'x' })).rejects.toThrow(/Adapter ad belongs to tiny-llama, not other/);
     await expect(call(b, 'inference.generate', { model: 'tiny-llama', prompt: 'x', temperature: -1 })).rejects.toThrow(/temperature/);
     await b.close();

@@ -4,7 +4,7 @@ import { startGgufExport } from './gguf-job';
 import { startModelDownload } from './model-download';
 import type { ModelsService } from './service';
 
-type Names = 'models.list' | 'models.import' | 'models.download' | 'models.remove' | 'models.exportGguf' | 'adapters.list' | 'adapters.import' | 'adapters.export' | 'adapters.remove';
+type Names = 'models.list' | 'models.import' | 'models.download' | 'models.remove' | 'models.exportGguf' | 'adapters.list' | 'adapters.import' | 'adapters.export' | 'adapters.merge' | 'adapters.remove';
 
 export function modelsApp(models: ModelsService, jobs: JobRunner): Pick<Handlers, Names> {
   return {
@@ -16,6 +16,7 @@ export function modelsApp(models: ModelsService, jobs: JobRunner): Pick<Handlers
     'adapters.list': () => models.listAdapters(),
     'adapters.import': ({ path, base, name }) => models.importAdapter(path, base, name),
     'adapters.export': ({ name, path }) => models.exportAdapter(name, path),
+    'adapters.merge': ({ adapter, name }) => models.mergeAdapter(adapter, name),
     'adapters.remove': ({ name }) => models.removeAdapter(name),
   };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { conflict } from '../../../shared/api/errors';
 import type { Adapter, AdapterLineage, LanguageModel } from '../../../shared/api/schemas/models';
 import { adapterFolders, describeAdapter, loadAdapterFor, readAdapterInfo, writeAdapterInfo } from './adapters';
+import { mergeAdapter } from '../../../engine/generate/merge-adapter';
 import type { FolderStore } from './folder-store';
 import { describeLanguageModel, languageModels } from './language-models';
 
@@ -54,6 +55,25 @@ export class ModelsService {
     this.models.check(staging, 'repo');
     await describeLanguageModel({ dir: staging, name, source, bytes: 0 }, 'repo');
     this.models.install(staging, name, source);
+    return this.describeModel(name);
+  }
+
+  /**
+   * A new base model: the adapter merged into its base (W + (α/r)·B·A, as PEFT's merge_and_unload),
+   * installed under `name`; it runs with no adapter, in this app or any tool that reads the folder.
+   */
+  async mergeAdapter(adapter: string, name: string): Promise<LanguageModel> {
+    const dirs = this.adapterDirs(adapter);
+    this.models.claim(name);
+    const staging = path.join(this.models.partialDir, `import-merge-${name}-${process.pid}-${Date.now()}`);
+    try {
+      await mergeAdapter(dirs.base, await loadAdapterFor(dirs.adapter, dirs.base, 'name'), staging);
+      const source = `merged:${dirs.baseName}+${adapter}`;
+      await describeLanguageModel({ dir: staging, name, source, bytes: 0 }, 'name');
+      this.models.install(staging, name, source);
+    } finally {
+      fs.rmSync(staging, { recursive: true, force: true });
+    }
     return this.describeModel(name);
   }
 

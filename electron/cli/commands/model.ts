@@ -156,6 +156,17 @@ export function registerModelCommands(program: Command): void {
     });
 
   adapter
+    .command('merge <name>')
+    .description('merge the adapter into its base model and install the result as a new base model')
+    .requiredOption('--name <model>', "the merged model's name")
+    .action(async (name: string, flags: { name: string }, cmd: Command) => {
+      const globals = globalOptions(cmd.optsWithGlobals());
+      const m = await withBackend(globals, async (b) => apiCall(b, 'adapters.merge', { adapter: name, name: flags.name }));
+      if (globals.json) printJson(m);
+      else process.stdout.write(`Installed ${modelLine(m)}\n`);
+    });
+
+  adapter
     .command('remove <name>')
     .description('delete an installed adapter')
     .action(async (name: string, _flags: unknown, cmd: Command) => {

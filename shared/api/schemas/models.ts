@@ -89,3 +89,12 @@ export const GgufExportInput = z
   })
   .strict()
   .refine((i) => !i.merge || i.adapter !== undefined, { error: 'merge needs an adapter', path: ['merge'] });
+
+export const AdapterMergeInput = z
+  .object({
+    /** The installed adapter to merge into its base model. */
+    adapter: ModelName,
+    /** The new base model's name. */
+    name: ModelName,
+  })
+  .strict();
