@@ -10,6 +10,7 @@ import { AdapterList } from './models/AdapterList';
 import { BaseModelList } from './models/BaseModelList';
 import { DownloadModelForm } from './models/DownloadModelForm';
 import { ExportPeftDialog } from './models/ExportPeftDialog';
+import { MergeAdapterDialog } from './models/MergeAdapterDialog';
 import { GgufExportDialog, type GgufTarget } from './models/GgufExportDialog';
 import { ImportAdapterForm } from './models/ImportAdapterForm';
 import { ImportModelForm } from './models/ModelsImport';
@@ -30,6 +31,7 @@ export function ModelsPage() {
   const [verifying, setVerifying] = useState<string | null | undefined>(undefined);
   const [gguf, setGguf] = useState<GgufTarget | null>(null);
   const [peft, setPeft] = useState<Adapter | null>(null);
+  const [merging, setMerging] = useState<Adapter | null>(null);
   const [removing, setRemoving] = useState<Removing | null>(null);
 
   // A training run that ends installs its adapter; a download, its model.
@@ -72,6 +74,7 @@ export function ModelsPage() {
             onVerifyManifest={(adapter) => setVerifying(adapter.name)}
             onExportPeft={setPeft}
             onExportGguf={(adapter) => setGguf({ kind: 'adapter', adapter })}
+            onMerge={setMerging}
             onRemove={(adapter) => setRemoving({ kind: 'adapter', adapter })}
           />
         ) : (
@@ -97,6 +100,7 @@ export function ModelsPage() {
       {verifying !== undefined && <ManifestVerifyDialog key={verifying ?? ''} adapter={verifying} onClose={() => setVerifying(undefined)} />}
       {gguf && <GgufExportDialog key={gguf.kind === 'model' ? gguf.model.name : gguf.adapter.name} target={gguf} onClose={() => setGguf(null)} />}
       {peft && <ExportPeftDialog key={peft.name} adapter={peft} onClose={() => setPeft(null)} />}
+      {merging && <MergeAdapterDialog key={merging.name} adapter={merging} onClose={() => setMerging(null)} onMerged={reloadModels} />}
       <RemoveDialog
         removing={removing}
         onClose={() => setRemoving(null)}

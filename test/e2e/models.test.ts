@@ -161,6 +161,21 @@ describe('the Models page', () => {
     await context.close();
   });
 
+  it('merges the adapter into a new base model, listed beside its base', async () => {
+    const { context, page } = await open();
+    await page.locator('[data-testid="adapter-row"][data-name="sums-adapter"]').getByTestId('adapter-merge').click();
+    const dialog = page.getByTestId('merge-adapter-dialog');
+    await dialog.getByTestId('merge-adapter-name').fill('tiny-qwen-sums');
+    await dialog.getByTestId('merge-adapter-start').click();
+    await dialog.getByTestId('merge-adapter-done').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="model-row"][data-name="tiny-qwen-sums"]').waitFor();
+    await shootChecked(page, 'models-merged-light');
+    const merged = (await app.call<LanguageModel[]>('models.list')).find((m) => m.name === 'tiny-qwen-sums');
+    expect(merged?.source).toBe('merged:tiny-qwen+sums-adapter');
+    await app.call('models.remove', { name: 'tiny-qwen-sums' });
+    await context.close();
+  });
+
   it('deletes behind a confirmation: a base model with adapters is refused with the reason, the adapter then the model go', async () => {
     const { context, page } = await open();
     await page.locator('[data-testid="model-row"][data-name="tiny-qwen"]').getByTestId('model-remove').click();

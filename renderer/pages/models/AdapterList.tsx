@@ -18,11 +18,12 @@ interface AdapterListProps {
   onVerifyManifest: (adapter: Adapter) => void;
   onExportPeft: (adapter: Adapter) => void;
   onExportGguf: (adapter: Adapter) => void;
+  onMerge: (adapter: Adapter) => void;
   onRemove: (adapter: Adapter) => void;
 }
 
 /** The installed LoRA adapters, each with its base model and where it came from. */
-export function AdapterList({ adapters, datanets, registrations, network, onRegister, onVerifyManifest, onExportPeft, onExportGguf, onRemove }: AdapterListProps) {
+export function AdapterList({ adapters, datanets, registrations, network, onRegister, onVerifyManifest, onExportPeft, onExportGguf, onMerge, onRemove }: AdapterListProps) {
   if (adapters.length === 0) {
     return (
       <p className="models-empty" data-testid="adapters-empty">
@@ -58,6 +59,9 @@ export function AdapterList({ adapters, datanets, registrations, network, onRegi
                 </button>
                 <button type="button" className="button button-small" data-testid="adapter-export-gguf" onClick={() => onExportGguf(a)}>
                   Export GGUF…<span className="visually-hidden"> of {a.name}</span>
+                </button>
+                <button type="button" className="button button-small" data-testid="adapter-merge" onClick={() => onMerge(a)}>
+                  Merge into a new model…<span className="visually-hidden"> {a.name}</span>
                 </button>
                 <button type="button" className="button button-small" data-testid="adapter-remove" onClick={() => onRemove(a)}>
                   Delete…<span className="visually-hidden"> {a.name}</span>
