@@ -1,25 +1,18 @@
 import { useState, type SubmitEvent } from 'react';
-import { useAction } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { JobProgress } from '../../components/JobProgress';
 import { useOnline } from '../../hooks/useOnline';
-import { useTrackedJob } from '../../hooks/useTrackedJob';
+import { useHubDownload } from '../../hooks/useHubDownload';
 
 /** Download a base model from the Hugging Face hub as a job: progress, Cancel, and a resume that starts where it stopped. */
 export function DownloadModelForm() {
-  const download = useAction('models.download');
-  const cancel = useAction('jobs.cancel');
-  const { job, track } = useTrackedJob();
+  const { job, error, repoError, running, start, cancel, cancelling } = useHubDownload('models.download');
   const online = useOnline();
   const [repo, setRepo] = useState('');
-  const running = download.pending || job?.state === 'running';
-  const err = download.error?.error;
-  const repoError = err?.code === 'invalid_input' ? err : undefined;
 
   async function onSubmit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
     e.preventDefault();
-    const started = await download.run({ repo: repo.trim() });
-    if (started) track(started);
+    await start(repo);
   }
 
   return (
@@ -57,13 +50,13 @@ export function DownloadModelForm() {
           {job && job.state !== 'running' && job.state !== 'succeeded' ? 'Resume download' : 'Download'}
         </button>
         {job?.state === 'running' && (
-          <button type="button" className="button" disabled={cancel.pending} onClick={() => void cancel.run({ id: job.id })}>
+          <button type="button" className="button" disabled={cancelling} onClick={cancel}>
             Cancel
           </button>
         )}
         {!online && <span className="field-hint">This computer seems to be offline.</span>}
       </div>
-      {download.error && !repoError && <ErrorMessage error={download.error} context="The download did not start." />}
+      {error && !repoError && <ErrorMessage error={error} context="The download did not start." />}
       {job && (
         <div role="status" data-testid="model-download-job" data-state={job.state}>
           {job.state === 'running' && <JobProgress title={job.title} progress={job.progress} />}

@@ -8,6 +8,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { JobProgress } from '../../components/JobProgress';
 import { Section } from '../../components/Section';
 import { StatusBadge } from '../../components/StatusBadge';
+import { useHubDownload } from '../../hooks/useHubDownload';
 import { useTrackedJob } from '../../hooks/useTrackedJob';
 import { FieldError } from './FieldError';
 import './AssistSection.css';
@@ -155,18 +156,12 @@ function ImportForm({ onImported }: { onImported: () => void }) {
 }
 
 function DownloadForm() {
-  const download = useAction('assist.models.download');
-  const cancel = useAction('jobs.cancel');
-  const { job, track } = useTrackedJob();
+  const { job, error, repoError, running, start, cancel, cancelling } = useHubDownload('assist.models.download');
   const [repo, setRepo] = useState('Xenova/all-MiniLM-L6-v2');
-  const running = download.pending || job?.state === 'running';
-  const err = download.error?.error;
-  const repoError = err?.code === 'invalid_input' ? err : undefined;
 
   async function onSubmit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
     e.preventDefault();
-    const started = await download.run({ repo: repo.trim() });
-    if (started) track(started);
+    await start(repo);
   }
 
   return (
@@ -196,12 +191,12 @@ function DownloadForm() {
           Download
         </button>
         {job?.state === 'running' && (
-          <button type="button" className="button" disabled={cancel.pending} onClick={() => void cancel.run({ id: job.id })}>
+          <button type="button" className="button" disabled={cancelling} onClick={cancel}>
             Cancel
           </button>
         )}
       </div>
-      {download.error && !repoError && <ErrorMessage error={download.error} context="Could not start the download." />}
+      {error && !repoError && <ErrorMessage error={error} context="Could not start the download." />}
       {job && <JobOutcome job={job} what="The download" testId="assist-download-job" />}
     </form>
   );
