@@ -9,6 +9,8 @@ import { buildCausalLmGraph } from '../models/causal-lm';
 import type { ModelConfig } from '../models/config';
 import { pastName, presentName } from '../models/kv-cache';
 import type { LoraTensorSpec } from '../models/lora';
+import { modelSource } from '../onnx/model-source';
+import { createSession } from '../runtime/providers';
 import type { LoraShape } from './lora-slots';
 
 export interface SessionSettings {
@@ -32,6 +34,8 @@ export class DecodeSession {
     readonly shape: LoraShape,
     readonly lora: readonly LoraTensorSpec[],
     private readonly session: ort.InferenceSession,
+    /** Removes the model file written for a model past protobuf's 2 GiB (nothing for one in memory). */
+    private readonly dispose: () => void = () => undefined,
   ) {}
 
   /** `rowLora`: each LoRA input has a batch axis, every row its own adapter (row-lora.ts); else one adapter for the batch. */
@@ -39,19 +43,20 @@ export class DecodeSession {
     // alpha = r: the graph's scaling is 1, and each adapter's own α/r is folded into its B (lora-slots.ts).
     const lora = shape.modules.length > 0 ? loraSettings(config.modelType, { r: shape.r, alpha: shape.r, targets: [...shape.modules] }) : undefined;
     const built = await buildCausalLmGraph(modelDir, { mode: 'decode', lora, rowLora });
-    // engine/runtime/providers.ts (a provider choice) does not exist yet; sessions are created
-    // here on the CPU provider until it does.
-    const options: ort.InferenceSession.SessionOptions = {
-      executionProviders: ['cpu'],
-      graphOptimizationLevel: 'all',
-      executionMode: 'sequential',
-      interOpNumThreads: 1,
-      logSeverityLevel: 3,
-      ...(settings.threads ? { intraOpNumThreads: settings.threads } : {}),
-      extra: { session: { intra_op: { allow_spinning: settings.spinWait === false ? '0' : '1' } } },
-    };
-    const session = await ort.InferenceSession.create(built.graph.encode(), options);
-    return new DecodeSession(built.config, shape, built.lora, session);
+    // Bytes, or past protobuf's 2 GiB a model file with its weights beside it (a 1–3B model).
+    const source = await modelSource(built.graph);
+    const dispose = source.kind === 'file' ? () => source.dispose() : () => undefined;
+    try {
+      const session = await createSession(source.kind === 'bytes' ? source.bytes : source.path, {
+        provider: 'cpu',
+        ...(settings.threads ? { threads: settings.threads } : {}),
+        ...(settings.spinWait === undefined ? {} : { spinWait: settings.spinWait }),
+      });
+      return new DecodeSession(built.config, shape, built.lora, session, dispose);
+    } catch (e) {
+      dispose();
+      throw e;
+    }
   }
 
   /** Starts a batch of `batch` sequences with an empty cache. */
@@ -81,6 +86,7 @@ export class DecodeSession {
 
   async release(): Promise<void> {
     await this.session.release();
+    this.dispose();
   }
 }
 
