@@ -1,15 +1,8 @@
 import type { Command } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { apiCall, withBackend } from '../backend';
-import { usageError } from '../errors';
+import { numberFlag } from '../flags';
 import { globalOptions, printJson } from '../globals';
-
-function num(flag: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n)) throw usageError(`--${flag} ${raw}: not a number`);
-  return n;
-}
 
 interface GenerateFlags {
   model: string;
@@ -57,12 +50,12 @@ export function registerGenerateCommand(program: Command): void {
         ...Object.fromEntries(
           (
             [
-              ['maxTokens', num('max-tokens', flags.maxTokens)],
-              ['temperature', num('temperature', flags.temperature)],
-              ['topK', num('top-k', flags.topK)],
-              ['topP', num('top-p', flags.topP)],
-              ['repetitionPenalty', num('repetition-penalty', flags.repetitionPenalty)],
-              ['seed', num('seed', flags.seed)],
+              ['maxTokens', numberFlag('max-tokens', flags.maxTokens)],
+              ['temperature', numberFlag('temperature', flags.temperature)],
+              ['topK', numberFlag('top-k', flags.topK)],
+              ['topP', numberFlag('top-p', flags.topP)],
+              ['repetitionPenalty', numberFlag('repetition-penalty', flags.repetitionPenalty)],
+              ['seed', numberFlag('seed', flags.seed)],
             ] as const
           ).filter(([, v]) => v !== undefined),
         ),

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { apiCall, withBackend } from '../backend';
 import { CliError, usageError } from '../errors';
+import { numberFlag } from '../flags';
 import { globalOptions, printJson } from '../globals';
 import { waitForJob } from '../wait-job';
 
@@ -9,14 +10,6 @@ function versionFlag(raw: string | undefined): number | 'latest' {
   if (raw === undefined || raw === 'latest') return 'latest';
   if (/^\d+$/.test(raw)) return Number(raw);
   throw usageError(`--version ${raw}: give a version number (1, 2…) or "latest"`);
-}
-
-/** A number flag, or a usage error naming the flag. */
-function num(flag: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n)) throw usageError(`--${flag} ${raw}: not a number`);
-  return n;
 }
 
 const targetsFlag = (raw: string | undefined) => (raw === undefined ? undefined : raw === 'default' || raw === 'all-linear' ? raw : raw.split(',').map((t) => t.trim()).filter(Boolean));
@@ -85,24 +78,24 @@ export function registerTrainCommands(program: Command): void {
         version: versionFlag(flags.version),
         field: flags.field,
         out: flags.out,
-        steps: num('steps', flags.steps),
-        epochs: num('epochs', flags.epochs),
-        lr: num('lr', flags.lr),
-        warmup: num('warmup', flags.warmup),
-        rank: num('rank', flags.rank),
-        alpha: num('alpha', flags.alpha),
-        dropout: num('dropout', flags.dropout),
+        steps: numberFlag('steps', flags.steps),
+        epochs: numberFlag('epochs', flags.epochs),
+        lr: numberFlag('lr', flags.lr),
+        warmup: numberFlag('warmup', flags.warmup),
+        rank: numberFlag('rank', flags.rank),
+        alpha: numberFlag('alpha', flags.alpha),
+        dropout: numberFlag('dropout', flags.dropout),
         targets: targetsFlag(flags.targets),
-        batch: num('batch', flags.batch),
-        gradAccum: num('grad-accum', flags.gradAccum),
-        maxLen: num('max-len', flags.maxLen),
+        batch: numberFlag('batch', flags.batch),
+        gradAccum: numberFlag('grad-accum', flags.gradAccum),
+        maxLen: numberFlag('max-len', flags.maxLen),
         packing: flags.packing,
-        seed: num('seed', flags.seed),
-        evalFraction: num('eval-fraction', flags.evalFraction),
-        evalEvery: num('eval-every', flags.evalEvery),
-        checkpointEvery: num('checkpoint-every', flags.checkpointEvery),
+        seed: numberFlag('seed', flags.seed),
+        evalFraction: numberFlag('eval-fraction', flags.evalFraction),
+        evalEvery: numberFlag('eval-every', flags.evalEvery),
+        checkpointEvery: numberFlag('checkpoint-every', flags.checkpointEvery),
         provider: flags.provider,
-        threads: num('threads', flags.threads),
+        threads: numberFlag('threads', flags.threads),
       });
       const outcome = await withBackend(globals, async (b) => {
         // The router checks every value and names the one that is wrong.
@@ -133,8 +126,8 @@ export function registerTrainCommands(program: Command): void {
         datanet: flags.datanet,
         version: versionFlag(flags.version),
         field: flags.field,
-        maxLen: num('max-len', flags.maxLen),
-        batch: num('batch', flags.batch),
+        maxLen: numberFlag('max-len', flags.maxLen),
+        batch: numberFlag('batch', flags.batch),
         provider: flags.provider,
       });
       const result = await withBackend(globals, (b) => apiCall(b, 'training.eval', input as Parameters<typeof apiCall<'training.eval'>>[2]));
