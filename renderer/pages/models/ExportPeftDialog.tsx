@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Adapter } from '../../../shared/api/schemas/models';
 import { useAction } from '../../api';
+import { ActionFooter } from '../../components/ActionFooter';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PathField } from '../../components/PathField';
@@ -19,26 +20,16 @@ export function ExportPeftDialog({ adapter, onClose }: { adapter: Adapter; onClo
       onClose={onClose}
       testId="export-peft-dialog"
       footer={
-        done ? (
-          <button type="button" className="button button-primary" onClick={onClose}>
-            Done
-          </button>
-        ) : (
-          <>
-            <button type="button" className="button" onClick={onClose}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="button button-primary"
-              data-testid="export-peft-start"
-              disabled={exportAdapter.pending || folder.trim() === ''}
-              onClick={() => void exportAdapter.run({ name: adapter.name, path: folder.trim() })}
-            >
-              {exportAdapter.pending ? 'Writing…' : 'Export'}
-            </button>
-          </>
-        )
+        <ActionFooter
+          done={done !== undefined}
+          pending={exportAdapter.pending}
+          disabled={folder.trim() === ''}
+          label="Export"
+          pendingLabel="Writing…"
+          onStart={() => void exportAdapter.run({ name: adapter.name, path: folder.trim() })}
+          onClose={onClose}
+          testId="export-peft-start"
+        />
       }
     >
       <div className="form">

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Adapter, LanguageModel } from '../../../shared/api/schemas/models';
 import { useAction } from '../../api';
+import { ActionFooter } from '../../components/ActionFooter';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 
@@ -18,30 +19,20 @@ export function MergeAdapterDialog({ adapter, onClose, onMerged }: { adapter: Ad
       onClose={onClose}
       testId="merge-adapter-dialog"
       footer={
-        done ? (
-          <button type="button" className="button button-primary" onClick={onClose}>
-            Done
-          </button>
-        ) : (
-          <>
-            <button type="button" className="button" onClick={onClose}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="button button-primary"
-              data-testid="merge-adapter-start"
-              disabled={merge.pending || name.trim() === ''}
-              onClick={() =>
-                void merge.run({ adapter: adapter.name, name: name.trim() }).then((m) => {
-                  if (m) onMerged(m);
-                })
-              }
-            >
-              {merge.pending ? 'Merging…' : 'Merge'}
-            </button>
-          </>
-        )
+        <ActionFooter
+          done={done !== undefined}
+          pending={merge.pending}
+          disabled={name.trim() === ''}
+          label="Merge"
+          pendingLabel="Merging…"
+          onStart={() =>
+            void merge.run({ adapter: adapter.name, name: name.trim() }).then((m) => {
+              if (m) onMerged(m);
+            })
+          }
+          onClose={onClose}
+          testId="merge-adapter-start"
+        />
       }
     >
       <div className="form">
