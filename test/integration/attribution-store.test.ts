@@ -60,7 +60,8 @@ describe('the gradient store of a training run', () => {
     const lengths = built.index.examples.map((e) => run.examples.find((x) => `example-${x.sourceIds[0]!}` === e.id)!.ids.length);
     expect(lengths).toEqual([...lengths].sort((a, b) => a - b));
 
-    const all = await InfluenceIndex.open({ storeDir: built.dir, modelDir: model.dir, session: { threads: 2 } });
+    const all = await InfluenceIndex.open({ storeDir: built.dir, modelDir: model.dir, session: { threads: 2 }, scale: 'raw' });
+    const renormalized = await InfluenceIndex.open({ storeDir: built.dir, modelDir: model.dir, session: { threads: 2 } });
     const tokenizer = await loadTokenizer(model.dir);
     try {
       const q = toExample(tokenizer, queries[0]!);
@@ -87,7 +88,18 @@ describe('the gradient store of a training run', () => {
       const bySource = all.bySource(tracin);
       expect(bySource.size).toBe(records.length);
       all.store.index.examples.forEach((e, i) => expect(bySource.get(e.sourceIds[0]!)).toBe(tracin[i]));
+      // Renormalized (the default): each example's score over the η-weighted norm of its stored rows.
+      const norms = new Float64Array(all.store.size);
+      all.store.checkpoints.forEach((cp, c) =>
+        all.store.blocks.forEach((b, l) => {
+          for (let i = 0; i < all.store.size; i++) for (let j = 0; j < b.k; j++) norms[i]! += checkpoints[c]!.weight * cp.values[l]![i * b.k + j]! ** 2;
+        }),
+      );
+      const scaled = (await renormalized.scoresOf(grads)).tracin;
+      const scaledMax = Math.max(...expected.map((x, i) => Math.abs(x) / Math.sqrt(norms[i]!)));
+      for (let i = 0; i < expected.length; i++) expect(Math.abs(scaled[i]! - expected[i]! / Math.sqrt(norms[i]!))).toBeLessThan(1e-4 * scaledMax);
     } finally {
+      await renormalized.release();
       await all.release();
     }
   }, 120_000);

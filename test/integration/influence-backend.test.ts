@@ -15,6 +15,8 @@ import { influencePayout } from '../../electron/backend/attribution/influence-pa
 import { selectionOf } from '../../electron/backend/ledger/selection';
 import { ModelRegistrations } from '../../electron/backend/models/registration';
 import { ModelsService } from '../../electron/backend/models/service';
+import { INDEX_FILE, parseStoreIndex } from '../../engine/attribution/store-format';
+import { learningRateAt } from '../../engine/train/schedule';
 import { feeParts } from '../../shared/attribution/shares';
 import type { Datanet, Version } from '../../shared/api/schemas/datanets';
 import type { Job } from '../../shared/api/schemas/jobs';
@@ -46,9 +48,16 @@ describe('influence attribution in the backend', () => {
     const models = new ModelsService(b.dataDir);
     const influence = new InfluenceService({ dataDir: b.dataDir, db: b.datanets.db, datanets: b.datanets, models, jobs: b.jobs });
     try {
-      const train = await call<Job>(b, 'training.start', { model: 'tiny-gpt2', datanet: 'Words', out: 'words', epochs: 12, lr: 1e-2, rank: 8, targets: 'all-linear', batch: 4, evalFraction: 0, maxLen: 64, checkpointEvery: 0 });
+      // 72 steps, a checkpoint every 12: TracIn's snapshots are the first checkpoints of each quarter after the first.
+      const train = await call<Job>(b, 'training.start', { model: 'tiny-gpt2', datanet: 'Words', out: 'words', epochs: 12, lr: 1e-2, warmup: 6, rank: 8, targets: 'all-linear', batch: 4, evalFraction: 0, maxLen: 64, checkpointEvery: 12 });
       const trained = await b.jobs.settled(train.id);
       expect(trained.state, JSON.stringify(trained)).toBe('succeeded');
+      const adapterDir = path.join(b.dataDir, 'adapters', 'words');
+      expect(fs.readdirSync(path.join(adapterDir, 'checkpoints')).sort()).toEqual(['step-24', 'step-36', 'step-60']);
+      expect(fs.readdirSync(path.join(b.dataDir, 'runs', 'words')).filter((f) => f === 'checkpoints' || f === 'tracin')).toEqual([]);
+      // Exported, the adapter is PEFT's folder: its snapshots stay home.
+      const exported = models.exportAdapter('words', path.join(tempDir(), 'exported'));
+      expect(exported.files.sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors', 'studio-adapter.json']);
 
       await expect(influence.attributeInfluence({ adapter: 'words', prompt: PAIRS[0]!.prompt, output: PAIRS[0]!.response })).rejects.toThrow(/has no gradient store yet/);
       expect((await influence.info('words')).built).toBeNull();
@@ -57,8 +66,15 @@ describe('influence attribution in the backend', () => {
       const built = await b.jobs.settled(job.id);
       expect(built.state, JSON.stringify(built)).toBe('succeeded');
       const info = await influence.info('words');
-      expect(info).toMatchObject({ adapter: 'words', stale: false, built: { examples: 24, checkpoints: 1 } });
+      expect(info).toMatchObject({ adapter: 'words', stale: false, built: { examples: 24, checkpoints: 4 } });
       expect(info.dir).toBe(path.join(b.dataDir, 'attribution', 'influence', 'words'));
+      // TracIn's η per checkpoint: the learning rates of the steps since the one before, from the run's schedule.
+      const stored = parseStoreIndex(fs.readFileSync(path.join(info.dir, INDEX_FILE), 'utf8'), INDEX_FILE);
+      const rate = (s: number) => learningRateAt({ lr: 1e-2, warmupSteps: 6, totalSteps: 72 }, s);
+      const sum = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => rate(from + i)).reduce((x, y) => x + y, 0);
+      expect(stored.checkpoints.map((c) => [c.label, c.step])).toEqual([['step-24', 24], ['step-36', 36], ['step-60', 60], ['final', 72]]);
+      const expected = [sum(0, 24), sum(24, 36), sum(36, 60), sum(60, 72)];
+      stored.checkpoints.forEach((c, i) => expect(c.weight).toBeCloseTo(expected[i]!, 12));
 
       // Two contributors: A the first half of the items, B the second.
       const items = b.datanets.db.prepare('SELECT item_id FROM version_records WHERE version_id = ? ORDER BY position').pluck().all(version.id) as string[];

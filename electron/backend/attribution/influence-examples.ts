@@ -6,8 +6,9 @@
  * is the example's id in the gradient store. Packed runs are attributed example by example: a
  * packed example also saw the examples before it in its row, which the store leaves out.
  *
- * TracIn's weight for the trained adapter (the only checkpoint a finished run keeps) is the sum of
- * the learning rates of all its steps, from the run's schedule.
+ * TracIn's weight for each checkpoint (those the run kept, installed with the adapter, and the
+ * adapter itself) is the sum of the learning rates of the steps it stands for, from the run's
+ * schedule: the steps since the checkpoint before it (the first: since the start).
  */
 import { conflict } from '../../../shared/api/errors';
 import type { AdapterLineage } from '../../../shared/api/schemas/models';
@@ -31,9 +32,26 @@ export interface AdapterTraining {
   /** The examples as trained on, one per training record. */
   examples: StoreExampleInput[];
   maxLen: number;
-  /** Σ of the learning rates of the run's steps (TracIn's η for the trained adapter). */
-  tracinWeight: number;
+  /** The learning rate of each of the run's steps, from its schedule. */
+  rates: number[];
   steps: number;
+  /** The run's peak learning rate. */
+  lr: number;
+}
+
+/**
+ * TracIn's η per checkpoint (`steps`, ascending, the last one the run's end): the learning rates
+ * summed over the steps since the checkpoint before. A stretch all warmup (its only step at rate
+ * 0) moved nothing, but the peak rate still orders its scores.
+ */
+export function checkpointWeights(training: Pick<AdapterTraining, 'rates' | 'lr'>, steps: readonly number[]): number[] {
+  let from = 0;
+  return steps.map((to) => {
+    let sum = 0;
+    for (let s = from; s < to; s++) sum += training.rates[s] ?? 0;
+    from = to;
+    return sum > 0 ? sum : training.lr;
+  });
 }
 
 export async function adapterTraining(datanets: DatanetService, lineage: AdapterLineage, baseDir: string, adapterName: string, signal?: AbortSignal): Promise<AdapterTraining> {
@@ -41,10 +59,7 @@ export async function adapterTraining(datanets: DatanetService, lineage: Adapter
   const { source, train } = await lineageTrainSplit(datanets, lineage, settings, baseDir, adapterName, signal);
   const steps = lineage.metrics.steps;
   if (steps === undefined || !Number.isInteger(steps) || steps < 1) throw conflict(`Adapter ${adapterName}'s lineage does not say how many steps it was trained for (metrics.steps), which TracIn's weight needs.`);
-  let tracinWeight = 0;
-  for (let s = 0; s < steps; s++) tracinWeight += learningRateAt({ lr: settings.lr, warmupSteps: settings.warmup, totalSteps: steps }, s);
-  // A run all warmup (its only step at learning rate 0) moved nothing; its peak rate still orders TracIn's scores.
-  if (!(tracinWeight > 0)) tracinWeight = settings.lr;
+  const rates = Array.from({ length: steps }, (_, s) => learningRateAt({ lr: settings.lr, warmupSteps: settings.warmup, totalSteps: steps }, s));
   return {
     datanetId: source.datanetId,
     versionId: source.versionId,
@@ -54,7 +69,8 @@ export async function adapterTraining(datanets: DatanetService, lineage: Adapter
       return { id: e.sourceIds[0]!, sourceIds: e.sourceIds, ids: cut.ids, targets: cut.targets };
     }),
     maxLen: settings.maxLen,
-    tracinWeight,
+    rates,
     steps,
+    lr: settings.lr,
   };
 }

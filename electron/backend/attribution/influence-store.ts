@@ -16,22 +16,23 @@ import type { Job } from '../../../shared/api/schemas/jobs';
 import type { TrainingManifest } from '../../../shared/ledger/training-manifest';
 import { exampleFromTokens, toExample, truncateExample, type Example } from '../../../engine/data/index';
 import { InfluenceIndex, topIndices } from '../../../engine/attribution/influence';
-import { buildGradientStore } from '../../../engine/attribution/store-build';
+import { buildGradientStore, type StoreCheckpoint } from '../../../engine/attribution/store-build';
 import { INDEX_FILE, parseStoreIndex, type StoreIndex } from '../../../engine/attribution/store-format';
 import { readPeftAdapter } from '../../../engine/lora-io/peft-files';
-import { loadModelConfig } from '../../../engine/models/config';
+import { loadModelConfig, type ModelConfig } from '../../../engine/models/config';
 import type { CreateSessionOptions } from '../../../engine/runtime/providers';
 import type { Tokenizer } from '../../../engine/tokenize/tokenizer';
 import { Tokenizers } from './tokenizers';
 import type { DatanetService } from '../datanets/service';
 import type { JobRunner } from '../jobs/runner';
+import { adapterCheckpoints } from '../models/adapter-checkpoints';
 import { readAdapterInfo } from '../models/adapters';
 import { adapterIdentity } from '../models/model-hashes';
 import type { ModelsService } from '../models/service';
 import { parseTrainingRecordId } from '../training/dataset-source';
 import { selectionOf } from '../ledger/selection';
 import type { Db } from '../store/database';
-import { adapterTraining } from './influence-examples';
+import { adapterTraining, checkpointWeights, type AdapterTraining } from './influence-examples';
 
 /** Warm stores kept open: each holds its gradients as float32, twice its file (0.9 GB for 10,000 examples of a 0.5B model's adapter). */
 const OPEN_STORES = 1;
@@ -157,7 +158,7 @@ export class InfluenceService {
           modelDir: dirs.base,
           outDir: dir,
           replace: true,
-          checkpoints: [{ adapter: await readPeftAdapter(dirs.adapter, config), label: 'final', step: training.steps, weight: training.tracinWeight }],
+          checkpoints: await storeCheckpoints(dirs.adapter, config, training),
           examples: training.examples,
           ...(options.dims !== undefined ? { projection: { dims: options.dims } } : {}),
           ...(options.session ? { session: options.session } : {}),
@@ -311,4 +312,14 @@ export function queryExample(tokenizer: Tokenizer, input: Pick<InfluenceQueryInp
     }
   }
   return truncateExample(example, maxLen);
+}
+
+/** The kept checkpoints (adapter-checkpoints.ts), oldest first, then the adapter itself, each with TracIn's η. */
+async function storeCheckpoints(adapterDir: string, config: ModelConfig, training: AdapterTraining): Promise<StoreCheckpoint[]> {
+  const kept = adapterCheckpoints(adapterDir).filter((c) => c.step < training.steps);
+  const weights = checkpointWeights(training, [...kept.map((c) => c.step), training.steps]);
+  const out: StoreCheckpoint[] = [];
+  for (const [i, c] of kept.entries()) out.push({ adapter: await readPeftAdapter(c.dir, config), label: `step-${c.step}`, step: c.step, weight: weights[i]! });
+  out.push({ adapter: await readPeftAdapter(adapterDir, config), label: 'final', step: training.steps, weight: weights[kept.length]! });
+  return out;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { conflict } from '../../../shared/api/errors';
 import type { Adapter, AdapterLineage, LanguageModel } from '../../../shared/api/schemas/models';
 import { adapterFolders, describeAdapter, loadAdapterFor, readAdapterInfo, writeAdapterInfo } from './adapters';
+import { installTracinSnapshots } from './adapter-checkpoints';
 import { mergeAdapter } from '../../../engine/generate/merge-adapter';
 import type { FolderStore } from './folder-store';
 import { describeLanguageModel, languageModels } from './language-models';
@@ -121,11 +122,15 @@ export class ModelsService {
     return this.describeAdapter(name);
   }
 
-  /** Installs a folder the trainer wrote (PEFT files), with its lineage. */
-  async installTrained(dir: string, name: string, base: string, lineage: AdapterLineage): Promise<Adapter> {
+  /**
+   * Installs a folder the trainer wrote (PEFT files), with its lineage and the TracIn snapshots
+   * its run folder `runDir` kept (adapter-checkpoints.ts).
+   */
+  async installTrained(dir: string, name: string, base: string, lineage: AdapterLineage, runDir?: string): Promise<Adapter> {
     await this.adapters.importFolder(dir, name, async (staging) => {
       await loadAdapterFor(staging, this.modelDir(base));
       writeAdapterInfo(staging, { base, lineage });
+      if (runDir) installTracinSnapshots(runDir, staging);
     });
     return this.describeAdapter(name);
   }
@@ -136,7 +141,8 @@ export class ModelsService {
     const target = path.resolve(to);
     if (fs.existsSync(target) && fs.readdirSync(target).length > 0) throw conflict(`${target} is not empty; export into a new or empty folder.`);
     fs.mkdirSync(target, { recursive: true });
-    const files = fs.readdirSync(folder.dir).filter((f) => !f.startsWith('.'));
+    // Files only: the kept checkpoints (a folder) are this app's, not PEFT's.
+    const files = fs.readdirSync(folder.dir, { withFileTypes: true }).flatMap((e) => (e.isFile() && !e.name.startsWith('.') ? [e.name] : []));
     for (const f of files) fs.copyFileSync(path.join(folder.dir, f), path.join(target, f));
     return { path: target, files };
   }

@@ -13,6 +13,7 @@ import type { ParsedInput } from '../../../shared/api/contract';
 import type { DatanetService } from '../datanets/service';
 import type { JobRunner } from '../jobs/runner';
 import type { ModelsService } from '../models/service';
+import { keepTracinSnapshot, RUN_TRACIN_DIR } from '../models/adapter-checkpoints';
 import { listRuns } from './runs';
 import { versionTrainingData } from './version-data';
 
@@ -93,6 +94,7 @@ export class TrainingService {
             // The eval loss comes on its own steps only, and progress reaches the UI throttled:
             // every update carries the last one and its step, so none is lost between updates.
             if (p.evalLoss !== undefined) lastEval = { evalLoss: p.evalLoss, evalStep: p.step };
+            if (p.checkpoint) keepTracinSnapshot(runDir, p.checkpoint, p.step, p.totalSteps);
             job.progress({
               done: p.step,
               total: p.totalSteps,
@@ -115,8 +117,10 @@ export class TrainingService {
         hyperparameters: { ...input },
         metrics: { steps: result.step, ...(last ? { trainLoss: last.loss } : {}), ...(result.evalLoss !== null ? { evalLoss: result.evalLoss } : {}) },
         trainedAt: Date.now(),
-      });
+      }, runDir);
+      // The checkpoints served resuming; the TracIn snapshots went with the installed adapter.
       fs.rmSync(path.join(runDir, 'checkpoints'), { recursive: true, force: true });
+      fs.rmSync(path.join(runDir, RUN_TRACIN_DIR), { recursive: true, force: true });
       return `adapter ${input.out}: ${result.step} steps, ${prepared.trainExamples} examples${result.evalLoss !== null ? `, eval loss ${result.evalLoss.toFixed(4)}` : ''}`;
     });
   }

@@ -1,0 +1,77 @@
+/**
+ * TracIn's checkpoints (TracInCP sums one gradient product per saved checkpoint): while a run
+ * trains, the adapter of the checkpoints nearest to each of a few evenly spread points of the run
+ * is copied to `<run>/tracin/step-<N>/` (PEFT's two files; the trainer itself keeps only its last
+ * few checkpoints, for resuming, all near the end). When the run ends they are installed with the
+ * adapter as `<adapter>/checkpoints/step-<N>/`; the final adapter is the folder itself. Export and
+ * re-import carry PEFT's files only: an adapter brought from elsewhere attributes with its final
+ * weights alone.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE } from '../../../engine/lora-io/peft-files';
+
+export const ADAPTER_CHECKPOINTS_DIR = 'checkpoints';
+export const RUN_TRACIN_DIR = 'tracin';
+/** Checkpoints kept before the end: each adds a gradient pass per example to the store's build and per query. */
+export const TRACIN_SNAPSHOTS = 3;
+const STEP_DIR = /^step-(\d+)$/;
+const PEFT_FILES = [ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE];
+
+export interface AdapterCheckpoint {
+  /** Optimizer steps taken when it was saved. */
+  step: number;
+  /** A PEFT folder. */
+  dir: string;
+}
+
+/** The step-N folders under `root` that hold an adapter, oldest first. */
+function stepFolders(root: string): AdapterCheckpoint[] {
+  if (!fs.existsSync(root)) return [];
+  return fs
+    .readdirSync(root)
+    .flatMap((name) => {
+      const m = STEP_DIR.exec(name);
+      const dir = path.join(root, name);
+      return m && PEFT_FILES.every((f) => fs.existsSync(path.join(dir, f))) ? [{ step: Number(m[1]), dir }] : [];
+    })
+    .sort((a, b) => a.step - b.step);
+}
+
+/** Which of `count` equal stretches of the run a step ends (0: the first, before any snapshot is due). */
+const stretch = (step: number, totalSteps: number, count: number) => Math.floor((step * (count + 1)) / totalSteps);
+
+/**
+ * Called with each checkpoint the trainer writes: copies its adapter when it is the first
+ * checkpoint of a new stretch of the run (so a run of 600 steps checkpointed every 50 keeps
+ * steps 150, 300 and 450). Whole or absent: copied under a temporary name, then renamed.
+ */
+export function keepTracinSnapshot(runDir: string, checkpointDir: string, step: number, totalSteps: number, count = TRACIN_SNAPSHOTS): boolean {
+  if (step >= totalSteps) return false;
+  const root = path.join(runDir, RUN_TRACIN_DIR);
+  const now = stretch(step, totalSteps, count);
+  const last = stepFolders(root).at(-1);
+  if (now < 1 || (last && stretch(last.step, totalSteps, count) >= now)) return false;
+  const tmp = path.join(root, `.step-${step}.tmp`);
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(tmp, { recursive: true });
+  for (const f of PEFT_FILES) fs.copyFileSync(path.join(checkpointDir, f), path.join(tmp, f));
+  fs.renameSync(tmp, path.join(root, `step-${step}`));
+  return true;
+}
+
+/** Copies the run's snapshots into an adapter folder being installed; returns their steps. */
+export function installTracinSnapshots(runDir: string, adapterDir: string): number[] {
+  const snapshots = stepFolders(path.join(runDir, RUN_TRACIN_DIR));
+  for (const { step, dir } of snapshots) {
+    const to = path.join(adapterDir, ADAPTER_CHECKPOINTS_DIR, `step-${step}`);
+    fs.mkdirSync(to, { recursive: true });
+    for (const f of PEFT_FILES) fs.copyFileSync(path.join(dir, f), path.join(to, f));
+  }
+  return snapshots.map((s) => s.step);
+}
+
+/** The installed adapter's checkpoints, oldest first (none for an adapter not trained here). */
+export function adapterCheckpoints(adapterDir: string): AdapterCheckpoint[] {
+  return stepFolders(path.join(adapterDir, ADAPTER_CHECKPOINTS_DIR));
+}
