@@ -28,7 +28,7 @@ function readJsonObject(file: string): Record<string, unknown> {
  * tokenizer_config.json with an empty tokenizer and a missing tokenizer.json with a message about
  * remote loading, neither of which says what is wrong with the folder.
  */
-function checkFolder(dir: string): { chatTemplateFile: string | null } {
+export function checkTokenizerFolder(dir: string): { chatTemplateFile: string | null } {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder`);
   for (const name of ['tokenizer.json', 'tokenizer_config.json']) {
     if (!fs.existsSync(path.join(dir, name))) {
@@ -49,7 +49,7 @@ function checkFolder(dir: string): { chatTemplateFile: string | null } {
 // async, so a bad folder is a rejection like any other failure, never a synchronous throw.
 export async function loadTokenizer(dir: string): Promise<Tokenizer> {
   const folder = path.resolve(dir);
-  const { chatTemplateFile } = checkFolder(folder);
+  const { chatTemplateFile } = checkTokenizerFolder(folder);
   const chatTemplateConfig = readJsonObject(path.join(folder, 'tokenizer_config.json')).chat_template;
   const chatTemplate = chatTemplateConfig === undefined && chatTemplateFile ? fs.readFileSync(chatTemplateFile, 'utf8') : null;
   return await serialized(async () => {

@@ -76,6 +76,7 @@ export function ModelsPage() {
             onExportGguf={(adapter) => setGguf({ kind: 'adapter', adapter })}
             onMerge={setMerging}
             onRemove={(adapter) => setRemoving({ kind: 'adapter', adapter })}
+            onChanged={(a) => adapters.setData((prev) => prev?.map((x) => (x.name === a.name ? a : x)))}
           />
         ) : (
           <CallFallback call={adapters} what="the adapters" />

@@ -48,7 +48,10 @@ function Playground({ models, adapters }: { models: LanguageModel[]; adapters: A
   const [deleting, setDeleting] = useState(false);
   const [announce, setAnnounce] = useState('');
   const registrations = useCall('models.registrations', {});
-  const registered = useMemo(() => (registrations.data ? new Set(registrations.data.registrations.map((r) => r.adapter)) : null), [registrations.data]);
+  const registered = useMemo(
+    () => (registrations.data ? new Map(registrations.data.registrations.map((r) => [r.adapter, adapters.find((a) => a.name === r.adapter)?.attributionMethod ?? 'spans'] as const)) : null),
+    [registrations.data, adapters],
+  );
   const active = state.conversations.find((c) => c.id === state.activeId) ?? state.conversations[0] ?? null;
 
   // A link from Models or Train names a model and adapter: open a chat with them (reusing an empty one).

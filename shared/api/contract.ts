@@ -50,7 +50,7 @@ import {
 } from './schemas/ledger';
 import { Job, JobRef, JobsListInput } from './schemas/jobs';
 import { Attribution, AttributeInput, AttributionFile, AttributionId, RecordEarning, SettleInput, SettleResult, SpanIndexInfo, SpanIndexTargetInput } from './schemas/attribution';
-import { Adapter, AdapterExportInput, AdapterImportInput, AdapterMergeInput, GgufExportInput, LanguageModel, LanguageModelImportInput, NamedRef } from './schemas/models';
+import { Adapter, AdapterAttributionInput, AdapterExportInput, AdapterImportInput, AdapterMergeInput, GgufExportInput, LanguageModel, LanguageModelImportInput, NamedRef } from './schemas/models';
 import { EvalInput, EvalResult, TrainingRun, TrainStartInput } from './schemas/training';
 import { ManifestInput, ManifestResult, ManifestVerification, ManifestVerifyInput, ModelRegisterInput, RegisterResult, RegistrationsResult } from './schemas/registration';
 import { CancelInput, CancelResult, GenerateDelta, GenerateInput, GenerateResult } from './schemas/inference';
@@ -152,6 +152,7 @@ export const calls = {
   'adapters.import': call("Copy a PEFT adapter folder in for an installed base model, after checking it fits that model's modules and shapes.", AdapterImportInput, Adapter),
   'adapters.export': call('Write an adapter as a PEFT folder (adapter_config.json, adapter_model.safetensors, and our lineage file) into a new or empty folder.', AdapterExportInput, z.object({ path: z.string(), files: z.array(z.string()) })),
   'adapters.merge': call('Merge an adapter into its base model (W + (α/r)·B·A) and install the result as a new base model.', AdapterMergeInput, LanguageModel),
+  'adapters.setAttributionMethod': call("Choose how an adapter's answers are attributed (spans or influence) when a call names no method: the one that pays for this model.", AdapterAttributionInput, Adapter),
   'adapters.remove': call('Delete an installed adapter; returns the adapters left.', NamedRef, z.array(Adapter)),
   'training.start': call('Train a LoRA adapter on a datanet version, as a job (progress in steps, loss and tokens/s); starting the same run again resumes it from its last checkpoint.', TrainStartInput, Job),
   'inference.generate': call('Generate with a base model and, optionally, an adapter (the base stays loaded across adapters); text deltas stream as inference.delta events when `request` names the call.', GenerateInput, GenerateResult),

@@ -161,4 +161,29 @@ describe('attribution in the app', () => {
     await expect.poll(() => total.getAttribute('data-wei'), { timeout: 30_000 }).toBe('0');
     expect(await page.locator('[data-testid="wallet-reward"]').getAttribute('data-state')).toBe('claimed');
   }, 300_000);
+
+  it("attributes an adapter's answers by the method chosen for it on the Models page", async () => {
+    await goTo(page, '#/models');
+    const row = page.locator(`[data-testid="adapter-row"][data-name="${ADAPTER}"]`);
+    const select = row.getByTestId('adapter-attribution-method');
+    expect(await select.inputValue()).toBe('spans');
+    // Only a registered adapter's answers are attributed: the unregistered one has no choice to make.
+    expect(await page.locator(`[data-testid="adapter-row"][data-name="${UNREGISTERED}"]`).getByTestId('adapter-attribution-method').count()).toBe(0);
+    await select.selectOption('influence');
+    await expect.poll(async () => (await app.call<{ name: string; attributionMethod: string }[]>('adapters.list')).find((a) => a.name === ADAPTER)?.attributionMethod).toBe('influence');
+    await shootBothThemes(page, 'attribution-method', { target: row });
+
+    // The playground's panel starts with it, and an attribution that names no method uses it.
+    await goTo(page, `#/playground/tiny-qwen/${ADAPTER}`);
+    await page.getByTestId('playground').waitFor();
+    await expect.poll(() => page.getByTestId('pg-adapter').inputValue()).toBe(ADAPTER);
+    await page.getByTestId('pg-composer').fill('What is 2 plus one?');
+    await page.getByTestId('pg-composer').press('Enter');
+    const answer = page.getByTestId('pg-message-assistant').first();
+    await expect.poll(() => answer.getByTestId('pg-message-stats').textContent(), { timeout: 30_000 }).toMatch(/^\d+ tokens/);
+    expect(await answer.getByTestId('pg-why-method').inputValue()).toBe('influence');
+    const named = await app.call<Attribution>('attribution.attribute', { model: 'tiny-qwen', adapter: ADAPTER, prompt: 'What is 2 plus one?', output: 'It is 3.' });
+    expect(named.record.method).toBe('influence');
+    await app.call('adapters.setAttributionMethod', { name: ADAPTER, method: 'spans' });
+  }, 180_000);
 });

@@ -40,6 +40,19 @@ describe('studio attribute, settle, claim and verify', () => {
       const a = JSON.parse(attributed.stdout) as Attribution;
       expect(a.topExamples).toHaveLength(1); // two records are credited; --top keeps one
       expect(a.record.server).toBe(world.owner.toLowerCase());
+      expect(a.record.method).toBe('spans'); // no --method: the adapter's own, spans unless set
+
+      // The adapter's own method, chosen from the command line; a method that is none is refused, naming the choices.
+      const bad = await studio(['adapter', 'attribution-method', 'numbers', 'shapley']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toBe('studio: method shapley: must be influence or spans\n');
+      const chosen = await studio(['adapter', 'attribution-method', 'numbers', 'influence']);
+      expect(chosen.code, chosen.stderr).toBe(0);
+      expect(chosen.stdout).toBe("numbers's answers are attributed by influence.\n");
+      b = testBackend(data);
+      expect((await call<{ name: string; attributionMethod: string }[]>(b, 'adapters.list')).find((x) => x.name === 'numbers')?.attributionMethod).toBe('influence');
+      await call(b, 'adapters.setAttributionMethod', { name: 'numbers', method: 'spans' });
+      await b.close();
 
       expect((await studio(['settle', a.id, '--fee', '0'])).code).toBe(2);
       const fee = 3n * 10n ** 16n + 1n;

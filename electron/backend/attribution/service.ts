@@ -94,17 +94,18 @@ export class AttributionService {
     const output = input.output ?? (await this.deps.inference.generate({ model: input.model, adapter: input.adapter, prompt: input.prompt, format: 'instruction', maxTokens: input.maxTokens, temperature: 0 })).text;
     if (output.trim() === '') throw conflict(`${input.adapter} generated an empty output for this prompt: there is nothing to attribute.`);
 
-    const { credits, spans } = input.method === 'spans' ? await this.measureSpans(input.model, manifest, output) : await this.measureInfluence(input.adapter, input.prompt, output);
+    const method = input.method ?? (await models.describeAdapter(input.adapter)).attributionMethod;
+    const { credits, spans } = method === 'spans' ? await this.measureSpans(input.model, manifest, output) : await this.measureInfluence(input.adapter, input.prompt, output);
 
     const c = await this.deps.ledger.connect();
     try {
       const id = newAttributionId();
-      const priced = this.price(input.method, credits, manifest, BigInt(input.feeWei), registration.ownerShareBps, input.top);
+      const priced = this.price(method, credits, manifest, BigInt(input.feeWei), registration.ownerShareBps, input.top);
       const { record, signature } = await this.sign(c, {
         adapterHash: manifest.adapter.hash as Hex,
         queryHash: textHash(input.prompt),
         outputHash: textHash(output),
-        method: input.method,
+        method,
         sharesRoot: sharesRootOf(priced.shares),
         totalFee: input.feeWei,
         ownerShareBps: registration.ownerShareBps,

@@ -25,6 +25,8 @@ import type { ModelsService } from '../models/service';
 import { parseTrainingRecordId, trainingRecordId } from '../training/dataset-source';
 import { frozenVersion, readVersionRecords } from '../training/version-records';
 import { recordTexts } from './span-records';
+import { addTextRecords } from '../../../engine/attribution/span-text';
+import { TokenizePool } from '../../../engine/tokenize/tokenize-pool';
 
 export interface SpanIndexTarget {
   /** Datanet id or name. */
@@ -153,7 +155,10 @@ export class SpanIndexService {
     const { datanets, models } = this.deps;
     const total = datanets.versions.get(info.datanetId, info.versionId).recordCount;
     job.progress({ done: 0, total, detail: 'loading the tokenizer' });
-    const tokenizer = await this.tokenizer(models.modelDir(info.model), info.tokenizerHash);
+    const modelDir = models.modelDir(info.model);
+    const tokenizer = await this.tokenizer(modelDir, info.tokenizerHash);
+    // Tokenized in worker threads: minutes of CPU for a large version, which must not hold up the backend.
+    const pool = await TokenizePool.open(modelDir);
     const writer = new SpanIndexWriter({
       dir: info.dir,
       // Special tokens may sit past the vocabulary's count of entries.
@@ -161,14 +166,20 @@ export class SpanIndexService {
       source: { datanetId: info.datanetId, versionId: info.versionId, versionNumber: info.versionNumber, root: info.root, model: info.model, tokenizerHash: info.tokenizerHash },
     });
     try {
-      let done = 0;
-      for await (const record of readVersionRecords(datanets.db, frozenVersion(datanets.db, info.versionId), job.signal)) {
-        writer.add(
-          trainingRecordId(record.itemId, record.position),
-          recordTexts(record).map((text) => tokenizer.encode(text)),
-        );
-        if (++done % PROGRESS_EVERY === 0) job.progress({ done, total, detail: 'tokenizing records' });
-      }
+      const records = (async function* () {
+        for await (const record of readVersionRecords(datanets.db, frozenVersion(datanets.db, info.versionId), job.signal)) {
+          yield { id: trainingRecordId(record.itemId, record.position), texts: recordTexts(record) };
+        }
+      })();
+      let reported = 0;
+      const done = await addTextRecords(writer, pool, records, {
+        batchRecords: PROGRESS_EVERY,
+        signal: job.signal,
+        onAdded: (n) => {
+          if (n - reported >= PROGRESS_EVERY) job.progress({ done: (reported = n), total, detail: 'tokenizing records' });
+        },
+      });
+      await pool.close();
       job.progress({ done, total, detail: 'sorting suffixes' });
       return await writer.finish({
         signal: job.signal,
@@ -177,6 +188,8 @@ export class SpanIndexService {
     } catch (error) {
       writer.abort();
       throw error;
+    } finally {
+      await pool.close();
     }
   }
 

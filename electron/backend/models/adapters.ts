@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApiFailure } from '../../../shared/api/errors';
 import { AdapterLineage, type Adapter } from '../../../shared/api/schemas/models';
+import { AttributionMethod } from '../../../shared/ledger/attribution-record';
 import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, readPeftAdapter } from '../../../engine/lora-io/peft-files';
 import type { LoraAdapter } from '../../../engine/lora-io/adapter';
 import { loadModelConfig } from '../../../engine/models/config';
@@ -13,6 +14,8 @@ export const ADAPTER_INFO_FILE = 'studio-adapter.json';
 export interface AdapterInfo {
   base: string;
   lineage: AdapterLineage | null;
+  /** Set by adapters.setAttributionMethod; absent: spans. */
+  attributionMethod?: AttributionMethod;
 }
 
 /** LoRA adapters, installed under `<dataDir>/adapters/<name>/` as PEFT folders. */
@@ -31,14 +34,19 @@ export function adapterFolders(dataDir: string): FolderStore {
 export function readAdapterInfo(dir: string): AdapterInfo | null {
   const file = path.join(dir, ADAPTER_INFO_FILE);
   if (!fs.existsSync(file)) return null;
-  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { base?: unknown; lineage?: unknown };
+  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { base?: unknown; lineage?: unknown; attributionMethod?: unknown };
   if (typeof json.base !== 'string') return null;
   const lineage = AdapterLineage.safeParse(json.lineage);
-  return { base: json.base, lineage: lineage.success ? lineage.data : null };
+  const method = AttributionMethod.safeParse(json.attributionMethod);
+  return { base: json.base, lineage: lineage.success ? lineage.data : null, ...(method.success ? { attributionMethod: method.data } : {}) };
 }
 
 export function writeAdapterInfo(dir: string, info: AdapterInfo): void {
-  fs.writeFileSync(path.join(dir, ADAPTER_INFO_FILE), `${JSON.stringify(info, null, 2)}\n`);
+  // Whole or not at all: an installed adapter's info is rewritten in place (setAttributionMethod).
+  const file = path.join(dir, ADAPTER_INFO_FILE);
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, `${JSON.stringify(info, null, 2)}\n`);
+  fs.renameSync(tmp, file);
 }
 
 /** Loads an adapter folder for a base model folder: PEFT's files checked against what PEFT would build for that base. */
@@ -61,5 +69,6 @@ export function describeAdapter(folder: InstalledFolder, info: AdapterInfo, adap
     lineage: info.lineage,
     source: folder.source,
     bytes: folder.bytes,
+    attributionMethod: info.attributionMethod ?? 'spans',
   };
 }

@@ -4,7 +4,7 @@ import { startGgufExport } from './gguf-job';
 import { startModelDownload } from './model-download';
 import type { ModelsService } from './service';
 
-type Names = 'models.list' | 'models.import' | 'models.download' | 'models.remove' | 'models.exportGguf' | 'adapters.list' | 'adapters.import' | 'adapters.export' | 'adapters.merge' | 'adapters.remove';
+type Names = 'models.list' | 'models.import' | 'models.download' | 'models.remove' | 'models.exportGguf' | 'adapters.list' | 'adapters.import' | 'adapters.export' | 'adapters.merge' | 'adapters.remove' | 'adapters.setAttributionMethod';
 
 export function modelsApp(models: ModelsService, jobs: JobRunner): Pick<Handlers, Names> {
   return {
@@ -18,5 +18,6 @@ export function modelsApp(models: ModelsService, jobs: JobRunner): Pick<Handlers
     'adapters.export': ({ name, path }) => models.exportAdapter(name, path),
     'adapters.merge': ({ adapter, name }) => models.mergeAdapter(adapter, name),
     'adapters.remove': ({ name }) => models.removeAdapter(name),
+    'adapters.setAttributionMethod': ({ name, method }) => models.setAttributionMethod(name, method),
   };
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { conflict } from '../../../shared/api/errors';
 import type { Adapter, AdapterLineage, LanguageModel } from '../../../shared/api/schemas/models';
+import type { AttributionMethod } from '../../../shared/ledger/attribution-record';
 import { adapterFolders, describeAdapter, loadAdapterFor, readAdapterInfo, writeAdapterInfo } from './adapters';
 import { installTracinSnapshots } from './adapter-checkpoints';
 import { mergeAdapter } from '../../../engine/generate/merge-adapter';
@@ -145,6 +146,15 @@ export class ModelsService {
     const files = fs.readdirSync(folder.dir, { withFileTypes: true }).flatMap((e) => (e.isFile() && !e.name.startsWith('.') ? [e.name] : []));
     for (const f of files) fs.copyFileSync(path.join(folder.dir, f), path.join(target, f));
     return { path: target, files };
+  }
+
+  /** Which method attributes the adapter's answers when a call names none. */
+  async setAttributionMethod(name: string, method: AttributionMethod): Promise<Adapter> {
+    const folder = this.adapters.get(name);
+    const info = readAdapterInfo(folder.dir);
+    if (!info) throw conflict(`Adapter ${name} does not say which base model it belongs to (its studio-adapter.json is missing); import it again with its base.`);
+    writeAdapterInfo(folder.dir, { ...info, attributionMethod: method });
+    return this.describeAdapter(name);
   }
 
   async removeAdapter(name: string): Promise<Adapter[]> {

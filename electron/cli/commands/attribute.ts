@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { Attribution } from '../../../shared/api/schemas/attribution';
 import { withBackend } from '../backend';
 import { usageError } from '../errors';
+import { attributionMethodArg } from '../flags';
 import { globalOptions, printJson } from '../globals';
 import { PASSWORD_HELP, ledgerCall, unlockWallet } from './wallet';
 
@@ -25,15 +26,15 @@ export function registerAttributeCommand(program: Command): void {
     .requiredOption('--prompt <text>', 'the query')
     .option('--output <text>', 'the output to attribute (default: generated now, greedy)')
     .option('--top <k>', 'how many training examples to list', '10')
-    .option('--method <method>', "spans (the version's span index) or influence (DataInf over the adapter's gradient store); either is built on first use", 'spans')
+    .option('--method <method>', "spans (the version's span index) or influence (DataInf over the adapter's gradient store); either is built on first use (default: the adapter's own, studio adapter attribution-method)")
     .option('--fee <wei>', 'price the record for this fee now (default: unpriced; studio settle prices it)', '0')
     .option('--max-tokens <n>', 'when generating: at most this many tokens', '64')
     .option('--password-file <file>', PASSWORD_HELP)
-    .action(async (flags: { model: string; adapter: string; prompt: string; output?: string; top: string; method: string; fee: string; maxTokens: string; passwordFile?: string }, cmd: Command) => {
+    .action(async (flags: { model: string; adapter: string; prompt: string; output?: string; top: string; method?: string; fee: string; maxTokens: string; passwordFile?: string }, cmd: Command) => {
       const globals = globalOptions(cmd.optsWithGlobals());
       const top = Number(flags.top);
       if (!Number.isInteger(top) || top < 1) throw usageError(`--top ${flags.top}: must be a whole number from 1`);
-      if (flags.method !== 'spans' && flags.method !== 'influence') throw usageError(`--method ${flags.method}: must be spans or influence`);
+      const method = flags.method === undefined ? undefined : attributionMethodArg('--method', flags.method);
       if (!/^(0|[1-9]\d*)$/.test(flags.fee)) throw usageError(`--fee ${flags.fee}: must be a whole number of wei`);
       const maxTokens = Number(flags.maxTokens);
       if (!Number.isInteger(maxTokens) || maxTokens < 1) throw usageError(`--max-tokens ${flags.maxTokens}: must be a whole number from 1`);
@@ -42,7 +43,7 @@ export function registerAttributeCommand(program: Command): void {
         return ledgerCall(
           b,
           'attribution.attribute',
-          { model: flags.model, adapter: flags.adapter, prompt: flags.prompt, ...(flags.output !== undefined ? { output: flags.output } : {}), top, method: flags.method as 'spans' | 'influence', feeWei: flags.fee, maxTokens },
+          { model: flags.model, adapter: flags.adapter, prompt: flags.prompt, ...(flags.output !== undefined ? { output: flags.output } : {}), top, ...(method ? { method } : {}), feeWei: flags.fee, maxTokens },
           true,
         );
       });

@@ -5,6 +5,7 @@ import { formatBytes } from '../../../shared/format';
 import type { Adapter, LanguageModel } from '../../../shared/api/schemas/models';
 import { apiCall, withBackend } from '../backend';
 import { CliError, usageError } from '../errors';
+import { attributionMethodArg } from '../flags';
 import { globalOptions, printJson } from '../globals';
 import { waitForJob } from '../wait-job';
 import { PASSWORD_HELP, ledgerCall, unlockWallet } from './wallet';
@@ -164,6 +165,17 @@ export function registerModelCommands(program: Command): void {
       const m = await withBackend(globals, async (b) => apiCall(b, 'adapters.merge', { adapter: name, name: flags.name }));
       if (globals.json) printJson(m);
       else process.stdout.write(`Installed ${modelLine(m)}\n`);
+    });
+
+  adapter
+    .command('attribution-method <name> <method>')
+    .description("how the adapter's answers are attributed when studio attribute names no --method: spans or influence")
+    .action(async (name: string, method: string, _flags: unknown, cmd: Command) => {
+      const globals = globalOptions(cmd.optsWithGlobals());
+      const chosen = attributionMethodArg('method', method);
+      const a = await withBackend(globals, async (b) => apiCall(b, 'adapters.setAttributionMethod', { name, method: chosen }));
+      if (globals.json) printJson(a);
+      else process.stdout.write(`${a.name}'s answers are attributed by ${a.attributionMethod}.\n`);
     });
 
   adapter

@@ -4,6 +4,7 @@ import type { ModelRegistration } from '../../../shared/api/schemas/registration
 import { formatBytes } from '../../../shared/format';
 import { pageHref } from '../../route';
 import { AdapterLineageView } from './AdapterLineageView';
+import { AttributionMethodSelect } from './AttributionMethodSelect';
 import { formatCount } from './format';
 import { ManifestExportButton } from './ManifestExportButton';
 import { RegisteredView } from './RegisteredView';
@@ -20,10 +21,12 @@ interface AdapterListProps {
   onExportGguf: (adapter: Adapter) => void;
   onMerge: (adapter: Adapter) => void;
   onRemove: (adapter: Adapter) => void;
+  /** The adapter as saved with another attribution method. */
+  onChanged: (adapter: Adapter) => void;
 }
 
 /** The installed LoRA adapters, each with its base model and where it came from. */
-export function AdapterList({ adapters, datanets, registrations, network, onRegister, onVerifyManifest, onExportPeft, onExportGguf, onMerge, onRemove }: AdapterListProps) {
+export function AdapterList({ adapters, datanets, registrations, network, onRegister, onVerifyManifest, onExportPeft, onExportGguf, onMerge, onRemove, onChanged }: AdapterListProps) {
   if (adapters.length === 0) {
     return (
       <p className="models-empty" data-testid="adapters-empty">
@@ -76,12 +79,15 @@ export function AdapterList({ adapters, datanets, registrations, network, onRegi
               </p>
             )}
             {registration && (
-              <RegisteredView registration={registration} network={network}>
-                <ManifestExportButton adapter={a.name} />
-                <button type="button" className="button button-small" data-testid="manifest-verify-open" onClick={() => onVerifyManifest(a)}>
-                  Verify manifest…<span className="visually-hidden"> of {a.name}</span>
-                </button>
-              </RegisteredView>
+              <>
+                <RegisteredView registration={registration} network={network}>
+                  <ManifestExportButton adapter={a.name} />
+                  <button type="button" className="button button-small" data-testid="manifest-verify-open" onClick={() => onVerifyManifest(a)}>
+                    Verify manifest…<span className="visually-hidden"> of {a.name}</span>
+                  </button>
+                </RegisteredView>
+                <AttributionMethodSelect adapter={a} onChanged={onChanged} />
+              </>
             )}
           </li>
         );

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { AttributionMethod } from '../../../shared/ledger/attribution-record';
 import type { Conversation, Message } from './conversations';
 import { liveRate, type Running } from './useGeneration';
 import { WhyAnswer } from './WhyAnswer';
@@ -13,8 +14,8 @@ interface ChatViewProps {
   onSystem: (system: string) => void;
   /** Why sending is not possible now (no model installed…), or null. */
   blocked: string | null;
-  /** The adapters registered on the configured network (their answers can be attributed); null while asked. */
-  registered: ReadonlySet<string> | null;
+  /** The adapters registered on the configured network (their answers can be attributed), each with its attribution method; null while asked. */
+  registered: ReadonlyMap<string, AttributionMethod> | null;
 }
 
 /** The turns so far, the answer being streamed, and the composer: Enter sends, Shift+Enter is a new line, Escape stops. */
@@ -121,7 +122,7 @@ interface MessageViewProps {
   prompt: string | null;
   streaming: boolean;
   running: Running | null;
-  registered: ReadonlySet<string> | null;
+  registered: ReadonlyMap<string, AttributionMethod> | null;
 }
 
 function MessageView({ message, prompt, streaming, running, registered }: MessageViewProps) {
@@ -146,7 +147,7 @@ function MessageView({ message, prompt, streaming, running, registered }: Messag
           ) : null}
         </span>
       )}
-      {attributable && <WhyAnswer model={message.model!} adapter={message.adapter!} prompt={prompt} output={message.content} registered={registered ? registered.has(message.adapter!) : null} />}
+      {attributable && <WhyAnswer model={message.model!} adapter={message.adapter!} prompt={prompt} output={message.content} registered={registered ? registered.has(message.adapter!) : null} defaultMethod={registered?.get(message.adapter!) ?? 'spans'} />}
     </li>
   );
 }

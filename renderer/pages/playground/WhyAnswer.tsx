@@ -16,6 +16,8 @@ interface WhyAnswerProps {
   output: string;
   /** Whether the adapter is registered on the configured network; null while that is being asked. */
   registered: boolean | null;
+  /** The adapter's own method (set on the Models page), which this answer starts with. */
+  defaultMethod: Method;
 }
 
 const METHOD_HINT: Record<Method, string> = {
@@ -28,9 +30,9 @@ const METHOD_HINT: Record<Method, string> = {
  * examples, their contribution records and contributors. Only a registered adapter can be
  * attributed (the record is signed for settlement), so an unregistered one says where to register.
  */
-export function WhyAnswer({ model, adapter, prompt, output, registered }: WhyAnswerProps) {
+export function WhyAnswer({ model, adapter, prompt, output, registered, defaultMethod }: WhyAnswerProps) {
   const ids = useId();
-  const [method, setMethod] = useState<Method>('spans');
+  const [method, setMethod] = useState<Method>(defaultMethod);
   const [shown, setShown] = useState(false);
   const attribute = useAction('attribution.attribute');
 

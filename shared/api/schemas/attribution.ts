@@ -31,7 +31,8 @@ export const AttributeInput = z
     output: z.string().min(1).max(1_000_000).optional(),
     /** How many training examples to list. */
     top: z.number().int().min(1).max(1000).default(10),
-    method: AttributionMethod.default('spans'),
+    /** Default: the adapter's own (adapters.setAttributionMethod; spans unless set). */
+    method: AttributionMethod.optional(),
     /** The fee the shares are computed for; "0" signs the record unpriced (settle prices it). */
     feeWei: Wei.default('0'),
     /** When the output is generated: its length cap in tokens. */

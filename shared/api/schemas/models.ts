@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AttributionMethod } from '../../ledger/attribution-record';
 import { ModelName } from './assist';
 
 /** A base language model installed under `<dataDir>/models/language/<name>/`. */
@@ -48,6 +49,8 @@ export const Adapter = z.object({
   lineage: AdapterLineage.nullable(),
   source: z.string().nullable(),
   bytes: z.number().int().nonnegative(),
+  /** How its answers are attributed when a call names no method: spans unless set (adapters.setAttributionMethod). */
+  attributionMethod: AttributionMethod,
 });
 export type Adapter = z.infer<typeof Adapter>;
 
@@ -69,6 +72,9 @@ export const AdapterImportInput = z
     name: ModelName.optional(),
   })
   .strict();
+
+/** The attribution method of an adapter's answers: the one that pays, unless a call names another. */
+export const AdapterAttributionInput = z.object({ name: ModelName, method: AttributionMethod }).strict();
 
 export const AdapterExportInput = z.object({ name: ModelName, path: z.string().min(1) }).strict();
 export const NamedRef = z.object({ name: ModelName }).strict();
