@@ -6,7 +6,9 @@
 //    JavaScript) against the per-row gradient graph at batches 1, 16 and 64, on 256 examples.
 // 2. The tiny model's store: N examples (default 10,000) of a classification datanet (~100 tokens
 //    each), an adapter trained briefly on them, its store built (default projection, f16), opened,
-//    and Q queries (default 20) timed: the query's gradient and the scores apart.
+//    and Q queries (default 20) timed: the query's gradient and the scores apart. 2b: the same
+//    with four checkpoints (steps 10, 20, 30 and the final 40), as the app's stores hold three TracIn
+//    snapshots of a run and its adapter.
 // 3. The arithmetic at a real model's size: a store of N random gradients laid out as Qwen2-0.5B's
 //    default adapter (q_proj and v_proj of 24 layers, r 8: 96 blocks of 256, 24,576 values an
 //    example), the scores of a query timed (ONNX Runtime's MatMuls, influence-kernel.ts; and the
@@ -64,7 +66,8 @@ const data = classificationData({ perClass, flipFraction: 0.1, seed: 11 });
 const records = data.records.slice(0, N);
 let t = performance.now();
 // A short run (the store's speed does not depend on how well the adapter fits): 40 steps of 8.
-const run = await trainOn(model.dir, records, { seed: 1, maxSteps: 40, warmupSteps: 5, session: { threads: THREADS } });
+// Checkpoints every 10 steps, all kept: 10, 20 and 30 stand for the app's TracIn snapshots (2b).
+const run = await trainOn(model.dir, records, { seed: 1, maxSteps: 40, warmupSteps: 5, checkpointEvery: 10, keepCheckpoints: 10, session: { threads: THREADS } });
 console.log(`trained 40 steps on ${records.length} examples in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 const adapter = await readPeftAdapter(run.result.adapterDir!, config);
 
@@ -140,6 +143,29 @@ await index.release();
 console.log(`\n2. tiny model store: ${index.store.size} examples × ${D} values (${index.store.blocks.length} blocks) built in ${buildSeconds.toFixed(1)} s (${(index.store.size / buildSeconds).toFixed(0)} examples/s); gradients.bin ${MB(storeBytes)}; opened in ${openSeconds.toFixed(2)} s, ${MB(index.store.memoryBytes)} in memory`);
 console.log(`   query (${QUERIES}): total median ${ms(median(totals))}, p90 ${ms(pct(totals, 0.9))}, max ${ms(Math.max(...totals))}; gradient median ${ms(median(gradientTimes))}; scores median ${ms(median(scoringTimes))}`);
 console.log(`   against the limits: query ${(median(totals) / 1).toFixed(3)} of 1 s; store ${(storeBytes / 1e9).toFixed(3)} of 1 GB`);
+
+// ---- 2b. the same with the app's checkpoints: 3 TracIn snapshots and the final adapter ----
+{
+  t = performance.now();
+  const dir = await storeOf(run, { name: 'store-4', checkpoints: 'kept' });
+  const build = (performance.now() - t) / 1000;
+  const bytes = fs.statSync(path.join(dir, GRADIENTS_FILE)).size;
+  const four = await InfluenceIndex.open({ storeDir: dir, modelDir: model.dir, session: { threads: THREADS } });
+  const times: number[] = [];
+  const grads: number[] = [];
+  for (let q = 0; q < QUERIES; q++) {
+    const e = toExample(tokenizer, data.queries[q % data.queries.length]!);
+    t = performance.now();
+    const s = await four.scores({ ids: e.ids, targets: e.targets });
+    four.top(s.datainf, 10);
+    times.push((performance.now() - t) / 1000);
+    grads.push(s.seconds.gradient);
+  }
+  console.log(`\n2b. with ${four.store.checkpoints.length} checkpoints (steps ${four.store.index.checkpoints.map((c) => c.step).join(', ')}; TracIn over all, DataInf at the last): built in ${build.toFixed(1)} s; gradients.bin ${MB(bytes)}`);
+  console.log(`   query (${QUERIES}): total median ${ms(median(times))}, p90 ${ms(pct(times, 0.9))}, max ${ms(Math.max(...times))}; gradients median ${ms(median(grads))}`);
+  console.log(`   against the limits: query ${median(times).toFixed(3)} of 1 s; store ${(bytes / 1e9).toFixed(3)} of 1 GB`);
+  await four.release();
+}
 
 // ---- 3. the arithmetic at a real model's size ----
 {

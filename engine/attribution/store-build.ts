@@ -10,8 +10,8 @@
 import type { LoraAdapter } from '../lora-io/adapter';
 import type { CreateSessionOptions } from '../runtime/providers';
 import { GradientSession, type GradientExample } from './gradients';
-import { projectionSettings, type ProjectionOptions } from './projection';
-import type { StoreDtype, StoreIndex } from './store-format';
+import { blockSpecs, projectionSettings, type ProjectionOptions } from './projection';
+import { storeLayout, type StoreDtype, type StoreIndex } from './store-format';
 import { StoreWriter } from './store-write';
 
 export interface StoreCheckpoint {
@@ -50,6 +50,20 @@ export interface BuildStoreOptions {
   /** Example gradients done (over all checkpoints) and the total. */
   onProgress?: (done: number, total: number) => void;
   meta?: Record<string, unknown>;
+}
+
+/**
+ * Bytes of gradients.bin for `examples` examples of this adapter's shape at one checkpoint (a store
+ * of c checkpoints is c times this), before building it: how many checkpoints fit a budget.
+ */
+export function storeBytesPerCheckpoint(adapter: LoraAdapter, examples: number, options: { projection?: ProjectionOptions | null; dtype?: StoreDtype } = {}): number {
+  const r = adapter.settings.r;
+  const tensors = adapter.modules.flatMap((m) => [
+    { name: `${m.module}.lora_A`, module: m.module, kind: 'A' as const, shape: [r, m.inFeatures] as [number, number] },
+    { name: `${m.module}.lora_B`, module: m.module, kind: 'B' as const, shape: [m.outFeatures, r] as [number, number] },
+  ]);
+  const projection = options.projection === null ? null : projectionSettings(options.projection ?? {});
+  return storeLayout(examples, blockSpecs(tensors, projection), 1, options.dtype ?? 'f16').bytes;
 }
 
 export interface BuiltStore {

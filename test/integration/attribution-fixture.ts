@@ -11,6 +11,7 @@ import { readPeftAdapter } from '../../engine/lora-io/peft-files';
 import { loadModelConfig } from '../../engine/models/config';
 import { loadTokenizer } from '../../engine/tokenize/load';
 import { Prng } from '../../engine/train/prng';
+import { listCheckpoints } from '../../engine/train/checkpoint-store';
 import { runTraining, type TrainingResult } from '../../engine/train/trainer';
 import { rowsTrainingData } from '../../engine/train/training-data';
 import type { TrainingOptions } from '../../engine/train/training-options';
@@ -122,11 +123,27 @@ export async function trainOn(modelDir: string, records: readonly TrainingRecord
   return { modelDir, examples, result, outDir };
 }
 
-/** The run's gradient store: its final adapter, TracIn weight = the learning rates summed over its steps. */
-export async function storeOf(run: TinyRun, options: { projection?: ProjectionOptions | null; dtype?: 'f16' | 'f32'; name?: string } = {}): Promise<string> {
-  const adapter = await readPeftAdapter(run.result.adapterDir!, loadModelConfig(run.modelDir));
-  const weight = run.result.history.reduce((s, h) => s + h.lr, 0);
-  const checkpoints: StoreCheckpoint[] = [{ adapter, label: 'final', step: run.result.step, weight }];
+/**
+ * The run's checkpoints for a store: those the trainer kept before its last step, oldest first, then
+ * the final adapter; each with TracIn's η, the learning rates of the steps since the one before.
+ */
+export async function runCheckpoints(run: TinyRun, which: 'final' | 'kept' = 'final'): Promise<StoreCheckpoint[]> {
+  const config = loadModelConfig(run.modelDir);
+  const kept = which === 'kept' ? (await listCheckpoints(run.outDir)).filter((c) => c.step < run.result.step) : [];
+  const out: StoreCheckpoint[] = [];
+  let previous = 0;
+  const weightTo = (step: number) => run.result.history.filter((h) => h.step > previous && h.step <= step).reduce((s, h) => s + h.lr, 0);
+  for (const c of kept) {
+    out.push({ adapter: await readPeftAdapter(c.dir, config), label: `step-${c.step}`, step: c.step, weight: weightTo(c.step) });
+    previous = c.step;
+  }
+  out.push({ adapter: await readPeftAdapter(run.result.adapterDir!, config), label: 'final', step: run.result.step, weight: weightTo(run.result.step) });
+  return out;
+}
+
+/** The run's gradient store: its final adapter (TracIn weight = the learning rates summed over its steps), or with the checkpoints it kept. */
+export async function storeOf(run: TinyRun, options: { projection?: ProjectionOptions | null; dtype?: 'f16' | 'f32'; name?: string; checkpoints?: 'final' | 'kept' } = {}): Promise<string> {
+  const checkpoints = await runCheckpoints(run, options.checkpoints);
   const dir = path.join(run.outDir, options.name ?? 'gradient-store');
   await buildGradientStore({
     modelDir: run.modelDir,

@@ -9,14 +9,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toExample } from '../../engine/data/index';
-import { readPeftAdapter } from '../../engine/lora-io/peft-files';
-import { loadModelConfig } from '../../engine/models/config';
 import { listCheckpoints } from '../../engine/train/checkpoint-store';
 import { loadTokenizer } from '../../engine/tokenize/load';
 import { InfluenceIndex } from '../../engine/attribution/influence';
-import { buildGradientStore, type StoreCheckpoint } from '../../engine/attribution/store-build';
+import { buildGradientStore } from '../../engine/attribution/store-build';
 import { GRADIENTS_FILE } from '../../engine/attribution/store-format';
-import { factData, spearman, storeOf, tinyAttributionModel, trainOn, type TinyRun } from './attribution-fixture';
+import { factData, runCheckpoints, spearman, storeOf, tinyAttributionModel, trainOn, type TinyRun } from './attribution-fixture';
 
 let model: { dir: string; cleanup: () => void };
 let run: TinyRun;
@@ -36,17 +34,12 @@ const storeExamples = () => run.examples.map((e) => ({ id: `example-${e.sourceId
 
 describe('the gradient store of a training run', () => {
   it('takes TracIn over the checkpoints the trainer kept, each query gradient at its own adapter', async () => {
-    const config = loadModelConfig(model.dir);
     const saved = await listCheckpoints(run.outDir);
     expect(saved.map((c) => c.step)).toEqual([5, 10, 15]);
-    let previous = 0;
-    const checkpoints: StoreCheckpoint[] = [];
-    for (const c of saved) {
-      // η_c: the learning rates of the steps since the previous checkpoint.
-      const weight = run.result.history.filter((h) => h.step > previous && h.step <= c.step).reduce((s, h) => s + h.lr, 0);
-      checkpoints.push({ adapter: await readPeftAdapter(c.dir, config), label: `step-${c.step}`, step: c.step, weight });
-      previous = c.step;
-    }
+    // η_c: the learning rates of the steps since the previous checkpoint; the last is the final adapter.
+    const checkpoints = await runCheckpoints(run, 'kept');
+    expect(checkpoints.map((c) => [c.label, c.step])).toEqual([['step-5', 5], ['step-10', 10], ['final', 15]]);
+    expect(checkpoints.map((c) => c.weight)).toEqual([5, 10, 15].map((to, i) => run.result.history.filter((h) => h.step > [0, 5, 10][i]! && h.step <= to).reduce((s, h) => s + h.lr, 0)));
     const progress: number[] = [];
     const built = await buildGradientStore({ modelDir: model.dir, outDir: path.join(run.outDir, 'store-3'), checkpoints, examples: storeExamples(), batchSize: 8, batchTokens: 160, onProgress: (done) => progress.push(done), session: { threads: 2 } });
     expect(progress[progress.length - 1]).toBe(3 * records.length);
@@ -54,7 +47,7 @@ describe('the gradient store of a training run', () => {
     const sizes = progress.map((d, i) => d - (progress[i - 1] ?? 0));
     expect(Math.max(...sizes)).toBeLessThanOrEqual(8);
     expect(Math.min(...sizes)).toBeGreaterThanOrEqual(1);
-    expect(built.index.checkpoints.map((c) => [c.label, c.step])).toEqual([['step-5', 5], ['step-10', 10], ['step-15', 15]]);
+    expect(built.index.checkpoints.map((c) => [c.label, c.step])).toEqual([['step-5', 5], ['step-10', 10], ['final', 15]]);
     // The index maps each stored example to its training record, sorted by length.
     expect(new Set(built.index.examples.map((e) => e.sourceIds[0]))).toEqual(new Set(records.map((r) => r.id)));
     const lengths = built.index.examples.map((e) => run.examples.find((x) => `example-${x.sourceIds[0]!}` === e.id)!.ids.length);

@@ -75,6 +75,14 @@ describe('influence attribution in the backend', () => {
       expect(stored.checkpoints.map((c) => [c.label, c.step])).toEqual([['step-24', 24], ['step-36', 36], ['step-60', 60], ['final', 72]]);
       const expected = [sum(0, 24), sum(24, 36), sum(36, 60), sum(60, 72)];
       stored.checkpoints.forEach((c, i) => expect(c.weight).toBeCloseTo(expected[i]!, 12));
+      // A budget with room for two checkpoints: the snapshot in the middle of the run, and the adapter.
+      const perCheckpoint = info.built!.bytes / 4;
+      expect((await b.jobs.settled(influence.startBuild('words', { maxBytes: 2.5 * perCheckpoint }).id)).state).toBe('succeeded');
+      const small = parseStoreIndex(fs.readFileSync(path.join(info.dir, INDEX_FILE), 'utf8'), INDEX_FILE);
+      expect(small.checkpoints.map((c) => [c.label, c.step])).toEqual([['step-36', 36], ['final', 72]]);
+      expect(small.checkpoints.map((c) => c.weight)).toEqual([sum(0, 36), sum(36, 72)].map((w) => expect.closeTo(w, 12)));
+      expect(small.bytes).toBeLessThanOrEqual(2.5 * perCheckpoint);
+      expect((await b.jobs.settled(influence.startBuild('words').id)).state).toBe('succeeded');
 
       // Two contributors: A the first half of the items, B the second.
       const items = b.datanets.db.prepare('SELECT item_id FROM version_records WHERE version_id = ? ORDER BY position').pluck().all(version.id) as string[];

@@ -16,7 +16,7 @@ import type { Job } from '../../../shared/api/schemas/jobs';
 import type { TrainingManifest } from '../../../shared/ledger/training-manifest';
 import { exampleFromTokens, toExample, truncateExample, type Example } from '../../../engine/data/index';
 import { InfluenceIndex, topIndices } from '../../../engine/attribution/influence';
-import { buildGradientStore, type StoreCheckpoint } from '../../../engine/attribution/store-build';
+import { buildGradientStore, storeBytesPerCheckpoint, type StoreCheckpoint } from '../../../engine/attribution/store-build';
 import { INDEX_FILE, parseStoreIndex, type StoreIndex } from '../../../engine/attribution/store-format';
 import { readPeftAdapter } from '../../../engine/lora-io/peft-files';
 import { loadModelConfig, type ModelConfig } from '../../../engine/models/config';
@@ -51,8 +51,13 @@ export interface InfluenceStoreInfo {
 export interface InfluenceBuildOptions {
   /** Values kept per LoRA tensor (engine/attribution/projection.ts). Default 256. */
   dims?: number;
+  /** gradients.bin at most this size, when the run's snapshots are counted in (default STORE_BUDGET). */
+  maxBytes?: number;
   session?: CreateSessionOptions;
 }
+
+/** The issue's bound on a store: 1 GB. */
+export const STORE_BUDGET = 1e9;
 
 export interface InfluenceQueryInput {
   adapter: string;
@@ -158,7 +163,7 @@ export class InfluenceService {
           modelDir: dirs.base,
           outDir: dir,
           replace: true,
-          checkpoints: await storeCheckpoints(dirs.adapter, config, training),
+          checkpoints: await storeCheckpoints(dirs.adapter, config, training, options),
           examples: training.examples,
           ...(options.dims !== undefined ? { projection: { dims: options.dims } } : {}),
           ...(options.session ? { session: options.session } : {}),
@@ -314,12 +319,21 @@ export function queryExample(tokenizer: Tokenizer, input: Pick<InfluenceQueryInp
   return truncateExample(example, maxLen);
 }
 
-/** The kept checkpoints (adapter-checkpoints.ts), oldest first, then the adapter itself, each with TracIn's η. */
-async function storeCheckpoints(adapterDir: string, config: ModelConfig, training: AdapterTraining): Promise<StoreCheckpoint[]> {
-  const kept = adapterCheckpoints(adapterDir).filter((c) => c.step < training.steps);
+/**
+ * The store's checkpoints: the adapter's snapshots (adapter-checkpoints.ts), oldest first, then the
+ * adapter itself, each with TracIn's η. As many snapshots as keep the store within `maxBytes`,
+ * spread over the run when not all fit (a 0.5B model's q/v adapter over 10,000 examples is about
+ * 0.5 GB a checkpoint); the final adapter always.
+ */
+async function storeCheckpoints(adapterDir: string, config: ModelConfig, training: AdapterTraining, options: InfluenceBuildOptions): Promise<StoreCheckpoint[]> {
+  const final = await readPeftAdapter(adapterDir, config);
+  const snapshots = adapterCheckpoints(adapterDir).filter((c) => c.step < training.steps);
+  const perCheckpoint = storeBytesPerCheckpoint(final, training.examples.length, options.dims !== undefined ? { projection: { dims: options.dims } } : {});
+  const room = Math.max(0, Math.floor((options.maxBytes ?? STORE_BUDGET) / perCheckpoint) - 1);
+  const kept = room >= snapshots.length ? snapshots : Array.from({ length: room }, (_, i) => snapshots[Math.round(((i + 1) * (snapshots.length + 1)) / (room + 1)) - 1]!);
   const weights = checkpointWeights(training, [...kept.map((c) => c.step), training.steps]);
   const out: StoreCheckpoint[] = [];
   for (const [i, c] of kept.entries()) out.push({ adapter: await readPeftAdapter(c.dir, config), label: `step-${c.step}`, step: c.step, weight: weights[i]! });
-  out.push({ adapter: await readPeftAdapter(adapterDir, config), label: 'final', step: training.steps, weight: weights[kept.length]! });
+  out.push({ adapter: final, label: 'final', step: training.steps, weight: weights[kept.length]! });
   return out;
 }
