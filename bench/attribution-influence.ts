@@ -127,18 +127,22 @@ t = performance.now();
 const index = await InfluenceIndex.open({ storeDir, modelDir: model.dir, session: { threads: THREADS } });
 const openSeconds = (performance.now() - t) / 1000;
 const D = index.store.blocks.reduce((s, b) => s + b.k, 0);
-const gradientTimes: number[] = [];
-const scoringTimes: number[] = [];
-const totals: number[] = [];
-for (let q = 0; q < QUERIES; q++) {
-  const e = toExample(tokenizer, data.queries[q % data.queries.length]!);
-  t = performance.now();
-  const s = await index.scores({ ids: e.ids, targets: e.targets });
-  index.top(s.datainf, 10);
-  totals.push((performance.now() - t) / 1000);
-  gradientTimes.push(s.seconds.gradient);
-  scoringTimes.push(s.seconds.scoring);
+
+/** Q queries (the datanet's fresh texts in turn), each timed whole, its gradient and its scores apart. */
+async function timeQueries(idx: InfluenceIndex): Promise<{ totals: number[]; gradientTimes: number[]; scoringTimes: number[] }> {
+  const out = { totals: [] as number[], gradientTimes: [] as number[], scoringTimes: [] as number[] };
+  for (let q = 0; q < QUERIES; q++) {
+    const e = toExample(tokenizer, data.queries[q % data.queries.length]!);
+    const t0 = performance.now();
+    const s = await idx.scores({ ids: e.ids, targets: e.targets });
+    idx.top(s.datainf, 10);
+    out.totals.push((performance.now() - t0) / 1000);
+    out.gradientTimes.push(s.seconds.gradient);
+    out.scoringTimes.push(s.seconds.scoring);
+  }
+  return out;
 }
+const { totals, gradientTimes, scoringTimes } = await timeQueries(index);
 await index.release();
 console.log(`\n2. tiny model store: ${index.store.size} examples × ${D} values (${index.store.blocks.length} blocks) built in ${buildSeconds.toFixed(1)} s (${(index.store.size / buildSeconds).toFixed(0)} examples/s); gradients.bin ${MB(storeBytes)}; opened in ${openSeconds.toFixed(2)} s, ${MB(index.store.memoryBytes)} in memory`);
 console.log(`   query (${QUERIES}): total median ${ms(median(totals))}, p90 ${ms(pct(totals, 0.9))}, max ${ms(Math.max(...totals))}; gradient median ${ms(median(gradientTimes))}; scores median ${ms(median(scoringTimes))}`);
@@ -151,16 +155,7 @@ console.log(`   against the limits: query ${(median(totals) / 1).toFixed(3)} of 
   const build = (performance.now() - t) / 1000;
   const bytes = fs.statSync(path.join(dir, GRADIENTS_FILE)).size;
   const four = await InfluenceIndex.open({ storeDir: dir, modelDir: model.dir, session: { threads: THREADS } });
-  const times: number[] = [];
-  const grads: number[] = [];
-  for (let q = 0; q < QUERIES; q++) {
-    const e = toExample(tokenizer, data.queries[q % data.queries.length]!);
-    t = performance.now();
-    const s = await four.scores({ ids: e.ids, targets: e.targets });
-    four.top(s.datainf, 10);
-    times.push((performance.now() - t) / 1000);
-    grads.push(s.seconds.gradient);
-  }
+  const { totals: times, gradientTimes: grads } = await timeQueries(four);
   console.log(`\n2b. with ${four.store.checkpoints.length} checkpoints (steps ${four.store.index.checkpoints.map((c) => c.step).join(', ')}; TracIn over all, DataInf at the last): built in ${build.toFixed(1)} s; gradients.bin ${MB(bytes)}`);
   console.log(`   query (${QUERIES}): total median ${ms(median(times))}, p90 ${ms(pct(times, 0.9))}, max ${ms(Math.max(...times))}; gradients median ${ms(median(grads))}`);
   console.log(`   against the limits: query ${median(times).toFixed(3)} of 1 s; store ${(bytes / 1e9).toFixed(3)} of 1 GB`);
