@@ -86,8 +86,8 @@ describe('attribution in the app', () => {
 
     // Why this answer: by matching spans (the index is built on the way).
     await answer.getByTestId('pg-why-button').click();
-    const panel = answer.getByTestId('pg-why-panel');
-    await panel.waitFor({ timeout: 120_000 });
+    const panel = answer.locator('[data-testid="pg-why-panel"][data-method="spans"]');
+    await answer.getByTestId('pg-why-panel').waitFor({ timeout: 120_000 });
     expect(await answer.getByTestId('pg-why-error').count()).toBe(0);
     expect(await panel.getAttribute('data-method')).toBe('spans');
     // The attribution the panel shows is kept. Its spans (the backend's) are marked: pieces of the answer.
@@ -114,12 +114,14 @@ describe('attribution in the app', () => {
     const earned = settled.attribution.contributors.flatMap((c) => c.records).find((r) => r.recordId === recordId)?.amount;
     expect(earned).toBe(part.toString());
 
-    // By influence: the adapter's gradient store is built on the way; the same contributor, unpriced (nothing settled).
-    await answer.getByTestId('pg-why-method').selectOption('influence');
-    await answer.getByTestId('pg-why-button').click();
-    await expect.poll(() => answer.getByTestId('pg-why-panel').getAttribute('data-method'), { timeout: 120_000 }).toBe('influence');
-    expect(await panel.getByTestId('pg-why-output').count()).toBe(0);
-    expect(await panel.getByTestId('pg-why-example').count()).toBe(5);
+    // Beside it, by influence (the adapter's gradient store is built on the way): the same contributor, unpriced.
+    await answer.getByTestId('pg-why-compare').click();
+    const byInfluence = answer.locator('[data-testid="pg-why-panel"][data-method="influence"]');
+    await byInfluence.waitFor({ timeout: 120_000 });
+    expect(await Promise.all((await answer.getByTestId('pg-why-panel').all()).map((p) => p.getAttribute('data-method')))).toEqual(['spans', 'influence']);
+    expect(await answer.getByTestId('pg-why-compare').count()).toBe(0);
+    expect(await byInfluence.getByTestId('pg-why-output').count()).toBe(0);
+    expect(await byInfluence.getByTestId('pg-why-example').count()).toBe(5);
     const kept2 = await app.call<Attribution[]>('attribution.list');
     expect(kept2.map((a) => [a.record.method, a.paymentId !== null])).toEqual([
       ['influence', false],
@@ -127,11 +129,14 @@ describe('attribution in the app', () => {
     ]);
     // Influence pays a contributor only when their examples' scores add up positive: the panel shows what was kept, either way.
     const influence = kept2[0]!;
-    const scores = await Promise.all((await panel.getByTestId('pg-why-example').locator('.pg-why-score').all()).map(async (e) => Number(await e.getAttribute('title'))));
+    const scores = await Promise.all((await byInfluence.getByTestId('pg-why-example').locator('.pg-why-score').all()).map(async (e) => Number(await e.getAttribute('title'))));
     expect(scores).toEqual(influence.topExamples.map((e) => e.score));
-    expect(await panel.getByTestId('pg-why-contributor').count()).toBe(influence.contributors.length);
-    expect(await panel.getByTestId('pg-why-no-contributor').count()).toBe(influence.contributors.length === 0 ? 1 : 0);
-    await shootBothThemes(page, 'attribution-why-influence', { target: panel });
+    expect(await byInfluence.getByTestId('pg-why-contributor').count()).toBe(influence.contributors.length);
+    expect(await byInfluence.getByTestId('pg-why-no-contributor').count()).toBe(influence.contributors.length === 0 ? 1 : 0);
+    await shootBothThemes(page, 'attribution-why-influence', { target: byInfluence });
+    // Hide closes both.
+    await answer.getByTestId('pg-why-close').click();
+    expect(await answer.getByTestId('pg-why-panel').count()).toBe(0);
 
     // An answer of an unregistered adapter: no button, a link to where registering is.
     await page.getByTestId('pg-adapter').selectOption(UNREGISTERED);

@@ -20,6 +20,8 @@ interface WhyAnswerProps {
   defaultMethod: Method;
 }
 
+const METHOD_LABEL: Record<Method, string> = { spans: 'by matching spans', influence: 'by influence' };
+
 const METHOD_HINT: Record<Method, string> = {
   spans: 'Spans: the longest pieces of the answer found word for word in the training data (the first time, the version is indexed).',
   influence: "Influence: how much each training example's gradient moves this answer (the first time, the adapter's gradient store is built).",
@@ -29,12 +31,18 @@ const METHOD_HINT: Record<Method, string> = {
  * "Why this answer?" under an adapter's answer: attributes the answer to the adapter's training
  * examples, their contribution records and contributors. Only a registered adapter can be
  * attributed (the record is signed for settlement), so an unregistered one says where to register.
+ * Each method's result is kept: asked by the other method too, both are shown, one beside the
+ * other (stacked where the message is narrow), the adapter's own method first.
  */
 export function WhyAnswer({ model, adapter, prompt, output, registered, defaultMethod }: WhyAnswerProps) {
   const ids = useId();
   const [method, setMethod] = useState<Method>(defaultMethod);
-  const [shown, setShown] = useState(false);
-  const attribute = useAction('attribution.attribute');
+  /** The methods asked, in the order the panels show them. */
+  const [shown, setShown] = useState<Method[]>([]);
+  const bySpans = useAction('attribution.attribute');
+  const byInfluence = useAction('attribution.attribute');
+  const actions: Record<Method, typeof bySpans> = { spans: bySpans, influence: byInfluence };
+  const pending = bySpans.pending || byInfluence.pending;
 
   if (registered === false) {
     return (
@@ -44,26 +52,34 @@ export function WhyAnswer({ model, adapter, prompt, output, registered, defaultM
     );
   }
 
-  async function run(): Promise<void> {
-    setShown(true);
-    await attribute.run({ model, adapter, prompt, output, method, top: 5 });
+  async function run(m: Method): Promise<void> {
+    setShown((s) => (s.includes(m) ? s : [...s, m].sort((a, b) => Number(b === defaultMethod) - Number(a === defaultMethod))));
+    await actions[m].run({ model, adapter, prompt, output, method: m, top: 5 });
   }
 
+  const other: Method = method === 'spans' ? 'influence' : 'spans';
+  const done = shown.filter((m) => actions[m].data && !actions[m].pending);
+  const locked = shown.some((m) => actions[m].error?.message.startsWith('The wallet is locked') && !actions[m].pending);
   return (
     <div className="pg-why" data-testid="pg-why">
       <div className="pg-why-controls">
-        <button type="button" className="button button-small" data-testid="pg-why-button" disabled={attribute.pending || registered === null} aria-describedby={`${ids}-hint`} onClick={() => void run()}>
+        <button type="button" className="button button-small" data-testid="pg-why-button" disabled={pending || registered === null} aria-describedby={`${ids}-hint`} onClick={() => void run(method)}>
           Why this answer?
         </button>
         <label className="visually-hidden" htmlFor={`${ids}-method`}>
           Attribution method
         </label>
-        <select id={`${ids}-method`} className="select select-small" value={method} disabled={attribute.pending} data-testid="pg-why-method" onChange={(e) => setMethod(e.target.value as Method)}>
+        <select id={`${ids}-method`} className="select select-small" value={method} disabled={pending} data-testid="pg-why-method" onChange={(e) => setMethod(e.target.value as Method)}>
           <option value="spans">By matching spans</option>
           <option value="influence">By influence</option>
         </select>
-        {shown && attribute.data && !attribute.pending && (
-          <button type="button" className="button button-small" data-testid="pg-why-close" onClick={() => setShown(false)}>
+        {done.length === 1 && !shown.includes(other) && (
+          <button type="button" className="button button-small" data-testid="pg-why-compare" disabled={pending} onClick={() => void run(other)}>
+            Also {METHOD_LABEL[other]}
+          </button>
+        )}
+        {done.length > 0 && !pending && (
+          <button type="button" className="button button-small" data-testid="pg-why-close" onClick={() => setShown([])}>
             Hide
           </button>
         )}
@@ -71,14 +87,26 @@ export function WhyAnswer({ model, adapter, prompt, output, registered, defaultM
       <p className="visually-hidden" id={`${ids}-hint`}>
         {METHOD_HINT[method]}
       </p>
-      {attribute.pending && <Spinner label={`Attributing the answer (${method === 'spans' ? 'matching spans' : 'influence'}); the first time this builds an index and can take a while…`} />}
-      {attribute.error && !attribute.pending && <ErrorMessage error={attribute.error} context="Could not attribute this answer." testId="pg-why-error" />}
-      {attribute.error && !attribute.pending && attribute.error.message.startsWith('The wallet is locked') && (
+      {shown.map((m) => {
+        const a = actions[m];
+        return a.pending ? (
+          <Spinner key={m} label={`Attributing the answer (${m === 'spans' ? 'matching spans' : 'influence'}); the first time this builds an index and can take a while…`} />
+        ) : a.error ? (
+          <ErrorMessage key={m} error={a.error} context={`Could not attribute this answer ${METHOD_LABEL[m]}.`} testId="pg-why-error" />
+        ) : null;
+      })}
+      {locked && (
         <p className="field-hint" data-testid="pg-why-locked">
           The attribution record is signed with your wallet: unlock it on the <a href={pageHref('wallet')}>Wallet</a> page, then ask again.
         </p>
       )}
-      {shown && attribute.data && !attribute.pending && <WhyPanel attribution={attribute.data} />}
+      {done.length > 0 && (
+        <div className="pg-why-panels" data-count={done.length}>
+          {done.map((m) => (
+            <WhyPanel key={m} attribution={actions[m].data!} />
+          ))}
+        </div>
+      )}
     </div>
   );
 }
