@@ -1,8 +1,11 @@
-import type { Contract, ContractTransactionReceipt, Overrides } from 'ethers';
+import type { Contract, ContractTransactionReceipt, Overrides, Signer } from 'ethers';
+import { inTxLane } from './tx-lane';
 
 /** Sends `fn(...args)` and waits for its receipt; rejects (with the revert's data) when the node refuses it. */
 export async function sendTx(contract: Contract, fn: string, args: readonly unknown[] = [], overrides: Overrides = {}): Promise<ContractTransactionReceipt> {
-  const response = await contract.getFunction(fn).send(...args, overrides);
+  const signer = contract.runner as Signer | null;
+  if (!signer || typeof signer.getAddress !== 'function') throw new Error(`${fn}: the contract has no signer to send from`);
+  const response = await inTxLane(signer, () => contract.getFunction(fn).send(...args, overrides));
   const receipt = await response.wait();
   if (!receipt) throw new Error(`${fn}: the transaction ${response.hash} was dropped before it was mined`);
   return receipt;

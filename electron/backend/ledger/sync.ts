@@ -9,6 +9,7 @@ import { buildTree, fromHex, proofFromNodes, standardLeaf, toHex } from '../../.
 import { artifact } from './artifacts';
 import { isInsufficientFunds, isUnreachable } from './chain-errors';
 import { callView } from './contract-call';
+import { inTxLane } from './tx-lane';
 import type { Batch, Contributions } from './contributions';
 
 export interface SyncTarget {
@@ -156,7 +157,7 @@ export class SyncEngine {
     const datanetKey = datanets.size === 1 ? idKey([...datanets][0]!) : ZERO_BYTES32;
     let tx: TransactionResponse;
     try {
-      tx = await this.registry.getFunction('anchor').send(datanetKey, batch.root, batch.count, '');
+      tx = await inTxLane(this.signer, () => this.registry.getFunction('anchor').send(datanetKey, batch.root, batch.count, ''));
     } catch (error) {
       if (isInsufficientFunds(error)) {
         const address = await this.signer.getAddress();
