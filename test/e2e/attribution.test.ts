@@ -107,11 +107,31 @@ describe('attribution in the app', () => {
     expect(Number(await contributor.getByTestId('pg-why-contributor-score').getAttribute('title'))).toBeGreaterThan(0);
     await shootBothThemes(page, 'attribution-why', { target: answer });
 
-    // Settle its fee through the API.
+    // Pay its fee from the panel: a bad amount is refused with why, a good one shows the split first.
     const fee = 10n ** 17n + 3n;
-    const settled = await app.call<{ attribution: Attribution; paymentId: string; claimsFile: string }>('attribution.settle', { id: kept!.id, feeWei: fee.toString() });
     const part = contributorsPart(fee, BPS);
-    const earned = settled.attribution.contributors.flatMap((c) => c.records).find((r) => r.recordId === recordId)?.amount;
+    const feeInput = panel.getByTestId('pg-why-fee');
+    await feeInput.fill('0.1.2');
+    expect(await panel.getByTestId('pg-why-split').textContent()).toBe('"0.1.2" is not an amount: write it as a decimal number, e.g. 0.1');
+    expect(await panel.getByTestId('pg-why-pay').isDisabled()).toBe(true);
+    await feeInput.fill('0.1234567890123456789');
+    expect(await panel.getByTestId('pg-why-split').textContent()).toBe('"0.1234567890123456789" has 19 decimal places; the native token has 18');
+    await feeInput.fill('0.100000000000000003');
+    expect(await panel.getByTestId('pg-why-split').textContent()).toBe(
+      `The model's owner keeps 0.02 (20%, fixed at registration); the contributors share 0.080000000000000003 by the scores above, to the wei.`,
+    );
+    await shootBothThemes(page, 'attribution-settle', { target: panel.getByTestId('pg-why-settle') });
+    await panel.getByTestId('pg-why-pay').click();
+    const claims = panel.getByTestId('pg-why-claims');
+    await claims.waitFor({ timeout: 60_000 });
+    expect(await panel.getByTestId('pg-why-settle').count()).toBe(0);
+    const claimsFile = (await claims.locator('.mono').textContent())!;
+    expect(fs.existsSync(claimsFile)).toBe(true);
+    const paid = await app.call<Attribution>('attribution.get', { id: kept!.id });
+    expect(paid.paymentId).not.toBeNull();
+    expect(paid.record.totalFee).toBe(fee.toString());
+    expect(await panel.textContent()).toContain(`settled in payment #${paid.paymentId}`);
+    const earned = paid.contributors.flatMap((c) => c.records).find((r) => r.recordId === recordId)?.amount;
     expect(earned).toBe(part.toString());
 
     // Beside it, by influence (the adapter's gradient store is built on the way): the same contributor, unpriced.
@@ -156,7 +176,7 @@ describe('attribution in the app', () => {
     await shootBothThemes(page, 'attribution-earnings', { target: page.getByTestId('contributions-table') });
 
     // Wallet: the claim file imported, the claimable total is the record's earnings; Claim all claims it.
-    await app.call('rewards.import', { file: fs.readFileSync(settled.claimsFile, 'utf8') });
+    await app.call('rewards.import', { file: fs.readFileSync(claimsFile, 'utf8') });
     await goTo(page, '#/wallet');
     const total = page.getByTestId('wallet-claimable-total');
     await expect.poll(() => total.getAttribute('data-wei'), { timeout: 30_000 }).toBe(part.toString());

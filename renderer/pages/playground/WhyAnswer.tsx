@@ -43,6 +43,8 @@ export function WhyAnswer({ model, adapter, prompt, output, registered, defaultM
   const byInfluence = useAction('attribution.attribute');
   const actions: Record<Method, typeof bySpans> = { spans: bySpans, influence: byInfluence };
   const pending = bySpans.pending || byInfluence.pending;
+  /** Attributions paid from their panel, with their claim files: they replace what was asked. */
+  const [settled, setSettled] = useState<Partial<Record<Method, { attribution: Attribution; claimsFile: string }>>>({});
 
   if (registered === false) {
     return (
@@ -53,6 +55,7 @@ export function WhyAnswer({ model, adapter, prompt, output, registered, defaultM
   }
 
   async function run(m: Method): Promise<void> {
+    setSettled((s) => Object.fromEntries(Object.entries(s).filter(([k]) => k !== m)));
     setShown((s) => (s.includes(m) ? s : [...s, m].sort((a, b) => Number(b === defaultMethod) - Number(a === defaultMethod))));
     await actions[m].run({ model, adapter, prompt, output, method: m, top: 5 });
   }
@@ -103,7 +106,12 @@ export function WhyAnswer({ model, adapter, prompt, output, registered, defaultM
       {done.length > 0 && (
         <div className="pg-why-panels" data-count={done.length}>
           {done.map((m) => (
-            <WhyPanel key={m} attribution={actions[m].data!} />
+            <WhyPanel
+              key={m}
+              attribution={settled[m]?.attribution ?? actions[m].data!}
+              {...(settled[m] ? { claimsFile: settled[m].claimsFile } : {})}
+              onSettled={(attribution, claimsFile) => setSettled((s) => ({ ...s, [m]: { attribution, claimsFile } }))}
+            />
           ))}
         </div>
       )}

@@ -2,10 +2,19 @@ import type { Attribution } from '../../../shared/api/schemas/attribution';
 import { useCall } from '../../api';
 import { shortHex } from '../../format';
 import { formatWei } from '../../format-wei';
+import { SettleFeeForm } from './SettleFeeForm';
 import { formatScore, matchedRuns } from './why-spans';
 
+interface WhyPanelProps {
+  attribution: Attribution;
+  /** Where the contributors' claim file was written, once this session settled it. */
+  claimsFile?: string;
+  /** Given: an unsettled attribution with contributors offers to pay a fee for it. */
+  onSettled?: (attribution: Attribution, claimsFile: string) => void;
+}
+
 /** What an attribution found: the answer with its matched spans, the top training examples and the contributors they came from. */
-export function WhyPanel({ attribution: a }: { attribution: Attribution }) {
+export function WhyPanel({ attribution: a, claimsFile, onSettled }: WhyPanelProps) {
   const method = a.record.method;
   const priced = a.contributors.some((c) => c.amount !== '0');
   return (
@@ -95,7 +104,15 @@ export function WhyPanel({ attribution: a }: { attribution: Attribution }) {
           </tbody>
         </table>
       )}
-      {!priced && a.contributors.length > 0 && <p className="field-hint">Unpriced: settling a fee for this record (studio settle, or attribution.settle) pays these contributors in proportion to their scores.</p>}
+      {a.paymentId === null && a.contributors.length > 0 && onSettled && <SettleFeeForm attribution={a} onSettled={onSettled} />}
+      {a.paymentId === null && a.contributors.length > 0 && !onSettled && (
+        <p className="field-hint">Unpriced: settling a fee for this record (studio settle, or attribution.settle) pays these contributors in proportion to their scores.</p>
+      )}
+      {a.paymentId !== null && claimsFile && (
+        <p className="field-hint" data-testid="pg-why-claims">
+          Paid. Each contributor claims their share on their Wallet page, with the claim file <span className="mono selectable">{claimsFile}</span>.
+        </p>
+      )}
     </section>
   );
 }
