@@ -51,10 +51,16 @@ export function TrainPage() {
   // A run going on when the page opens (started before a reload, in another window, or on the command line) is followed too.
   const runningJobs = trainingJobs.filter((j) => j.state === 'running');
   const runningKey = runningJobs.map((j) => j.id).join(',');
+  /** A run this window has not recorded, as the backend lists it: its curve so far, from its newest checkpoint. */
+  const seedOf = (out: string, datanetName: string) => {
+    const run = runs.data?.find((r) => r.out === out);
+    return run ? recordFromRun(run, datanetName) : undefined;
+  };
   useEffect(() => {
+    // A resume's first event can come before training.start's reply (and so before started()): the curve so far is kept either way.
     for (const job of runningJobs) {
       const out = runOfJob(job);
-      if (out) followRun(client, out, job);
+      if (out) followRun(client, out, job, '', seedOf(out, ''));
     }
     // runningKey stands for runningJobs: follow each running job once, not on every progress event.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -73,8 +79,8 @@ export function TrainPage() {
 
   function started(input: TrainInput, job: Job, datanetName: string): void {
     // A run this window has no record of (a resume of one started elsewhere) keeps its curve so far.
-    const run = runs.data?.find((r) => r.out === input.out);
-    runStore.update(input.out, (r) => (r ? { ...r, input, datanetName } : run ? { ...recordFromRun(run, datanetName), input } : newRecord(input.out, input, datanetName)));
+    const seed = seedOf(input.out, datanetName);
+    runStore.update(input.out, (r) => (r ? { ...r, input, datanetName: r.datanetName || datanetName } : seed ? { ...seed, input } : newRecord(input.out, input, datanetName)));
     followRun(client, input.out, job, datanetName);
     setJobs((prev) => [job, ...(prev ?? []).filter((j) => j.id !== job.id)]);
     setShown(input.out);

@@ -6,16 +6,20 @@
 import type { Job } from '../../../shared/api';
 import type { ApiClient } from '../../api';
 import { notify } from './notify';
-import { newRecord, withEval, withPoint } from './run-points';
+import { newRecord, withEval, withPoint, type RunRecord } from './run-points';
 import { runStore } from './run-store';
 
 const following = new Map<string, () => void>();
 
-/** Record `job` (a start or a resume of the run `out`); calling it again for the same job does nothing. */
-export function followRun(client: ApiClient, out: string, job: Job, datanetName = ''): void {
+/**
+ * Record `job` (a start or a resume of the run `out`); calling it again for the same job does
+ * nothing. A run this window has no record of starts from `seed` (its curve so far, from the
+ * backend's listing), else empty.
+ */
+export function followRun(client: ApiClient, out: string, job: Job, datanetName = '', seed?: RunRecord): void {
   if (!runStore.get(out)?.jobIds.includes(job.id)) {
     runStore.update(out, (r) => {
-      const record = r ?? newRecord(out, null, datanetName);
+      const record = r ?? seed ?? newRecord(out, null, datanetName);
       return { ...record, jobIds: [...record.jobIds, job.id] };
     });
   }
