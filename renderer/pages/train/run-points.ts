@@ -3,7 +3,7 @@
  * points per job, evals at their steps) and its last known state. Pure data and functions; the
  * storage is run-store.ts.
  */
-import type { CallInput, JobState } from '../../../shared/api';
+import type { CallInput, Job, JobState } from '../../../shared/api';
 import type { TrainingRun } from '../../../shared/api/schemas/training';
 
 export type TrainInput = CallInput<'training.start'>;
@@ -99,4 +99,25 @@ export function withEval(evals: readonly EvalPoint[], e: EvalPoint): EvalPoint[]
 export function lastSegment(points: readonly RunPoint[]): RunPoint[] {
   const segment = points.at(-1)?.segment;
   return points.filter((p) => p.segment === segment);
+}
+
+/**
+ * The run's record with `jobId` among its jobs (a start or a resume). A run with no record yet
+ * starts from `seed` (its curve so far, from the backend's listing), else empty: a resume's first
+ * event can come before the page recorded the run, and must not drop the curve.
+ */
+export function withJob(record: RunRecord | undefined, out: string, jobId: string, datanetName: string, seed?: RunRecord): RunRecord {
+  const r = record ?? seed ?? newRecord(out, null, datanetName);
+  return r.jobIds.includes(jobId) ? r : { ...r, jobIds: [...r.jobIds, jobId] };
+}
+
+/** The record with a job's progress: a point, an eval, its state. An older job of the run (or a late event) changes nothing. */
+export function withProgress(record: RunRecord, job: Job): RunRecord {
+  const segment = record.jobIds.indexOf(job.id);
+  if (segment !== record.jobIds.length - 1) return record;
+  const { loss, evalLoss, evalStep, tokensPerSecond } = job.progress.counts;
+  const points = loss !== undefined ? withPoint(record.points, { step: job.progress.done, loss, tokensPerSecond: tokensPerSecond ?? null, at: job.updatedAt, segment }) : record.points;
+  const evals = evalLoss !== undefined ? withEval(record.evals, { step: evalStep ?? job.progress.done, loss: evalLoss }) : record.evals;
+  const outcome = job.state === 'succeeded' ? job.result : job.state === 'failed' ? job.error : null;
+  return { ...record, points, evals, state: job.state, done: job.progress.done, total: job.progress.total, outcome };
 }

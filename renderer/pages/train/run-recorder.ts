@@ -6,7 +6,7 @@
 import type { Job } from '../../../shared/api';
 import type { ApiClient } from '../../api';
 import { notify } from './notify';
-import { newRecord, withEval, withPoint, type RunRecord } from './run-points';
+import { withJob, withProgress, type RunRecord } from './run-points';
 import { runStore } from './run-store';
 
 const following = new Map<string, () => void>();
@@ -17,12 +17,7 @@ const following = new Map<string, () => void>();
  * backend's listing), else empty.
  */
 export function followRun(client: ApiClient, out: string, job: Job, datanetName = '', seed?: RunRecord): void {
-  if (!runStore.get(out)?.jobIds.includes(job.id)) {
-    runStore.update(out, (r) => {
-      const record = r ?? seed ?? newRecord(out, null, datanetName);
-      return { ...record, jobIds: [...record.jobIds, job.id] };
-    });
-  }
+  if (!runStore.get(out)?.jobIds.includes(job.id)) runStore.update(out, (r) => withJob(r, out, job.id, datanetName, seed));
   apply(out, job);
   if (job.state !== 'running' || following.has(job.id)) return;
   const stop = client.on('job.updated', (update) => {
@@ -34,14 +29,9 @@ export function followRun(client: ApiClient, out: string, job: Job, datanetName 
 function apply(out: string, job: Job): void {
   const before = runStore.get(out);
   if (!before) return;
-  const segment = before.jobIds.indexOf(job.id);
-  // An older job of the run (or a late event) must not overwrite what a newer one says.
-  if (segment !== before.jobIds.length - 1) return;
-  const { loss, evalLoss, evalStep, tokensPerSecond } = job.progress.counts;
-  const points = loss !== undefined ? withPoint(before.points, { step: job.progress.done, loss, tokensPerSecond: tokensPerSecond ?? null, at: job.updatedAt, segment }) : before.points;
-  const evals = evalLoss !== undefined ? withEval(before.evals, { step: evalStep ?? job.progress.done, loss: evalLoss }) : before.evals;
-  const outcome = job.state === 'succeeded' ? job.result : job.state === 'failed' ? job.error : null;
-  runStore.update(out, (r) => ({ ...r!, points, evals, state: job.state, done: job.progress.done, total: job.progress.total, outcome }));
+  const after = withProgress(before, job);
+  if (after === before) return;
+  runStore.update(out, () => after);
   if (job.state !== 'running') {
     following.get(job.id)?.();
     following.delete(job.id);
