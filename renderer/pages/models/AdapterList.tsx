@@ -29,7 +29,7 @@ interface AdapterListProps {
 export function AdapterList({ adapters, datanets, registrations, network, onRegister, onVerifyManifest, onExportPeft, onExportGguf, onMerge, onRemove, onChanged }: AdapterListProps) {
   if (adapters.length === 0) {
     return (
-      <p className="models-empty" data-testid="adapters-empty">
+      <p className="boxed-list-empty" data-testid="adapters-empty">
         No adapter yet. Train one on a datanet version on the <a href={pageHref('train')}>Train</a> page, or import a PEFT adapter folder below.
       </p>
     );
@@ -39,16 +39,16 @@ export function AdapterList({ adapters, datanets, registrations, network, onRegi
       {adapters.map((a) => {
         const registration = registrations.get(a.name);
         return (
-          <li key={a.name} className="models-row models-row-adapter" data-testid="adapter-row" data-name={a.name}>
+          <li key={a.name} className="boxed-row models-row-adapter" data-testid="adapter-row" data-name={a.name}>
             <div className="models-row-head">
-              <div className="models-row-text">
-                <span className="models-row-name">{a.name}</span>
-                <span className="models-row-meta" data-testid="adapter-meta">
+              <div className="boxed-row-text">
+                <span className="boxed-row-name">{a.name}</span>
+                <span className="boxed-row-meta" data-testid="adapter-meta">
                   for {a.base} · rank {a.rank}, alpha {a.alpha} · {Array.isArray(a.targets) ? a.targets.join(', ') : a.targets} · {formatCount(a.parameters)} parameters ·{' '}
                   {formatBytes(a.bytes)}
                 </span>
               </div>
-              <div className="models-row-actions">
+              <div className="boxed-row-actions">
                 <a className="button button-small" href={pageHref('playground', a.base, a.name)}>
                   Try<span className="visually-hidden"> {a.name} in the playground</span>
                 </a>
@@ -74,7 +74,7 @@ export function AdapterList({ adapters, datanets, registrations, network, onRegi
             {a.lineage ? (
               <AdapterLineageView lineage={a.lineage} datanet={datanets.find((d) => d.id === a.lineage?.datanet)} />
             ) : (
-              <p className="models-row-meta" data-testid="adapter-lineage-none">
+              <p className="boxed-row-meta" data-testid="adapter-lineage-none">
                 Imported{a.source ? <> from <span className="mono">{a.source}</span></> : null}: trained elsewhere, so its training data is not known here.
               </p>
             )}

@@ -15,7 +15,7 @@ interface BaseModelListProps {
 export function BaseModelList({ models, adapters, onExportGguf, onRemove }: BaseModelListProps) {
   if (models.length === 0) {
     return (
-      <p className="models-empty" data-testid="models-empty">
+      <p className="boxed-list-empty" data-testid="models-empty">
         No base model is installed yet. Import a Hugging Face model folder below (a small instruct model such as Qwen2.5-0.5B-Instruct trains on a laptop CPU).
       </p>
     );
@@ -25,24 +25,24 @@ export function BaseModelList({ models, adapters, onExportGguf, onRemove }: Base
       {models.map((m) => {
         const trained = adapters.filter((a) => a.base === m.name).length;
         return (
-          <li key={m.name} className="models-row" data-testid="model-row" data-name={m.name}>
-            <div className="models-row-text">
-              <span className="models-row-name">{m.name}</span>
-              <span className="models-row-meta" data-testid="model-meta">
+          <li key={m.name} className="boxed-row" data-testid="model-row" data-name={m.name}>
+            <div className="boxed-row-text">
+              <span className="boxed-row-name">{m.name}</span>
+              <span className="boxed-row-meta" data-testid="model-meta">
                 {ARCHITECTURES[m.architecture]} · {formatCount(m.parameters)} parameters · {formatBytes(m.bytes)} · {m.dtype}
               </span>
-              <span className="models-row-meta">
+              <span className="boxed-row-meta">
                 {m.layers} layers · width {m.hidden} · vocabulary {m.vocab.toLocaleString()} · context {m.contextLength.toLocaleString()} tokens
                 {m.chat ? ' · chat template' : ' · no chat template'}
                 {trained > 0 && ` · ${trained} ${trained === 1 ? 'adapter' : 'adapters'}`}
               </span>
               {m.source && (
-                <span className="models-row-meta mono" title={m.source}>
+                <span className="boxed-row-meta mono" title={m.source}>
                   {m.source.startsWith('hf:') ? `Hugging Face ${m.source.slice(3)}` : `from ${m.source}`}
                 </span>
               )}
             </div>
-            <div className="models-row-actions">
+            <div className="boxed-row-actions">
               <button type="button" className="button button-small" data-testid="model-export-gguf" onClick={() => onExportGguf(m)}>
                 Export GGUF…<span className="visually-hidden"> of {m.name}</span>
               </button>

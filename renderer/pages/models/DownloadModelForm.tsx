@@ -16,7 +16,7 @@ export function DownloadModelForm() {
   }
 
   return (
-    <form className="form models-form" onSubmit={(e) => void onSubmit(e)} data-testid="model-download-form">
+    <form className="form form-below" onSubmit={(e) => void onSubmit(e)} data-testid="model-download-form">
       <div className="field path-field">
         <label className="field-label" htmlFor="model-download-repo">
           Download from the Hugging Face hub

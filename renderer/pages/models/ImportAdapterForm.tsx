@@ -28,7 +28,7 @@ export function ImportAdapterForm({ models, onImported }: { models: LanguageMode
 
   if (models.length === 0) return <p className="field-hint">Import a base model first: an adapter is imported for one.</p>;
   return (
-    <form className="form models-form" onSubmit={(e) => void onSubmit(e)} data-testid="adapter-import-form">
+    <form className="form form-below" onSubmit={(e) => void onSubmit(e)} data-testid="adapter-import-form">
       <PathField
         id="adapter-import-path"
         label="Import a PEFT adapter folder"

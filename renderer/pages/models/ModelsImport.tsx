@@ -26,7 +26,7 @@ export function ImportModelForm({ onImported }: { onImported: (model: LanguageMo
   }
 
   return (
-    <form className="form models-form" onSubmit={(e) => void onSubmit(e)} data-testid="model-import-form">
+    <form className="form form-below" onSubmit={(e) => void onSubmit(e)} data-testid="model-import-form">
       <PathField
         id="model-import-path"
         label="Import a base model folder"

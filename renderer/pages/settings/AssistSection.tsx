@@ -44,7 +44,7 @@ function ModelList({ models, onChange }: { models: EmbeddingModel[]; onChange: (
 
   if (models.length === 0) {
     return (
-      <p className="assist-models-empty" data-testid="assist-models-empty">
+      <p className="boxed-list-empty" data-testid="assist-models-empty">
         No embedding model is installed yet. Import a model folder below, or download one from the Hugging Face hub when this computer is online (for example{' '}
         <code>Xenova/all-MiniLM-L6-v2</code>, 23 MB).
       </p>
@@ -57,19 +57,19 @@ function ModelList({ models, onChange }: { models: EmbeddingModel[]; onChange: (
   };
   return (
     <div className="assist-models">
-      <ul className="boxed-list" data-testid="assist-models">
+      <ul className="boxed-list assist-models" data-testid="assist-models">
         {models.map((m) => (
-          <li key={m.name} className="assist-model" data-testid="assist-model" data-name={m.name}>
-            <div className="assist-model-text">
-              <span className="assist-model-name">
+          <li key={m.name} className="boxed-row" data-testid="assist-model" data-name={m.name}>
+            <div className="boxed-row-text">
+              <span className="boxed-row-name">
                 {m.name} {m.active && <span className="assist-active">In use</span>}
               </span>
-              <span className="assist-model-meta">
+              <span className="boxed-row-meta">
                 {formatBytes(m.bytes)}
                 {m.source && <> · {m.source.startsWith('hf:') ? `Hugging Face ${m.source.slice(3)}` : `from ${m.source}`}</>}
               </span>
             </div>
-            <div className="assist-model-actions">
+            <div className="boxed-row-actions">
               {!m.active && (
                 <button type="button" className="button button-small" disabled={activate.pending} onClick={() => void run(activate, m.name)}>
                   Use
@@ -118,7 +118,7 @@ function ImportForm({ onImported }: { onImported: () => void }) {
   }
 
   return (
-    <form className="form assist-form" onSubmit={(e) => void onSubmit(e)} data-testid="assist-import-form">
+    <form className="form form-below" onSubmit={(e) => void onSubmit(e)} data-testid="assist-import-form">
       <div className="field">
         <label className="field-label" htmlFor="assist-import-path">
           Import a model folder
@@ -165,7 +165,7 @@ function DownloadForm() {
   }
 
   return (
-    <form className="form assist-form" onSubmit={(e) => void onSubmit(e)} data-testid="assist-download-form">
+    <form className="form form-below" onSubmit={(e) => void onSubmit(e)} data-testid="assist-download-form">
       <div className="field">
         <label className="field-label" htmlFor="assist-download-repo">
           Download from the Hugging Face hub
@@ -210,7 +210,7 @@ function ComputeEmbeddings() {
   if (!datanets.data) return <CallFallback call={datanets} what="the datanets" />;
   if (!datanetId) return <p className="field-hint">Create a datanet to compute its embeddings.</p>;
   return (
-    <div className="form assist-form" data-testid="assist-compute">
+    <div className="form form-below" data-testid="assist-compute">
       <div className="field">
         <label className="field-label" htmlFor="assist-datanet">
           Embeddings of a datanet
