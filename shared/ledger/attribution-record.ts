@@ -11,6 +11,7 @@
  * No ethers here (signature recovery is the verifier's, with ethers, in the backend).
  */
 import { z } from 'zod';
+import { feeParts } from '../attribution/shares';
 import { toHex } from '../merkle';
 import { buildSharesTree, type Share } from './claims';
 import { encodeType, hashStruct, keccakText, typedDataDigest, type Eip712Domain, type Hex, type TypedField } from './eip712';
@@ -118,9 +119,9 @@ export function attributionTypedValue(record: AttributionRecord): Record<string,
   return { ...record, totalFee: BigInt(record.totalFee), nonce: BigInt(record.nonce) };
 }
 
-/** Settlement.pay's split: the owner's part is rounded down, the contributors' part is the rest. */
+/** Settlement.pay's split (shares.ts's feeParts): the owner's part is rounded down, the contributors' part is the rest. */
 export function contributorsPart(fee: bigint, ownerShareBps: number): bigint {
-  return fee - (fee * BigInt(ownerShareBps)) / 10_000n;
+  return feeParts(fee, ownerShareBps).contributors;
 }
 
 /** The shares root of a payout list (zero for none). */
