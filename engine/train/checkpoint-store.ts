@@ -6,6 +6,7 @@
  * disk, and renamed into place, so a process killed at any moment leaves every step-N folder either
  * complete or absent; the newest complete one is what a resume reads.
  */
+import { readdirSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoraAdapter } from '../lora-io/adapter';
@@ -107,11 +108,14 @@ export async function writeFinalAdapter(outDir: string, adapter: LoraAdapter): P
   return dest;
 }
 
-/** Complete checkpoints, oldest first. */
-export async function listCheckpoints(outDir: string): Promise<Array<{ step: number; dir: string }>> {
+/**
+ * The `step-<N>` folders directly under `root`, oldest first (none when `root` is absent): a run's
+ * checkpoints, and the adapter snapshots the app keeps of them.
+ */
+export function stepFolders(root: string): Array<{ step: number; dir: string }> {
   let names: string[];
   try {
-    names = await readdir(checkpointsDir(outDir));
+    names = readdirSync(root);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
@@ -119,8 +123,13 @@ export async function listCheckpoints(outDir: string): Promise<Array<{ step: num
   return names
     .map((n) => STEP_DIR.exec(n))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ step: Number(m[1]), dir: path.join(checkpointsDir(outDir), m[0]) }))
+    .map((m) => ({ step: Number(m[1]), dir: path.join(root, m[0]) }))
     .sort((a, b) => a.step - b.step);
+}
+
+/** Complete checkpoints, oldest first. */
+export function listCheckpoints(outDir: string): Promise<Array<{ step: number; dir: string }>> {
+  return Promise.resolve(stepFolders(checkpointsDir(outDir)));
 }
 
 /** Removes all but the newest `keep` checkpoints, and temporary folders a killed run left behind. */

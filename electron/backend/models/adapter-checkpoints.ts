@@ -10,12 +10,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE } from '../../../engine/lora-io/peft-files';
+import { stepFolders } from '../../../engine/train/checkpoint-store';
 
 export const ADAPTER_CHECKPOINTS_DIR = 'checkpoints';
 export const RUN_TRACIN_DIR = 'tracin';
 /** Checkpoints kept before the end: each adds a gradient pass per example to the store's build and per query. */
 export const TRACIN_SNAPSHOTS = 3;
-const STEP_DIR = /^step-(\d+)$/;
 const PEFT_FILES = [ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE];
 
 export interface AdapterCheckpoint {
@@ -25,17 +25,9 @@ export interface AdapterCheckpoint {
   dir: string;
 }
 
-/** The step-N folders under `root` that hold an adapter, oldest first. */
-function stepFolders(root: string): AdapterCheckpoint[] {
-  if (!fs.existsSync(root)) return [];
-  return fs
-    .readdirSync(root)
-    .flatMap((name) => {
-      const m = STEP_DIR.exec(name);
-      const dir = path.join(root, name);
-      return m && PEFT_FILES.every((f) => fs.existsSync(path.join(dir, f))) ? [{ step: Number(m[1]), dir }] : [];
-    })
-    .sort((a, b) => a.step - b.step);
+/** The step-N folders under `root` that hold an adapter (whole: a copy cut short has no weights yet), oldest first. */
+function adapterFolders(root: string): AdapterCheckpoint[] {
+  return stepFolders(root).filter(({ dir }) => PEFT_FILES.every((f) => fs.existsSync(path.join(dir, f))));
 }
 
 /** Which of `count` equal stretches of the run a step ends (0: the first, before any snapshot is due). */
@@ -50,7 +42,7 @@ export function keepTracinSnapshot(runDir: string, checkpointDir: string, step: 
   if (step >= totalSteps) return false;
   const root = path.join(runDir, RUN_TRACIN_DIR);
   const now = stretch(step, totalSteps, count);
-  const last = stepFolders(root).at(-1);
+  const last = adapterFolders(root).at(-1);
   if (now < 1 || (last && stretch(last.step, totalSteps, count) >= now)) return false;
   const tmp = path.join(root, `.step-${step}.tmp`);
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -62,7 +54,7 @@ export function keepTracinSnapshot(runDir: string, checkpointDir: string, step: 
 
 /** Copies the run's snapshots into an adapter folder being installed; returns their steps. */
 export function installTracinSnapshots(runDir: string, adapterDir: string): number[] {
-  const snapshots = stepFolders(path.join(runDir, RUN_TRACIN_DIR));
+  const snapshots = adapterFolders(path.join(runDir, RUN_TRACIN_DIR));
   for (const { step, dir } of snapshots) {
     const to = path.join(adapterDir, ADAPTER_CHECKPOINTS_DIR, `step-${step}`);
     fs.mkdirSync(to, { recursive: true });
@@ -73,5 +65,5 @@ export function installTracinSnapshots(runDir: string, adapterDir: string): numb
 
 /** The installed adapter's checkpoints, oldest first (none for an adapter not trained here). */
 export function adapterCheckpoints(adapterDir: string): AdapterCheckpoint[] {
-  return stepFolders(path.join(adapterDir, ADAPTER_CHECKPOINTS_DIR));
+  return adapterFolders(path.join(adapterDir, ADAPTER_CHECKPOINTS_DIR));
 }
