@@ -171,14 +171,13 @@ export class SpanIndexService {
           yield { id: trainingRecordId(record.itemId, record.position), texts: recordTexts(record) };
         }
       })();
-      let reported = 0;
+      // A batch of PROGRESS_EVERY records between updates.
       const done = await addTextRecords(writer, pool, records, {
         batchRecords: PROGRESS_EVERY,
         signal: job.signal,
-        onAdded: (n) => {
-          if (n - reported >= PROGRESS_EVERY) job.progress({ done: (reported = n), total, detail: 'tokenizing records' });
-        },
+        onAdded: (n) => job.progress({ done: n, total, detail: 'tokenizing records' }),
       });
+      // The workers are not needed while the suffixes sort (the finally below is for a failure before this).
       await pool.close();
       job.progress({ done, total, detail: 'sorting suffixes' });
       return await writer.finish({
