@@ -98,6 +98,9 @@ describe('the Playground', () => {
       expect(await answer.getAttribute('data-streaming')).toBe('true');
       await expect.poll(() => answer.getByTestId('pg-message-stats').textContent()).toMatch(/tokens\/s…$/);
       if (how === 'button') {
+        // Check the page once the answer overflows the conversation list: a list that scrolls with no button in it must itself take focus.
+        const overflows = `(() => { const l = document.querySelector('[data-testid="pg-messages"]'); return l.scrollHeight > l.clientHeight; })()`;
+        await expect.poll(() => page.evaluate(overflows), { timeout: 30_000 }).toBe(true);
         await shootBothThemes(page, 'playground-streaming');
         await page.getByTestId('pg-stop').click();
       } else {

@@ -72,7 +72,8 @@ export function ChatView({ conversation, multiTurn, running, onSend, onStop, onS
           {conversation.model} has no chat template, so each message is sent alone, formatted as training formats an instruction; it does not see the earlier turns.
         </p>
       )}
-      <ol className="pg-messages" data-testid="pg-messages" aria-label="Conversation">
+      {/* Focusable because it scrolls: while the first answer streams it holds no button, and keyboard users must still be able to scroll it (axe: scrollable-region-focusable). */}
+      <ol className="pg-messages" data-testid="pg-messages" aria-label="Conversation" tabIndex={0}>
         {conversation.messages.length === 0 && <li className="pg-empty muted">Write a message below to start.</li>}
         {conversation.messages.map((m, i) => (
           <MessageView key={m.id} message={m} prompt={conversation.messages[i - 1]?.role === 'user' ? conversation.messages[i - 1]!.content : null} streaming={running !== null && m === last} running={running} registered={registered} />
