@@ -12,7 +12,7 @@ import { storeImage } from '../../electron/backend/datanets/import/readers/image
 import { ApiFailure } from '../../shared/api/errors';
 import type { ItemContent } from '../../shared/datanets/item';
 import type { ImageBox, LabelSchema, TextSpan } from '../../shared/datanets/schema';
-import { goTo, openApp, shootChecked, startBrowserApp } from '../fixtures/app-page';
+import { checkAxe, goTo, openApp, shootChecked, startBrowserApp } from '../fixtures/app-page';
 import { screenshotPath } from '../fixtures/browser';
 import type { ServedApp } from '../fixtures/served-app';
 
@@ -106,7 +106,8 @@ beforeAll(async () => {
   ]);
   const line = 'A long document line about prices, service and quality, repeated to reach a megabyte. ';
   addDatanet('Long', { fields: [...one.fields, { kind: 'text_spans', name: 'entities', labels: ['PER', 'ORG'] }] }, [
-    { key: 'long', content: { text: line.repeat(Math.ceil(1_048_576 / line.length)), fields: {}, image: null } },
+    // A long column too: it scrolls in its box, which keyboard users must be able to reach.
+    { key: 'long', content: { text: line.repeat(Math.ceil(1_048_576 / line.length)), fields: { context: line.repeat(20) }, image: null } },
   ]);
   addDatanet('Huge image', { fields: [{ kind: 'image_boxes', name: 'boxes', labels: ['thing'] }] }, [
     { key: 'huge', content: { text: '', fields: {}, image: await image('huge', 8000, 8000, '#556b2f') } },
@@ -141,6 +142,9 @@ describe('the annotate view', () => {
     const { context, page } = await open(`#/annotate/${datanets.Everything}/${A}`);
     await workspaceOn(page, A);
     await expect.poll(() => page.getByTestId('annotate-position').textContent()).toBe('Item 1 of 2');
+    // A short column fits its box: no tab stop of its own.
+    expect(await page.getByTestId('item-column-source').textContent()).toBe('a review');
+    expect(await page.getByTestId('item-column-source').getAttribute('tabindex')).toBeNull();
 
     // single choice: the first field is active; keys pick, the mouse picks.
     await page.keyboard.press('1');
@@ -392,6 +396,8 @@ describe('the annotate view', () => {
     expect(openMs, 'open a 1 MB item').toBeLessThan(5000);
     expect(keyMs, 'a key press on a page holding 1 MB of text').toBeLessThan(1000);
     await page.screenshot({ path: screenshotPath('annotate-long-text-light') });
+    expect(await page.getByTestId('item-column-context').getAttribute('tabindex')).toBe('0');
+    await checkAxe(page, 'annotate-long-text');
 
     await goTo(page, `#/annotate/${datanets['Huge image']}/${ids.huge}`);
     await workspaceOn(page, ids.huge!);

@@ -1,5 +1,6 @@
 import type { Item } from '../../../shared/api/schemas/datanets';
 import type { LabelSchema } from '../../../shared/datanets/schema';
+import { useOverflows } from '../../hooks/useOverflows';
 import { ProgressiveImage } from './ProgressiveImage';
 import { textChunks } from './textChunks';
 
@@ -45,12 +46,22 @@ export function ItemContentView({ item, schema }: { item: Item; schema: LabelSch
             return (
               <div key={key} className="item-field">
                 <dt>{key}</dt>
-                <dd className="selectable">{shown.length > FIELD_PREVIEW ? `${shown.slice(0, FIELD_PREVIEW)}…` : shown}</dd>
+                <ColumnValue name={key} text={shown.length > FIELD_PREVIEW ? `${shown.slice(0, FIELD_PREVIEW)}…` : shown} />
               </div>
             );
           })}
         </dl>
       )}
     </section>
+  );
+}
+
+/** A column's value in a box of at most a few lines; when it is longer, the box scrolls and so takes focus. */
+function ColumnValue({ name, text }: { name: string; text: string }) {
+  const [ref, overflows] = useOverflows<HTMLElement>();
+  return (
+    <dd ref={ref} className="selectable" tabIndex={overflows ? 0 : undefined} data-testid={`item-column-${name}`}>
+      {text}
+    </dd>
   );
 }
