@@ -1,7 +1,7 @@
 import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
 
 /**
- * Whether the element's content is taller than the element, so that it scrolls. A box that
+ * Whether the element's content is taller or wider than the element, so that it scrolls. A box that
  * scrolls must take focus, or keyboard users cannot read the rest (WCAG 2.1.1; axe-core's
  * scrollable-region-focusable); one that does not scroll should not add a tab stop. Checked
  * after each render and whenever the element is resized (the window, a panel).
@@ -12,7 +12,7 @@ export function useOverflows<T extends HTMLElement>(): [RefObject<T | null>, boo
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const check = () => setOverflows(el.scrollHeight > el.clientHeight + 1);
+    const check = () => setOverflows(el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1);
     check();
     const observer = new ResizeObserver(check);
     observer.observe(el);

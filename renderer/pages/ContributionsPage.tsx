@@ -29,7 +29,7 @@ export function ContributionsPage() {
   const earned = useMemo(() => new Map((earnings.data ?? []).map((e) => [e.recordId, e])), [earnings.data]);
 
   return (
-    <Page id="contributions" title="Contributions" lead="Each record is signed on this computer at once, then anchored on the ledger when you are online.">
+    <Page id="contributions" wide title="Contributions" lead="Each record is signed on this computer at once, then anchored on the ledger when you are online.">
       <div className="contributions-head">
         <div className="contributions-toolbar">
           <button type="button" className="button button-primary" data-testid="contribute-open" onClick={() => setDialog('contribute')}>

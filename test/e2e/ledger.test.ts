@@ -8,7 +8,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Datanet } from '../../shared/api/schemas/datanets';
 import type { Job } from '../../shared/api/schemas/jobs';
-import { openApp, shootBothThemes, startBrowserApp } from '../fixtures/app-page';
+import { checkAxe, openApp, shootBothThemes, startBrowserApp } from '../fixtures/app-page';
 import type { ServedApp } from '../fixtures/served-app';
 
 const PASSWORD = 'correct horse battery';
@@ -140,6 +140,15 @@ describe('the ledger UI in Chromium', () => {
     expect(Number(await row.getByTestId('contribution-confirmations').textContent())).toBeGreaterThanOrEqual(2);
     await expect.poll(() => page.getByTestId('status-outbox').getAttribute('data-pending')).toBe('0');
     await shoot('contributions-list');
+
+    // On a narrow window the table scrolls sideways in its box, which then takes focus; wide, it adds no tab stop.
+    const region = page.getByRole('region', { name: 'Contribution records' });
+    expect(await region.getAttribute('tabindex')).toBeNull();
+    await page.setViewportSize({ width: 640, height: 1100 });
+    await expect.poll(() => region.getAttribute('tabindex')).toBe('0');
+    await checkAxe(page, 'ledger-contributions-narrow');
+    await page.setViewportSize({ width: 1280, height: 1100 });
+    await expect.poll(() => region.getAttribute('tabindex')).toBeNull();
   }, 120_000);
 
   it('downloads the proof bundle and verifies it in the dialog: every check ✓; a tampered one shows ✗', async () => {

@@ -194,7 +194,7 @@ export function Workspace({ datanetId, itemId }: { datanetId: string; itemId: st
   const lead = position.data ? `Item ${count.format(position.data.position)} of ${count.format(position.data.total)}` : 'Finding the item’s place…';
 
   return (
-    <Page id="annotate" title={datanet.data?.name ?? 'Annotate'} lead={<span data-testid="annotate-position">{lead}</span>}>
+    <Page id="annotate" wide title={datanet.data?.name ?? 'Annotate'} lead={<span data-testid="annotate-position">{lead}</span>}>
       <div className="annotate-workspace" data-testid="annotate-workspace" data-item-id={current?.id ?? ''}>
         <nav className="annotate-toolbar" aria-label="Item navigation">
           <button type="button" className="button button-small" onClick={() => void step('previous', false)} aria-keyshortcuts="ArrowLeft k" data-testid="nav-previous">

@@ -7,6 +7,7 @@ import { shortHex } from '../../format';
 import { formatWei } from '../../format-wei';
 import { downloadText } from '../wallet/download';
 import { StateBadge } from './StateBadge';
+import { TableScroll } from '../../components/TableScroll';
 
 interface ContributionsTableProps {
   records: readonly Contribution[];
@@ -30,7 +31,7 @@ export function ContributionsTable({ records, datanetNames, versionNumbers, earn
   return (
     <>
       {bundle.error && failedFor && <ErrorMessage error={bundle.error} context={`Could not make the proof bundle of ${shortHex(failedFor)}.`} />}
-      <div className="table-scroll" tabIndex={0} role="region" aria-label="Contribution records">
+      <TableScroll label="Contribution records">
         <table className="data-table contributions-table" data-testid="contributions-table">
           <thead>
             <tr>
@@ -98,7 +99,7 @@ export function ContributionsTable({ records, datanetNames, versionNumbers, earn
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </>
   );
 }

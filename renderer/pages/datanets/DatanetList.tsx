@@ -2,6 +2,7 @@ import type { KeyboardEvent } from 'react';
 import type { DatanetSummary } from '../../../shared/api';
 import { navigate } from '../../hooks/useHashRoute';
 import { pageHref } from '../../route';
+import { TableScroll } from '../../components/TableScroll';
 
 interface DatanetListProps {
   datanets: readonly DatanetSummary[];
@@ -24,7 +25,7 @@ function moveFocus(e: KeyboardEvent<HTMLTableSectionElement>): void {
 /** Every datanet with its size, how much is labeled, its last version and license; a row opens its dataset view. */
 export function DatanetList({ datanets, onImport }: DatanetListProps) {
   return (
-    <div className="datanet-table-wrap">
+    <TableScroll label="Datanets" className="datanet-table-wrap">
       <table className="datanet-table" data-testid="datanet-list">
         <thead>
           <tr>
@@ -102,6 +103,6 @@ export function DatanetList({ datanets, onImport }: DatanetListProps) {
           })}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

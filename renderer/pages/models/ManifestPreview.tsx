@@ -1,5 +1,6 @@
 import type { TrainingManifest } from '../../../shared/ledger/training-manifest';
 import { shortHex } from '../../format';
+import { TableScroll } from '../../components/TableScroll';
 
 /** Rows shown before "and N more": a version can have thousands of records. */
 const SHOWN = 25;
@@ -32,7 +33,7 @@ export function ManifestPreview({ manifest, ownerShareBps }: ManifestPreviewProp
         {contributors === 1 ? 'contributor' : 'contributors'}, weighted by the {manifest.weightSum.toLocaleString()} target tokens they gave to {manifest.training.examples.toLocaleString()}{' '}
         training examples of version {manifest.datanet.version} (field <span className="mono">{manifest.training.field}</span>).
       </p>
-      <div className="table-scroll">
+      <TableScroll label="Contribution records in the manifest">
         <table className="data-table manifest-table" data-testid="manifest-entries">
           <thead>
             <tr>
@@ -65,7 +66,7 @@ export function ManifestPreview({ manifest, ownerShareBps }: ManifestPreviewProp
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {entries.length > SHOWN && <p className="field-hint">…and {(entries.length - SHOWN).toLocaleString()} more records; the exported manifest lists them all.</p>}
       <dl className="lineage-metrics manifest-ids">
         <div className="lineage-metric">

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { formatValue } from '../models/format';
 import { compareRuns, type Difference, type HistoryRow } from './history';
 import { STATE_LABEL } from './LiveRun';
+import { TableScroll } from '../../components/TableScroll';
 
 interface RunHistoryProps {
   rows: HistoryRow[];
@@ -27,7 +28,7 @@ export function RunHistory({ rows, openable, onOpen }: RunHistoryProps) {
   return (
     <>
       <p className="field-hint">Tick two runs to compare their settings and metrics.</p>
-      <div className="table-scroll">
+      <TableScroll label="Training runs">
         <table className="data-table" data-testid="run-history">
           <thead>
             <tr>
@@ -93,7 +94,7 @@ export function RunHistory({ rows, openable, onOpen }: RunHistoryProps) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {chosen.length === 2 && <CompareRuns a={chosen[0]!} b={chosen[1]!} />}
     </>
   );
@@ -114,7 +115,7 @@ function CompareRuns({ a, b }: { a: HistoryRow; b: HistoryRow }) {
           Only what differs
         </label>
       </div>
-      <div className="table-scroll">
+      <TableScroll label="The two runs compared">
         <table className="data-table">
           <thead>
             <tr>
@@ -128,7 +129,7 @@ function CompareRuns({ a, b }: { a: HistoryRow; b: HistoryRow }) {
             <CompareGroup title="Metrics" list={rows(metrics)} />
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {a.config === null || b.config === null ? (
         <p className="field-hint">A run started outside this app, and not finished, has no settings on record here.</p>
       ) : null}

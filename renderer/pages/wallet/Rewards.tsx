@@ -10,6 +10,7 @@ import { shortHex } from '../../format';
 import { fieldError, FieldMessage } from './field-error';
 import { ClaimAll } from './ClaimAll';
 import { readText } from './read-text';
+import { TableScroll } from '../../components/TableScroll';
 
 /** A state in a word, an icon and a colour (never colour alone); the hint says what it means. */
 const LOOK: Record<RewardState, { label: string; Icon: typeof CheckIcon; hint: string }> = {
@@ -124,7 +125,7 @@ function RewardsTable({ rows, unlocked, pending, onClaim }: { rows: readonly Rew
   return (
     <>
       {!unlocked && rows.some((r) => r.state === 'claimable') && <p className="field-hint">Claiming signs a transaction: unlock the wallet above first.</p>}
-      <div className="table-scroll" tabIndex={0} role="region" aria-label="Rewards">
+      <TableScroll label="Rewards">
         <table className="data-table wallet-rewards-table" data-testid="wallet-rewards-table">
           <thead>
             <tr>
@@ -172,7 +173,7 @@ function RewardsTable({ rows, unlocked, pending, onClaim }: { rows: readonly Rew
             })}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </>
   );
 }
