@@ -12,7 +12,7 @@ import { storeImage } from '../../electron/backend/datanets/import/readers/image
 import { ApiFailure } from '../../shared/api/errors';
 import type { ItemContent } from '../../shared/datanets/item';
 import type { ImageBox, LabelSchema, TextSpan } from '../../shared/datanets/schema';
-import { checkAxe, goTo, openApp, shootChecked, startBrowserApp } from '../fixtures/app-page';
+import { checkAxe, checkSmallWindow, goTo, openApp, shootChecked, startBrowserApp } from '../fixtures/app-page';
 import { screenshotPath } from '../fixtures/browser';
 import type { ServedApp } from '../fixtures/served-app';
 
@@ -278,6 +278,7 @@ describe('the annotate view', () => {
         await page.getByTestId(`field-${field.name}`).screenshot({ path: screenshotPath(`annotate-field-${field.kind}-${scheme}`) });
       }
       await shootChecked(page, `annotate-history-${scheme}`, { target: page.getByTestId('history-panel') });
+      if (scheme === 'light') await checkSmallWindow(page, 'annotate-workspace');
       await page.keyboard.press('?');
       await page.getByTestId('shortcuts-dialog').waitFor();
       await shootChecked(page, `annotate-shortcuts-${scheme}`);

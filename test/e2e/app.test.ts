@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAxe, openApp, startBrowserApp } from '../fixtures/app-page';
+import { checkAxe, checkSmallWindow, openApp, startBrowserApp } from '../fixtures/app-page';
 import { screenshotPath } from '../fixtures/browser';
 import type { ServedApp } from '../fixtures/served-app';
 
@@ -48,6 +48,16 @@ describe('the app in Chromium, served by studio serve', () => {
       await context.close();
     }
     for (const id of PAGES) expect(fs.statSync(screenshotPath(`${id}-dark`)).size).toBeGreaterThan(5000);
+  });
+
+  it('fits every page in a small window: no sideways scrolling of the main area, and axe-core finds no serious problem', async () => {
+    const { context, page } = await open();
+    for (const id of PAGES) {
+      await page.getByTestId(`nav-${id}`).click();
+      await page.getByTestId(`page-${id}`).waitFor();
+      await checkSmallWindow(page, id);
+    }
+    await context.close();
   });
 
   it('switches pages with Ctrl+1…8', async () => {

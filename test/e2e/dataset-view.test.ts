@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ItemsWindow } from '../../shared/api/schemas/browse';
 import type { AnnotationEvent, Datanet, ItemFilter } from '../../shared/api/schemas/datanets';
-import { openApp, shootChecked, startBrowserApp } from '../fixtures/app-page';
+import { checkSmallWindow, openApp, shootChecked, startBrowserApp } from '../fixtures/app-page';
 import { screenshotPath } from '../fixtures/browser';
 import type { ServedApp } from '../fixtures/served-app';
 
@@ -93,6 +93,16 @@ describe('the dataset view', { timeout: 120_000 }, () => {
       expect(await rowText(page, 1)).toBe('filename: photo-1.png');
       expect((await rowText(page, 5))!.length).toBeLessThan(400);
       await shootChecked(page, `dataset-table-${colorScheme}`);
+      if (colorScheme === 'light') {
+        await checkSmallWindow(page, 'dataset-table', async () => {
+          // The content keeps its room; who labeled and when added give way.
+          const [contentWidth, addedShown] = await page.evaluate<[number, boolean]>(
+            `[document.querySelector('[data-testid="row-text"]').getBoundingClientRect().width, document.querySelector('.dv-cell-date').getClientRects().length > 0]`,
+          );
+          expect(contentWidth).toBeGreaterThan(100);
+          expect(addedShown).toBe(false);
+        });
+      }
       await context.close();
     }
   });

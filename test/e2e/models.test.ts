@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Datanet } from '../../shared/api/schemas/datanets';
 import type { Adapter, LanguageModel } from '../../shared/api/schemas/models';
-import { openApp, shootBothThemes, shootChecked } from '../fixtures/app-page';
+import { checkSmallWindow, openApp, shootBothThemes, shootChecked } from '../fixtures/app-page';
 import { fakeHub } from '../fixtures/fake-hub';
 import { seedSumsDatanet, tinyModelFolder, trainAdapter } from '../fixtures/model-factory';
 import type { ServedApp } from '../fixtures/served-app';
@@ -108,6 +108,7 @@ describe('the Models page', () => {
     expect(metrics).toContain('Rank4');
     expect(metrics).toContain('Learning rate0.01');
     await shootBothThemes(page, 'models-with-adapter');
+    await checkSmallWindow(page, 'models-with-adapter');
     await context.close();
   });
 

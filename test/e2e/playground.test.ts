@@ -7,7 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Datanet } from '../../shared/api/schemas/datanets';
-import { goTo, openApp, shootBothThemes, startBrowserApp } from '../fixtures/app-page';
+import { checkSmallWindow, goTo, openApp, shootBothThemes, startBrowserApp } from '../fixtures/app-page';
 import { installEndlessModel, installTinyModel, seedSumsDatanet, trainAdapter } from '../fixtures/model-factory';
 import type { ServedApp } from '../fixtures/served-app';
 
@@ -80,6 +80,7 @@ describe('the Playground', () => {
     expect(await answers().count()).toBe(2);
     await page.getByTestId('pg-composer').fill('');
     await shootBothThemes(page, 'playground-chat');
+    await checkSmallWindow(page, 'playground-chat');
   }, 60_000);
 
   it('streams a long answer, and Stop (the button, then Escape) ends it with the text so far', async () => {

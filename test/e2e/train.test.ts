@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Datanet } from '../../shared/api/schemas/datanets';
 import type { Job } from '../../shared/api/schemas/jobs';
 import type { Adapter } from '../../shared/api/schemas/models';
-import { openApp, shootBothThemes, shootChecked, startBrowserApp } from '../fixtures/app-page';
+import { checkSmallWindow, openApp, shootBothThemes, shootChecked, startBrowserApp } from '../fixtures/app-page';
 import { installTinyModel, seedSumsDatanet } from '../fixtures/model-factory';
 import type { ServedApp } from '../fixtures/served-app';
 
@@ -61,6 +61,7 @@ describe('the Train page', () => {
     expect(await page.getByTestId('estimate-time').textContent()).toMatch(/measured after the first steps/);
     expect(await page.getByTestId('estimate-memory').textContent()).toMatch(/^about \d+(\.\d)? (KB|MB)$/);
     await shootBothThemes(page, 'train-form');
+    await checkSmallWindow(page, 'train-form');
 
     await page.getByTestId('preset-custom').check();
     const set = async (key: string, value: number) => page.getByTestId(`hyper-${key}`).fill(String(value));
