@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatanetSummary, ImportRecord } from '../../shared/api/schemas/datanets';
-import { openApp, type Scheme, shootChecked, startBrowserApp } from '../fixtures/app-page';
+import { checkSmallWindow, openApp, type Scheme, shootChecked, startBrowserApp } from '../fixtures/app-page';
 import { screenshotPath } from '../fixtures/browser';
 import type { ServedApp } from '../fixtures/served-app';
 import { tempDir } from '../fixtures/temp-dir';
@@ -87,6 +87,7 @@ describe('the Datanets page', () => {
     expect(await dialog.getByTestId(`schema-field-name-${moved}`).getAttribute('aria-invalid')).toBe('true');
     await dialog.getByTestId(`schema-field-labels-${moved}`).fill('face\nlogo');
     await shootChecked(page, 'datanets-create-dialog-light');
+    await checkSmallWindow(page, 'datanets-create-dialog');
 
     // Closing keeps the draft; it is still there when the dialog opens again.
     await page.keyboard.press('Escape');

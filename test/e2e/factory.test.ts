@@ -22,7 +22,7 @@ import type { Job } from '../../shared/api/schemas/jobs';
 import type { TrainingRun } from '../../shared/api/schemas/training';
 import type { TrainingManifest } from '../../shared/ledger/training-manifest';
 import { providerFor } from '../fixtures/anvil';
-import { goTo, openApp, shootBothThemes, startBrowserApp } from '../fixtures/app-page';
+import { checkSmallWindow, goTo, openApp, shootBothThemes, startBrowserApp } from '../fixtures/app-page';
 import { installTinyModel, seedSumsDatanet } from '../fixtures/model-factory';
 import type { ServedApp } from '../fixtures/served-app';
 import { tempDir } from '../fixtures/temp-dir';
@@ -141,6 +141,7 @@ describe('the model factory', () => {
     expect(await preview.getByTestId('manifest-entry').locator('td').last().textContent()).toBe('100.0% (75.0% of a fee)');
     await dialog.getByTestId('register-uri').fill('ipfs://sums-factory');
     await shootBothThemes(page, 'factory-register-dialog', { target: dialog.locator('.dialog-panel') });
+    await checkSmallWindow(page, 'factory-register-dialog');
     await dialog.getByTestId('register-submit').click();
     const confirm = dialog.getByTestId('register-confirm');
     expect(await confirm.textContent()).toContain(`Register ${RUN} on Local devnet (anvil) with your share at 25%?`);

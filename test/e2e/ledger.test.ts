@@ -8,7 +8,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Datanet } from '../../shared/api/schemas/datanets';
 import type { Job } from '../../shared/api/schemas/jobs';
-import { checkAxe, openApp, shootBothThemes, startBrowserApp } from '../fixtures/app-page';
+import { checkAxe, checkSmallWindow, openApp, shootBothThemes, startBrowserApp } from '../fixtures/app-page';
 import type { ServedApp } from '../fixtures/served-app';
 
 const PASSWORD = 'correct horse battery';
@@ -120,6 +120,7 @@ describe('the ledger UI in Chromium', () => {
     expect(await page.getByTestId('contribute-datanet').inputValue()).toBe(datanet.id);
     await expect.poll(() => page.getByTestId('contribute-version').locator('option').count()).toBe(2);
     await shoot('contribute-dialog');
+    await checkSmallWindow(page, 'ledger-contribute-dialog');
     await page.getByTestId('contribute-submit').click();
     const row = page.getByTestId('contribution-row');
     await row.waitFor();
