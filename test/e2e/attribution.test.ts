@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Attribution } from '../../shared/api/schemas/attribution';
 import type { Job } from '../../shared/api/schemas/jobs';
 import { contributorsPart } from '../../shared/ledger/attribution-record';
-import { goTo, openApp, shootBothThemes, startBrowserApp } from '../fixtures/app-page';
+import { checkSmallWindow, goTo, openApp, shootBothThemes, startBrowserApp } from '../fixtures/app-page';
 import { installTinyModel, seedSumsDatanet } from '../fixtures/model-factory';
 import type { ServedApp } from '../fixtures/served-app';
 
@@ -154,6 +154,7 @@ describe('attribution in the app', () => {
     expect(await byInfluence.getByTestId('pg-why-contributor').count()).toBe(influence.contributors.length);
     expect(await byInfluence.getByTestId('pg-why-no-contributor').count()).toBe(influence.contributors.length === 0 ? 1 : 0);
     await shootBothThemes(page, 'attribution-why-influence', { target: byInfluence });
+    await checkSmallWindow(page, 'attribution-why-both');
     // Hide closes both.
     await answer.getByTestId('pg-why-close').click();
     expect(await answer.getByTestId('pg-why-panel').count()).toBe(0);
@@ -174,6 +175,7 @@ describe('attribution in the app', () => {
     const row = page.locator(`[data-testid="contribution-row"][data-record="${recordId}"]`);
     await expect.poll(() => row.getByTestId('contribution-earned').getAttribute('data-wei')).toBe(part.toString());
     await shootBothThemes(page, 'attribution-earnings', { target: page.getByTestId('contributions-table') });
+    await checkSmallWindow(page, 'attribution-earnings');
 
     // Wallet: the claim file imported, the claimable total is the record's earnings; Claim all claims it.
     await app.call('rewards.import', { file: fs.readFileSync(claimsFile, 'utf8') });
