@@ -83,6 +83,8 @@ describe('the ledger UI in Chromium', () => {
     await page.getByTestId('wallet-new-password-repeat').fill(PASSWORD);
     await page.getByTestId('wallet-confirm-submit').click();
     await expect.poll(() => page.getByTestId('wallet-confirm-error').textContent()).toMatch(new RegExp(`^Word ${indices[0]! + 1} does not match the recovery phrase`));
+    // Only the wrong word is marked.
+    expect(await Promise.all([0, 1, 2].map((n) => inputs.nth(n).getAttribute('aria-invalid')))).toEqual(['true', null, null]);
     await shoot('create-confirm');
     await inputs.nth(0).fill(words[indices[0]!]!);
     await page.getByTestId('wallet-confirm-submit').click();

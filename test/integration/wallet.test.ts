@@ -57,7 +57,7 @@ describe('the wallet', () => {
     const words = draft.mnemonic.split(' ');
     const right = Object.fromEntries(draft.confirmIndices.map((i) => [i, words[i]!]));
     const wrong = { ...right, [draft.confirmIndices[0]!]: 'zzz' };
-    expect(await failure(store.confirmCreate(draft.draftId, wrong, PASSWORD))).toMatchObject({ code: 'invalid_input', field: 'words' });
+    expect(await failure(store.confirmCreate(draft.draftId, wrong, PASSWORD))).toMatchObject({ code: 'invalid_input', field: `words.${draft.confirmIndices[0]}` });
     expect(await failure(store.confirmCreate(draft.draftId, right, 'short'))).toMatchObject({ field: 'password' });
     const status = await store.confirmCreate(draft.draftId, right, PASSWORD);
     expect(status).toMatchObject({ exists: true, unlocked: true, address: getAddress(draft.address) });

@@ -102,7 +102,8 @@ export class WalletStore {
     const entries = Object.entries(words);
     if (entries.length < 3) throw invalid('words', 'must confirm three words of the recovery phrase');
     for (const [i, word] of entries) {
-      if (phrase[Number(i)] !== word.trim().toLowerCase()) throw invalid('words', `word ${Number(i) + 1} does not match the recovery phrase`);
+      // The field is the input's own path (words.<index>), so the form can mark that one word.
+      if (phrase[Number(i)] !== word.trim().toLowerCase()) throw invalid(`words.${i}`, `word ${Number(i) + 1} does not match the recovery phrase`);
     }
     await this.save(draft.wallet, password);
     this.drafts.delete(draftId);

@@ -94,6 +94,10 @@ function ConfirmStep({ draft, onBack, onDone }: { draft: Draft; onBack: () => vo
   const [repeat, setRepeat] = useState('');
   const [mismatch, setMismatch] = useState<string | null>(null);
   const err = fieldError(confirm.error, CONFIRM_LABELS);
+  // Which word was wrong (the error's field is words.<index>); without one, all three are in question.
+  const failure = confirm.error?.error;
+  const wrongWord = failure?.code === 'invalid_input' ? /^words\.(\d+)$/.exec(failure.field)?.[1] : undefined;
+  const wordInvalid = (i: number) => err?.field === 'words' && (wrongWord === undefined || Number(wrongWord) === i);
 
   async function onSubmit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
     e.preventDefault();
@@ -123,8 +127,8 @@ function ConfirmStep({ draft, onBack, onDone }: { draft: Draft; onBack: () => vo
               autoComplete="off"
               spellCheck={false}
               autoCapitalize="none"
-              aria-invalid={err?.field === 'words' || undefined}
-              aria-describedby={err?.field === 'words' ? 'wallet-confirm-error' : undefined}
+              aria-invalid={wordInvalid(i) || undefined}
+              aria-describedby={wordInvalid(i) ? 'wallet-confirm-error' : undefined}
               value={words[i] ?? ''}
               onChange={(e) => setWords((w) => ({ ...w, [i]: e.target.value }))}
             />

@@ -8,8 +8,8 @@ import type { ApiFailure } from '../../../shared/api';
 export function fieldError<F extends string>(failure: ApiFailure | null | undefined, labels: Record<F, string>): { field: F | 'form'; text: string } | null {
   const error = failure?.error;
   if (!error || error.code !== 'invalid_input') return null;
-  const last = error.field.split('.').pop() ?? '';
-  const known = Object.hasOwn(labels, last) ? (last as F) : null;
+  // The deepest segment that names a labelled input: "ledger.rpcUrl" is rpcUrl, "words.2" is words.
+  const known = (error.field.split('.').reverse().find((segment) => Object.hasOwn(labels, segment)) as F | undefined) ?? null;
   let text = error.message.startsWith(error.field) ? error.message.slice(error.field.length).trimStart() : error.message;
   if (/^(is|must|could|does|has)\b/.test(text)) text = `${known ? labels[known] : error.field} ${text}`;
   return { field: known ?? 'form', text: text.charAt(0).toUpperCase() + text.slice(1) };
