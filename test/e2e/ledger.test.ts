@@ -234,6 +234,8 @@ describe('the ledger UI in Chromium', () => {
     await section.getByTestId('ledger-profile-openledger-testnet').check();
     expect(await section.getByLabel(/rpc url/i).count()).toBe(1);
     expect(await section.getByLabel(/^name/i).count(), 'a preset fixes the name').toBe(0);
+    // The chosen network's settings are titled by it (they sat indented under the last option, Custom).
+    expect(await section.getByTestId('ledger-network-fields').locator('> legend').textContent()).toBe('OpenLedger testnet · chain 161201');
     await shoot('settings-preset', section);
 
     await section.getByTestId('ledger-profile-custom').check();

@@ -119,7 +119,8 @@ function LedgerForm({ saved }: { saved: LedgerNetwork }) {
         ))}
       </fieldset>
 
-      <div className="form-fields">
+      <fieldset className="form-fields" data-testid="ledger-network-fields">
+        <legend className="form-fields-title">{PROFILES.find((p) => p.profile === draft.profile)?.label}</legend>
         {draft.profile === 'devnet' && <DevnetStatus />}
         {draft.profile === 'custom' && (
           <div className="field">
@@ -190,7 +191,7 @@ function LedgerForm({ saved }: { saved: LedgerNetwork }) {
             Records anchored together under one root by one transaction, 1 to 10,000 (default {DEFAULT_BATCH_SIZE.toLocaleString()}): larger batches cost less gas a record.
           </span>
         </div>
-      </div>
+      </fieldset>
 
       {err?.field === 'form' && <FieldMessage id="ledger-form-error" testId="ledger-error" text={err.text} />}
       {update.error && !err && <ErrorMessage error={update.error} context="Could not save the ledger network." />}
