@@ -205,10 +205,13 @@ describe('compareRuns', () => {
     const b = rows.find((r) => r.out === 'b')!;
     const { settings, metrics } = compareRuns(a, b);
     const byKey = Object.fromEntries(settings.map((d) => [d.key, d]));
-    expect(byKey.rank).toEqual({ key: 'rank', a: 4, b: 8, differs: true });
-    expect(byKey.lr).toEqual({ key: 'lr', a: undefined, b: 0.01, differs: true });
+    expect(byKey.rank).toEqual({ key: 'rank', label: 'Rank', a: 4, b: 8, differs: true });
+    expect(byKey.lr).toEqual({ key: 'lr', label: 'Learning rate', a: undefined, b: 0.01, differs: true });
     expect(byKey.steps!.differs).toBe(false);
-    expect(byKey.datanet).toEqual({ key: 'datanet', a: 'Sums', b: 'Sums', differs: false });
-    expect(metrics.find((d) => d.key === 'trainLoss')).toEqual({ key: 'trainLoss', a: 2, b: 1, differs: true });
+    expect(byKey.datanet).toEqual({ key: 'datanet', label: 'Datanet', a: 'Sums', b: 'Sums', differs: false });
+    expect(metrics.find((d) => d.key === 'trainLoss')).toEqual({ key: 'trainLoss', label: 'Train loss', a: 2, b: 1, differs: true });
+    // Listed by the names a person reads, and a key nobody named stays as it is.
+    expect(settings.map((d) => d.label)).toEqual([...settings.map((d) => d.label)].sort((p, q) => p.localeCompare(q)));
+    expect(settings.filter((d) => d.label === d.key)).toEqual([]);
   });
 });

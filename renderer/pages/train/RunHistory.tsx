@@ -148,7 +148,7 @@ function CompareGroup({ title, list }: { title: string; list: Difference[] }) {
       {list.map((d) => (
         <tr key={d.key} className={d.differs ? 'compare-differs' : undefined} data-testid="compare-row" data-key={d.key} data-differs={d.differs}>
           <th scope="row">
-            {d.key}
+            {d.label}
             {d.differs && <span className="visually-hidden"> (differs)</span>}
           </th>
           <td className="mono">{formatValue(d.a)}</td>

@@ -9,6 +9,7 @@ import type { DatanetSummary, Job, JobState } from '../../../shared/api';
 import type { Adapter } from '../../../shared/api/schemas/models';
 import type { TrainingRun } from '../../../shared/api/schemas/training';
 import { secondsPerStep, type MeasuredRun } from './estimate';
+import { NUMBER_LIMITS } from './presets';
 import { lastSegment, type RunRecord, type TrainInput } from './run-points';
 
 export interface HistoryRow {
@@ -118,15 +119,42 @@ export function measuredRuns(records: readonly RunRecord[]): MeasuredRun[] {
 
 export interface Difference {
   key: string;
+  /** What the form and the run call it, for a person. */
+  label: string;
   a: unknown;
   b: unknown;
   differs: boolean;
 }
 
-/** Two runs side by side: every setting and metric either has, the differing ones marked. */
+/** Names of the settings the form has no number field for, and of the metrics. */
+const OTHER_LABELS: Readonly<Record<string, string>> = {
+  out: 'Adapter',
+  model: 'Base model',
+  datanet: 'Datanet',
+  version: 'Version',
+  field: 'Learns from (field)',
+  epochs: 'Epochs',
+  targets: 'Target modules',
+  packing: 'Packing',
+  provider: 'Execution provider',
+  threads: 'Threads',
+  trainLoss: 'Train loss',
+  evalLoss: 'Eval loss',
+  tokensPerSecond: 'Tokens/s',
+  stepsDone: 'Steps done',
+};
+
+/** A setting's or metric's name as the form shows it; a key it does not know is shown as it is. */
+export function compareLabel(key: string): string {
+  return NUMBER_LIMITS.find((l) => l.key === key)?.label ?? OTHER_LABELS[key] ?? key;
+}
+
+/** Two runs side by side: every setting and metric either has, by name, the differing ones marked. */
 export function compareRuns(a: HistoryRow, b: HistoryRow): { settings: Difference[]; metrics: Difference[] } {
   const diff = (x: Record<string, unknown>, y: Record<string, unknown>): Difference[] =>
-    [...new Set([...Object.keys(x), ...Object.keys(y)])].sort().map((key) => ({ key, a: x[key], b: y[key], differs: JSON.stringify(x[key]) !== JSON.stringify(y[key]) }));
+    [...new Set([...Object.keys(x), ...Object.keys(y)])]
+      .map((key) => ({ key, label: compareLabel(key), a: x[key], b: y[key], differs: JSON.stringify(x[key]) !== JSON.stringify(y[key]) }))
+      .sort((p, q) => p.label.localeCompare(q.label));
   const settings = diff({ ...a.config, model: a.model, datanet: a.datanet, version: a.version }, { ...b.config, model: b.model, datanet: b.datanet, version: b.version });
   return { settings, metrics: diff({ ...a.metrics, stepsDone: a.done }, { ...b.metrics, stepsDone: b.done }) };
 }
