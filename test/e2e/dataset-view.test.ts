@@ -244,6 +244,8 @@ describe('the dataset view', { timeout: 120_000 }, () => {
 
       const third = await openView({ colorScheme, id: 'dn_doesnotexist1' });
       await expect.poll(() => third.page.getByRole('alert').textContent()).toMatch(/Could not load the datanet.*No datanet with id "dn_doesnotexist1"/);
+      // Right under the back link, not at the foot of an empty page.
+      expect((await third.page.getByRole('alert').boundingBox())!.y).toBeLessThan(150);
       await third.page.screenshot({ path: screenshotPath(`dataset-missing-${colorScheme}`) });
       await third.context.close();
     }

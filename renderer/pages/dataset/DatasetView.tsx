@@ -22,9 +22,12 @@ export function DatasetView({ datanetId }: { datanetId: string }) {
   if (!summary.data) {
     return (
       <section className="dataset-view" data-testid="dataset-view" aria-label="Datanet">
-        <a className="dv-back" href={pageHref('datanets')}>
-          ← All datanets
-        </a>
+        {/* In the header row, as when loaded: alone in the view's column, its full-width basis took the whole height and pushed the message to the bottom. */}
+        <div className="dv-header">
+          <a className="dv-back" href={pageHref('datanets')}>
+            ← All datanets
+          </a>
+        </div>
         <CallFallback call={summary} what="the datanet" />
       </section>
     );
