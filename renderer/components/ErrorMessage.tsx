@@ -7,11 +7,13 @@ interface ErrorMessageProps {
   /** What was being attempted, e.g. "Could not load the settings". */
   context?: string;
   onRetry?: () => void;
+  /** For a message the user may close once read: a Dismiss button inside the box. */
+  onDismiss?: () => void;
   testId?: string;
 }
 
 /** A failed call, in words: the backend's message, and for internal errors the ref its log line carries. */
-export function ErrorMessage({ error, context, onRetry, testId }: ErrorMessageProps) {
+export function ErrorMessage({ error, context, onRetry, onDismiss, testId }: ErrorMessageProps) {
   const ref = error.error.code === 'internal' ? error.error.ref : null;
   return (
     <div className="error-message" role="alert" data-testid={testId}>
@@ -28,6 +30,11 @@ export function ErrorMessage({ error, context, onRetry, testId }: ErrorMessagePr
       {onRetry && (
         <button type="button" className="button button-small" onClick={onRetry}>
           Try again
+        </button>
+      )}
+      {onDismiss && (
+        <button type="button" className="button button-small" onClick={onDismiss}>
+          Dismiss
         </button>
       )}
     </div>

@@ -377,6 +377,9 @@ describe('the annotate view', () => {
       expect(await page.getByTestId('save-error').textContent()).toMatch(/Could not save “sentiment”.*read-only for this test/);
       await expect.poll(() => page.getByTestId('choice-sentiment-negative').getAttribute('aria-checked')).toBe('false');
       await page.screenshot({ path: screenshotPath('annotate-save-error-light') });
+      // Dismiss sits in the message's box and closes it.
+      await page.getByTestId('save-error').getByRole('button', { name: 'Dismiss' }).click();
+      expect(await page.getByTestId('save-error').count()).toBe(0);
     } finally {
       annotations.set = real;
     }

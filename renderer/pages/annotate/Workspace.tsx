@@ -236,10 +236,7 @@ export function Workspace({ datanetId, itemId }: { datanetId: string; itemId: st
         </nav>
         {failure && (
           <div className="annotate-alert" data-testid="save-error">
-            <ErrorMessage error={failure.error} context={failure.context} />
-            <button type="button" className="button button-small" onClick={() => setFailure(null)}>
-              Dismiss
-            </button>
+            <ErrorMessage error={failure.error} context={failure.context} onDismiss={() => setFailure(null)} />
           </div>
         )}
         {notice && (
