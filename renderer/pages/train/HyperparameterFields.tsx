@@ -57,11 +57,11 @@ export function HyperparameterFields({ values, onChange, disabled }: Hyperparame
           aria-describedby={`${base}-targets-help`}
           onChange={(e) => onChange({ ...values, targets: e.target.value as Hyperparameters['targets'] })}
         >
-          <option value="default">Attention query and value (default)</option>
+          <option value="default">Query and value (default)</option>
           <option value="all-linear">Every linear layer</option>
         </select>
         <span className="field-hint" id={`${base}-targets-help`}>
-          More layers learn more per step; the adapter grows about fivefold.
+          Query and value: the attention's query and value projections. More layers learn more per step; the adapter grows about fivefold.
         </span>
       </div>
       <div className="field hyper-field">
