@@ -10,6 +10,8 @@ interface AssistPanelProps {
   datanetId: string;
   itemId: string;
   schema: LabelSchema;
+  /** The item's current labels: a suggestion it already carries is shown as accepted. */
+  labels: Readonly<Record<string, unknown>>;
   onAccept: (field: string, value: unknown) => void;
 }
 
@@ -24,6 +26,12 @@ function isTextEntry(target: EventTarget | null): boolean {
   return !['button', 'checkbox', 'radio', 'range', 'color', 'file', 'submit', 'reset'].includes(target.type);
 }
 
+/** The same label, whatever order a multiple choice was picked in. */
+function sameValue(a: unknown, b: unknown): boolean {
+  const key = (v: unknown) => JSON.stringify(Array.isArray(v) ? [...(v as unknown[])].map(String).sort() : v);
+  return a !== undefined && b !== undefined && key(a) === key(b);
+}
+
 function valueText(value: unknown): string {
   return Array.isArray(value) ? (value.length ? value.join(', ') : 'none') : String(value);
 }
@@ -34,7 +42,7 @@ const pct = (x: number) => `${Math.round(Math.max(0, x) * 100)}%`;
  * Assist beside the annotation form: the label the nearest labeled items agree on (Tab accepts
  * it, once per item), and a warning when near-duplicates of this item exist.
  */
-export function AssistPanel({ datanetId, itemId, schema, onAccept }: AssistPanelProps) {
+export function AssistPanel({ datanetId, itemId, schema, labels, onAccept }: AssistPanelProps) {
   const field = schema.fields.find((f) => SUGGESTIBLE.has(f.kind));
   const status = useCall('assist.status', { datanet: datanetId });
   const duplicates = useCall('assist.duplicates', { item: itemId });
@@ -58,7 +66,7 @@ export function AssistPanel({ datanetId, itemId, schema, onAccept }: AssistPanel
           <NoModel />
         ) : (
           <>
-            {field ? <SuggestionView key={`${itemId}:${field.name}`} itemId={itemId} field={field} onAccept={onAccept} /> : null}
+            {field ? <SuggestionView key={`${itemId}:${field.name}`} itemId={itemId} field={field} current={labels[field.name]} onAccept={onAccept} /> : null}
             <DuplicatesView datanetId={datanetId} call={duplicates} />
             {status.data.embeddedCount < status.data.itemCount && (
               <p className="assist-note" data-testid="assist-coverage">
@@ -89,17 +97,22 @@ function NoModel() {
 interface SuggestionViewProps {
   itemId: string;
   field: LabelField;
+  /** The field's current value on the item, if any. */
+  current: unknown;
   onAccept: (field: string, value: unknown) => void;
 }
 
-function SuggestionView({ itemId, field, onAccept }: SuggestionViewProps) {
+function SuggestionView({ itemId, field, current, onAccept }: SuggestionViewProps) {
   const suggestion = useCall('assist.suggest', { item: itemId, field: field.name });
   // Tab accepts once; after that it moves focus as usual (this view is re-keyed per item).
-  const [accepted, setAccepted] = useState(false);
-  const offer = suggestion.data?.kind === 'suggestion' && !suggestion.loading ? suggestion.data : null;
+  const [acceptedHere, setAccepted] = useState(false);
+  const loaded = suggestion.data?.kind === 'suggestion' && !suggestion.loading ? suggestion.data : null;
+  // Already the item's label (set by hand, or accepted before): nothing left to accept, and Tab moves focus.
+  const accepted = acceptedHere || (loaded !== null && sameValue(loaded.value, current));
+  const offer = accepted ? null : loaded;
 
   useEffect(() => {
-    if (!offer || accepted) return;
+    if (!offer) return;
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Tab' || e.shiftKey || e.ctrlKey || e.altKey || e.metaKey || e.defaultPrevented || isTextEntry(e.target)) return;
       e.preventDefault();
@@ -108,7 +121,7 @@ function SuggestionView({ itemId, field, onAccept }: SuggestionViewProps) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [offer, accepted, onAccept]);
+  }, [offer, onAccept]);
 
   function accept(): void {
     if (!offer) return;

@@ -258,7 +258,7 @@ export function Workspace({ datanetId, itemId }: { datanetId: string; itemId: st
           <aside className="annotate-side" aria-label="Assist and history">
             {current && schema && (
               // An accepted suggestion saves like a key press: optimistic, undoable, in the history.
-              <AssistPanel datanetId={datanetId} itemId={current.id} schema={schema} onAccept={(field, value) => void save(current.id, field, value)} />
+              <AssistPanel datanetId={datanetId} itemId={current.id} schema={schema} labels={current.labels} onAccept={(field, value) => void save(current.id, field, value)} />
             )}
             <HistoryPanel itemId={itemId} version={historyVersion} />
           </aside>
