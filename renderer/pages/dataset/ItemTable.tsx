@@ -156,7 +156,7 @@ export function ItemTable({ cache, total, version, selection, focus, label, onPo
       <div role="rowgroup" className="dv-head">
         <div role="row" aria-rowindex={1} className="dv-row dv-row-head">
           {COLUMNS.map((c, i) => (
-            <div key={c} role="columnheader" className={`dv-cell${i === 0 ? ' dv-cell-check' : ''}`}>
+            <div key={c} role="columnheader" className={`dv-cell${i === 0 ? ' dv-cell-check' : c === '#' ? ' dv-cell-end' : ''}`}>
               {i === 0 ? <span className="visually-hidden">{c}</span> : c}
             </div>
           ))}

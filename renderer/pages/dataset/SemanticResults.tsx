@@ -154,7 +154,7 @@ function ResultsGrid({ datanet, results, stale }: { datanet: DatanetSummary; res
       <div role="rowgroup" className="dv-head">
         <div role="row" aria-rowindex={1} className="dv-row dv-sem-row dv-row-head">
           {COLUMNS.map((c) => (
-            <div key={c} role="columnheader" className="dv-cell">
+            <div key={c} role="columnheader" className={c === 'Rank' ? 'dv-cell dv-cell-end' : 'dv-cell'}>
               {c}
             </div>
           ))}
