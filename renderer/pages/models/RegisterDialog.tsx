@@ -1,4 +1,4 @@
-import { useState, type SubmitEvent } from 'react';
+import { useId, useState, type SubmitEvent } from 'react';
 import type { WalletStatus } from '../../../shared/api';
 import type { Adapter } from '../../../shared/api/schemas/models';
 import type { ModelRegistration } from '../../../shared/api/schemas/registration';
@@ -58,6 +58,7 @@ export function RegisterDialog({ adapter, network, onClose, onRegistered }: Regi
   }
 
   const title = `Register ${adapter.name} on the ledger`;
+  const formId = useId();
   if (done) {
     return (
       <Dialog open title={title} onClose={onClose} testId="register-dialog" footer={<button type="button" className="button button-primary" onClick={onClose} data-testid="register-done">Done</button>}>
@@ -68,9 +69,42 @@ export function RegisterDialog({ adapter, network, onClose, onRegistered }: Regi
     );
   }
 
+  // In the dialog's footer, so they stay in view however long the manifest is.
+  const footer = (
+    <div className="register-footer">
+      {register.error && !serverField && <ErrorMessage error={register.error} context="The adapter was not registered." testId="register-error" />}
+      {confirming ? (
+        <div className="register-confirm" role="group" aria-labelledby="register-confirm-text" data-testid="register-confirm">
+          <p id="register-confirm-text">
+            Register {adapter.name} on {network} with your share at <strong>{bps === null ? '—' : formatPercent(bps)}</strong>? The wallet signs and pays the gas; the
+            split cannot be changed afterwards.
+          </p>
+          <div className="form-actions">
+            <button type="button" className="button button-primary" data-testid="register-confirm-send" disabled={register.pending} onClick={() => void send()}>
+              Sign and register
+            </button>
+            <button type="button" className="button" disabled={register.pending} onClick={() => setConfirming(false)}>
+              Back
+            </button>
+            {register.pending && <Spinner label="Registering…" />}
+          </div>
+        </div>
+      ) : (
+        <div className="register-footer-actions">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" form={formId} className="button button-primary" data-testid="register-submit" disabled={!ready}>
+            Register…
+          </button>
+        </div>
+      )}
+    </div>
+  );
+
   return (
-    <Dialog open title={title} onClose={onClose} testId="register-dialog" size="wide">
-      <form className="form" onSubmit={onSubmit} noValidate>
+    <Dialog open title={title} onClose={onClose} testId="register-dialog" size="wide" footer={footer}>
+      <form id={formId} className="form" onSubmit={onSubmit} noValidate>
         <p className="field-hint">
           Registering puts the adapter&apos;s hash, its base model&apos;s id and the Merkle root of its training manifest on {network}&apos;s ModelRegistry, owned by your
           wallet. Fees paid for the model are split between you and the contributors whose records it was trained on.
@@ -140,33 +174,6 @@ export function RegisterDialog({ adapter, network, onClose, onRegistered }: Regi
             <CallFallback call={preview} what="the training manifest" />
           )}
         </section>
-        {confirming ? (
-          <div className="register-confirm" role="group" aria-labelledby="register-confirm-text" data-testid="register-confirm">
-            <p id="register-confirm-text">
-              Register {adapter.name} on {network} with your share at <strong>{bps === null ? '—' : formatPercent(bps)}</strong>? The wallet signs and pays the gas; the
-              split cannot be changed afterwards.
-            </p>
-            <div className="form-actions">
-              <button type="button" className="button button-primary" data-testid="register-confirm-send" disabled={register.pending} onClick={() => void send()}>
-                Sign and register
-              </button>
-              <button type="button" className="button" disabled={register.pending} onClick={() => setConfirming(false)}>
-                Back
-              </button>
-              {register.pending && <Spinner label="Registering…" />}
-            </div>
-          </div>
-        ) : (
-          <div className="form-actions">
-            <button type="submit" className="button button-primary" data-testid="register-submit" disabled={!ready}>
-              Register…
-            </button>
-            <button type="button" className="button" onClick={onClose}>
-              Cancel
-            </button>
-          </div>
-        )}
-        {register.error && !serverField && <ErrorMessage error={register.error} context="The adapter was not registered." testId="register-error" />}
       </form>
     </Dialog>
   );
