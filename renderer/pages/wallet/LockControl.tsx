@@ -20,7 +20,7 @@ function Unlocked({ status, onStatus }: { status: WalletStatus; onStatus: (statu
       <div className="form-actions">
         <button
           type="button"
-          className="button"
+          className="button button-small"
           data-testid="wallet-lock"
           disabled={lock.pending}
           onClick={() => void lock.run({}).then((out) => out && onStatus(out))}
