@@ -27,7 +27,7 @@ export function Sidebar({ current }: { current: PageId }) {
                 aria-keyshortcuts={ariaShortcut(key)}
               >
                 <Icon className="sidebar-icon" />
-                <span>{page.label}</span>
+                <span className="sidebar-label">{page.label}</span>
               </a>
             </li>
           );

@@ -55,7 +55,11 @@ describe('the app in Chromium, served by studio serve', () => {
     for (const id of PAGES) {
       await page.getByTestId(`nav-${id}`).click();
       await page.getByTestId(`page-${id}`).waitFor();
-      await checkSmallWindow(page, id);
+      await checkSmallWindow(page, id, async () => {
+        // The sidebar keeps only its icons; each link keeps its name for screen readers.
+        expect((await page.getByRole('navigation', { name: 'Pages' }).boundingBox())!.width).toBeLessThan(80);
+        expect(await page.getByRole('link', { name: 'Contributions' }).count()).toBe(1);
+      });
     }
     await context.close();
   });
