@@ -25,6 +25,12 @@ export interface AdapterCheckpoint {
   dir: string;
 }
 
+/** Copies an adapter's PEFT files from one folder into another (created if missing). */
+function copyAdapterFiles(from: string, to: string): void {
+  fs.mkdirSync(to, { recursive: true });
+  for (const f of PEFT_FILES) fs.copyFileSync(path.join(from, f), path.join(to, f));
+}
+
 /** The step-N folders under `root` that hold an adapter (whole: a copy cut short has no weights yet), oldest first. */
 function adapterFolders(root: string): AdapterCheckpoint[] {
   return stepFolders(root).filter(({ dir }) => PEFT_FILES.every((f) => fs.existsSync(path.join(dir, f))));
@@ -46,8 +52,7 @@ export function keepTracinSnapshot(runDir: string, checkpointDir: string, step: 
   if (now < 1 || (last && stretch(last.step, totalSteps, count) >= now)) return false;
   const tmp = path.join(root, `.step-${step}.tmp`);
   fs.rmSync(tmp, { recursive: true, force: true });
-  fs.mkdirSync(tmp, { recursive: true });
-  for (const f of PEFT_FILES) fs.copyFileSync(path.join(checkpointDir, f), path.join(tmp, f));
+  copyAdapterFiles(checkpointDir, tmp);
   fs.renameSync(tmp, path.join(root, `step-${step}`));
   return true;
 }
@@ -55,11 +60,7 @@ export function keepTracinSnapshot(runDir: string, checkpointDir: string, step: 
 /** Copies the run's snapshots into an adapter folder being installed; returns their steps. */
 export function installTracinSnapshots(runDir: string, adapterDir: string): number[] {
   const snapshots = adapterFolders(path.join(runDir, RUN_TRACIN_DIR));
-  for (const { step, dir } of snapshots) {
-    const to = path.join(adapterDir, ADAPTER_CHECKPOINTS_DIR, `step-${step}`);
-    fs.mkdirSync(to, { recursive: true });
-    for (const f of PEFT_FILES) fs.copyFileSync(path.join(dir, f), path.join(to, f));
-  }
+  for (const { step, dir } of snapshots) copyAdapterFiles(dir, path.join(adapterDir, ADAPTER_CHECKPOINTS_DIR, `step-${step}`));
   return snapshots.map((s) => s.step);
 }
 

@@ -104,10 +104,13 @@ export function WhyPanel({ attribution: a, claimsFile, onSettled }: WhyPanelProp
           </tbody>
         </table>
       )}
-      {a.paymentId === null && a.contributors.length > 0 && onSettled && <SettleFeeForm attribution={a} onSettled={onSettled} />}
-      {a.paymentId === null && a.contributors.length > 0 && !onSettled && (
-        <p className="field-hint">Unpriced: settling a fee for this record (studio settle, or attribution.settle) pays these contributors in proportion to their scores.</p>
-      )}
+      {a.paymentId === null &&
+        a.contributors.length > 0 &&
+        (onSettled ? (
+          <SettleFeeForm attribution={a} onSettled={onSettled} />
+        ) : (
+          <p className="field-hint">Unpriced: settling a fee for this record (studio settle, or attribution.settle) pays these contributors in proportion to their scores.</p>
+        ))}
       {a.paymentId !== null && claimsFile && (
         <p className="field-hint" data-testid="pg-why-claims">
           Paid. Each contributor claims their share on their Wallet page, with the claim file <span className="mono selectable">{claimsFile}</span>.

@@ -146,7 +146,7 @@ const OTHER_LABELS: Readonly<Record<string, string>> = {
 
 /** A setting's or metric's name as the form shows it; a key it does not know is shown as it is. */
 export function compareLabel(key: string): string {
-  return NUMBER_LIMITS.find((l) => l.key === key)?.label ?? OTHER_LABELS[key] ?? key;
+  return NUMBER_LIMITS.find((l) => l.key === key)?.label ?? (Object.hasOwn(OTHER_LABELS, key) ? OTHER_LABELS[key]! : key);
 }
 
 /** Two runs side by side: every setting and metric either has, by name, the differing ones marked. */
