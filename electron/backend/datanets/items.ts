@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ApiFailure, notFound } from '../../../shared/api/errors';
+import { ApiFailure, conflict, notFound } from '../../../shared/api/errors';
 import type { Item, ItemFilter, ItemsPage } from '../../../shared/api/schemas/datanets';
 import type { ItemContent, ItemSource } from '../../../shared/datanets/item';
 import { canonicalContent } from '../../../shared/datanets/canonical';
@@ -52,6 +52,7 @@ export class Items {
   private readonly insertStmt;
   private readonly existingStmt;
   private readonly ftsStmt;
+  private readonly ftsNewStmt;
   private readonly labelsOfStmt;
   private readonly pendingStmt;
   private flushTimer: NodeJS.Timeout | undefined;
@@ -60,10 +61,14 @@ export class Items {
     this.insertStmt = db.prepare(
       `INSERT INTO items (id, datanet_id, content_hash, content, thumb_cid, source, import_id, created_at)
        VALUES (@id, @datanetId, @hash, @content, @thumb, @source, @importId, @now)
-       ON CONFLICT (datanet_id, content_hash) DO NOTHING`,
+       ON CONFLICT (id) DO NOTHING`,
     );
-    this.existingStmt = db.prepare('SELECT seq FROM items WHERE datanet_id = ? AND content_hash = ?').pluck();
+    this.existingStmt = db.prepare('SELECT seq, content_hash FROM items WHERE id = ?');
     this.ftsStmt = db.prepare('INSERT OR REPLACE INTO items_fts (rowid, text, labels) VALUES (?, ?, ?)');
+    // A new item's seq has no row in the index yet (items are never deleted, and an insert that
+    // rolls back takes its index row with it): a plain insert skips the delete lookup that OR
+    // REPLACE makes in a contentless_delete table, about a tenth of indexing time.
+    this.ftsNewStmt = db.prepare('INSERT INTO items_fts (rowid, text, labels) VALUES (?, ?, ?)');
     this.labelsOfStmt = db.prepare('SELECT field, value FROM labels WHERE item_seq = ?');
     this.pendingStmt = db.prepare('INSERT OR IGNORE INTO items_fts_pending (item_seq) VALUES (?)');
   }
@@ -84,9 +89,17 @@ export class Items {
       importId: item.importId,
       now,
     });
-    if (result.changes === 0) return { seq: this.existingStmt.get(datanetId, hash) as number, id, added: false };
+    if (result.changes === 0) {
+      // The id is 96 bits of a hash of (datanet, content hash) and the only unique key (migration
+      // 0011): a different hash under the same id would be a collision, never to be merged.
+      const existing = this.existingStmt.get(id) as { seq: number; content_hash: string };
+      if (existing.content_hash !== hash) {
+        throw conflict(`Item id ${id} already belongs to other content (content hash ${existing.content_hash}, not ${hash}); the item was not added.`);
+      }
+      return { seq: existing.seq, id, added: false };
+    }
     const seq = Number(result.lastInsertRowid);
-    this.ftsStmt.run(seq, content.text, '');
+    this.ftsNewStmt.run(seq, content.text, '');
     return { seq, id, added: true };
   }
 

@@ -1,0 +1,98 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Annotations } from '../../electron/backend/datanets/annotations';
+import { Items } from '../../electron/backend/datanets/items';
+import { DatabaseError, openDatabase, schemaVersion, type Db } from '../../electron/backend/store/database';
+import { migrations } from '../../electron/backend/store/migrations';
+import { tempDir } from '../fixtures/temp-dir';
+
+const BEFORE = migrations.findIndex((m) => m.version === 11);
+const text = (words: string) => ({ content: { text: words, fields: { source: 'test' }, image: null }, source: null, importId: null });
+
+function addDatanet(db: Db, id: string): void {
+  db.prepare(`INSERT INTO datanets (id, name, description, license, schema, created_at, updated_at) VALUES (?, ?, '', 'CC0-1.0', ?, 0, 0)`).run(
+    id,
+    id,
+    JSON.stringify({ fields: [{ kind: 'free_text', name: 'note' }] }),
+  );
+}
+
+const snapshot = (db: Db) => ({
+  items: db.prepare('SELECT * FROM items ORDER BY seq').all(),
+  events: db.prepare('SELECT * FROM annotation_events ORDER BY seq').all(),
+  labels: db.prepare('SELECT * FROM labels ORDER BY item_seq, field').all(),
+});
+
+describe('migration 11: the item id is the one unique key', () => {
+  it('rebuilds items with every row, annotation and search entry kept, and still refuses duplicates', () => {
+    expect(BEFORE).toBeGreaterThan(0);
+    const file = path.join(tempDir(), 'studio.db');
+    let db = openDatabase(file, { migrations: migrations.slice(0, BEFORE) });
+    expect(schemaVersion(db)).toBe(10);
+    addDatanet(db, 'dn_a');
+    addDatanet(db, 'dn_b');
+    let items = new Items(db);
+    const first = items.insert('dn_a', text('amber falcon'));
+    items.insert('dn_a', text('cobalt heron'));
+    const other = items.insert('dn_b', text('amber falcon')); // the same content in another datanet is its own item
+    new Annotations(db, items).record({ itemSeq: first.seq, datanetId: 'dn_a' }, 'note', 'velvet', 'me', 'set');
+    items.flushLabelIndex();
+    items.close();
+    const before = snapshot(db);
+    db.close();
+
+    db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(11);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(snapshot(db)).toEqual(before);
+    // One unique index is left, on id; the datanet and import indexes are back.
+    const indexes = db.pragma('index_list(items)') as { name: string; unique: number }[];
+    const unique = indexes.filter((i) => i.unique === 1).map((i) => db.pragma(`index_info(${i.name})`) as { name: string }[]);
+    expect(unique.map((cols) => cols.map((c) => c.name))).toEqual([['id']]);
+    expect(indexes.map((i) => i.name)).toEqual(expect.arrayContaining(['items_by_datanet', 'items_by_import']));
+    // The search index still points at the same seqs, for text and label words alike.
+    const match = (q: string) => db.prepare('SELECT rowid FROM items_fts WHERE items_fts MATCH ? ORDER BY rowid').pluck().all(q);
+    expect(match('falcon')).toEqual([first.seq, other.seq]);
+    expect(match('velvet')).toEqual([first.seq]);
+    // Foreign keys hold again: an annotation of a missing item is refused.
+    expect(() => db.prepare(`INSERT INTO annotation_events (item_seq, field, value, author, created_at, kind) VALUES (999, 'note', '"x"', 'me', 0, 'set')`).run()).toThrow(
+      /FOREIGN KEY/,
+    );
+
+    items = new Items(db);
+    const again = items.insert('dn_a', text('amber falcon'));
+    expect(again).toEqual({ seq: first.seq, id: first.id, added: false });
+    const next = items.insert('dn_a', text('dusky owl'));
+    expect(next.added).toBe(true);
+    expect(next.seq).toBe(other.seq + 1);
+    // Two contents under one id would be a hash collision: refused, never merged.
+    db.prepare(`UPDATE items SET content_hash = 'not-its-hash' WHERE seq = ?`).run(first.seq);
+    expect(() => items.insert('dn_a', text('amber falcon'))).toThrow(new RegExp(`Item id ${first.id} already belongs to other content`));
+    items.close();
+    db.close();
+  });
+
+  it('rolls back a table rebuild that would leave a dangling reference, with foreign keys back on', () => {
+    const file = path.join(tempDir(), 'studio.db');
+    const upTo10 = migrations.slice(0, BEFORE);
+    openDatabase(file, { migrations: upTo10 }).close();
+    const dangling = {
+      version: 11,
+      name: 'drops the items an annotation refers to',
+      rebuildsTables: true as const,
+      sql: `INSERT INTO datanets (id, name, description, license, schema, created_at, updated_at) VALUES ('dn_x', 'x', '', 'CC0-1.0', '{}', 0, 0);
+            INSERT INTO items (seq, id, datanet_id, content_hash, content, created_at) VALUES (1, 'it_1', 'dn_x', 'h', '{}', 0);
+            INSERT INTO annotation_events (item_seq, field, value, author, created_at, kind) VALUES (1, 'note', '"x"', 'me', 0, 'set');
+            DROP TABLE items;
+            CREATE TABLE items (seq INTEGER PRIMARY KEY) STRICT;`,
+    };
+    expect(() => openDatabase(file, { migrations: [...upTo10, dangling] })).toThrow(DatabaseError);
+    expect(() => openDatabase(file, { migrations: [...upTo10, dangling] })).toThrow(/rows of annotation_events pointing at missing items rows; it was rolled back/);
+    const db = openDatabase(file, { migrations: upTo10 });
+    expect(schemaVersion(db)).toBe(10);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.prepare('SELECT count(*) FROM datanets').pluck().get()).toBe(0);
+    db.close();
+  });
+});
