@@ -1,9 +1,15 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { openBackend } from '../../electron/backend';
 import { Annotations } from '../../electron/backend/datanets/annotations';
 import { Items } from '../../electron/backend/datanets/items';
 import { DatabaseError, openDatabase, schemaVersion, type Db } from '../../electron/backend/store/database';
 import { migrations } from '../../electron/backend/store/migrations';
+import type { Datanet, ImportRecord, Item, ItemsPage, RecordProof, Version } from '../../shared/api/schemas/datanets';
+import type { Job } from '../../shared/api/schemas/jobs';
+import { SENTIMENT, call } from '../fixtures/datanet-backend';
 import { tempDir } from '../fixtures/temp-dir';
 
 const BEFORE = migrations.findIndex((m) => m.version === 11);
@@ -94,5 +100,79 @@ describe('migration 11: the item id is the one unique key', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.prepare('SELECT count(*) FROM datanets').pluck().get()).toBe(0);
     db.close();
+  });
+});
+
+/** Puts back the items table as migration 3 made it (two unique keys) and the schema version 10. */
+function downgradeTo10(file: string): void {
+  const raw = new Database(file);
+  raw.pragma('foreign_keys = OFF');
+  raw.exec(`
+    BEGIN;
+    CREATE TABLE items_old (
+      seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+      datanet_id TEXT NOT NULL REFERENCES datanets(id) ON DELETE CASCADE, content_hash TEXT NOT NULL,
+      content TEXT NOT NULL CHECK (json_valid(content)), thumb_cid TEXT,
+      source TEXT CHECK (source IS NULL OR json_valid(source)),
+      import_id TEXT REFERENCES imports(id) ON DELETE SET NULL, created_at INTEGER NOT NULL,
+      UNIQUE (datanet_id, content_hash)
+    ) STRICT;
+    INSERT INTO items_old SELECT * FROM items;
+    DROP TABLE items;
+    ALTER TABLE items_old RENAME TO items;
+    CREATE INDEX items_by_datanet ON items (datanet_id, seq);
+    CREATE INDEX items_by_import ON items (import_id, seq);
+    PRAGMA user_version = 10;
+    COMMIT;`);
+  raw.close();
+}
+
+describe('a data folder from before migration 11', () => {
+  it('upgrades with its imports, labels, search and version proofs intact, and re-imports nothing twice', async () => {
+    const dir = tempDir();
+    const source = path.join(tempDir(), 'rows.jsonl');
+    const words = ['amber', 'cobalt', 'dusky', 'ember', 'fallow', 'garnet'];
+    fs.writeFileSync(source, words.map((w, i) => JSON.stringify({ text: `${w} review number ${i}` })).join('\n') + '\n');
+    const importAll = async (b: ReturnType<typeof openBackend>) => {
+      const { job } = await call<{ job: Job }>(b, 'imports.start', { datanet: 'Up', paths: [source] });
+      expect((await b.jobs.settled(job.id)).state).toBe('succeeded');
+      return (await call<ImportRecord[]>(b, 'imports.list', { datanet: 'Up' }))[0]!;
+    };
+
+    let b = openBackend({ dataDir: dir, runtime: 'server', quiet: true });
+    await call<Datanet>(b, 'datanets.create', { name: 'Up', license: 'MIT', schema: SENTIMENT });
+    expect((await importAll(b)).itemsAdded).toBe(words.length);
+    const page = await call<ItemsPage>(b, 'items.page', { datanet: 'Up', limit: 10 });
+    const garnet = page.items.find((i) => i.content.text.startsWith('garnet'))!;
+    await call(b, 'annotations.set', { item: garnet.id, field: 'sentiment', value: 'positive' });
+    const job = await call<Job>(b, 'versions.create', { datanet: 'Up', note: '' });
+    expect((await b.jobs.settled(job.id)).state).toBe('succeeded');
+    const [v1] = await call<Version[]>(b, 'versions.list', { datanet: 'Up' });
+    const proofBefore = await call<RecordProof>(b, 'versions.proof', { datanet: 'Up', version: 1, item: garnet.id });
+    await b.close();
+
+    downgradeTo10(path.join(dir, 'studio.db'));
+    const check = new Database(path.join(dir, 'studio.db'), { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(10);
+    expect(check.prepare(`SELECT sql FROM sqlite_schema WHERE name = 'items'`).pluck().get()).toMatch(/UNIQUE \(datanet_id, content_hash\)/);
+    check.close();
+
+    b = openBackend({ dataDir: dir, runtime: 'server', quiet: true });
+    try {
+      expect(b.datanets.db.pragma('user_version', { simple: true })).toBe(11);
+      expect(b.datanets.db.prepare(`SELECT sql FROM sqlite_schema WHERE name = 'items'`).pluck().get()).not.toMatch(/content_hash\)/);
+      expect(await call<Item>(b, 'items.get', { item: garnet.id })).toMatchObject({ labels: { sentiment: 'positive' } });
+      const found = await call<ItemsPage>(b, 'items.page', { datanet: 'Up', filter: { query: 'garnet' }, limit: 10 });
+      expect(found.items.map((i) => i.id)).toEqual([garnet.id]);
+      const labeled = await call<ItemsPage>(b, 'items.page', { datanet: 'Up', filter: { query: 'positive' }, limit: 10 });
+      expect(labeled.items.map((i) => i.id)).toEqual([garnet.id]);
+      expect(await call<RecordProof>(b, 'versions.proof', { datanet: 'Up', version: 1, item: garnet.id })).toEqual(proofBefore);
+      expect(proofBefore).toMatchObject({ verified: true });
+      expect((await call<Version[]>(b, 'versions.list', { datanet: 'Up' }))[0]!.root).toBe(v1!.root);
+      const again = await importAll(b);
+      expect(again).toMatchObject({ itemsAdded: 0, itemsDuplicate: words.length });
+    } finally {
+      await b.close();
+    }
   });
 });
