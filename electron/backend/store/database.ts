@@ -91,7 +91,7 @@ function migrate(db: Db, migrations: readonly Migration[], file: string): void {
           const broken = db.pragma('foreign_key_check') as { table: string; parent: string }[];
           if (broken.length > 0) {
             throw new DatabaseError(
-              `Migration ${m.version} (${m.name}) would leave ${broken.length} rows of ${broken[0]!.table} pointing at missing ${broken[0]!.parent} rows; ` +
+              `Migration ${m.version} (${m.name}) would leave ${broken.length} ${broken.length === 1 ? 'row' : 'rows'} of ${broken[0]!.table} pointing at missing rows of ${broken[0]!.parent}; ` +
                 'it was rolled back and the database is unchanged. Report this with the file.',
             );
           }
