@@ -57,7 +57,7 @@ function ModelList({ models, onChange }: { models: EmbeddingModel[]; onChange: (
   };
   return (
     <div className="assist-models">
-      <ul className="boxed-list assist-models" data-testid="assist-models">
+      <ul className="boxed-list" data-testid="assist-models">
         {models.map((m) => (
           <li key={m.name} className="boxed-row" data-testid="assist-model" data-name={m.name}>
             <div className="boxed-row-text">
