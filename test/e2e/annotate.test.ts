@@ -335,6 +335,18 @@ describe('the annotate view', () => {
     const kinds = app.backend.datanets.annotations.history(X).map((e) => e.kind);
     expect(kinds.slice(-4)).toEqual(['set', 'set', 'undo', 'redo']);
     await expect.poll(() => page.getByTestId('history-entry').first().getAttribute('data-kind')).toBe('redo');
+
+    // Every change goes back in turn, down to the first of a field changed twice.
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => labelsOf(Y).sentiment).toBeUndefined();
+    await page.keyboard.press('Control+z');
+    await workspaceOn(page, X);
+    await expect.poll(() => labelsOf(X).sentiment).toBe('positive');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => labelsOf(X).sentiment).toBeUndefined();
+    await expect.poll(() => page.getByTestId('choice-sentiment-positive').getAttribute('aria-checked')).toBe('false');
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => labelsOf(X).sentiment).toBe('positive');
     await context.close();
   });
 

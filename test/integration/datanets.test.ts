@@ -126,7 +126,7 @@ describe('annotations', () => {
     const redo = await call<AnnotationEvent>(b, 'annotations.redo', { event: undo.seq });
     expect(redo).toMatchObject({ kind: 'redo', value: 'negative' });
     // An older event cannot be undone: it would silently lose the later change.
-    await expect(call(b, 'annotations.undo', { event: first.seq })).rejects.toThrow(/conflict.*changed after it/);
+    await expect(call(b, 'annotations.undo', { event: first.seq })).rejects.toThrow(/conflict.*changed again since \(it is now \\"negative\\"\)/);
     const cleared = await set(null);
     expect(cleared.value).toBeNull();
     expect((await call<Item>(b, 'items.get', { item: item.id })).labels).toEqual({});
@@ -142,6 +142,35 @@ describe('annotations', () => {
       ['undo', 'negative'],
     ]);
     expect(history.every((e) => e.author.startsWith('local:'))).toBe(true);
+  });
+
+  it('undoes several changes of one field in turn, and redoes them back in order', async () => {
+    const { b, item } = await setup();
+    const set = (value: unknown) => call<AnnotationEvent>(b, 'annotations.set', { item: item.id, field: 'sentiment', value });
+    const label = async () => (await call<Item>(b, 'items.get', { item: item.id })).labels.sentiment ?? null;
+    const first = await set('positive');
+    const second = await set('negative');
+    const third = await set('neutral');
+    // A session's undo stack takes back the newest change first, then the ones before it.
+    const u3 = await call<AnnotationEvent>(b, 'annotations.undo', { event: third.seq });
+    expect(await label()).toBe('negative');
+    const u2 = await call<AnnotationEvent>(b, 'annotations.undo', { event: second.seq });
+    expect(await label()).toBe('positive');
+    const u1 = await call<AnnotationEvent>(b, 'annotations.undo', { event: first.seq });
+    expect(u1.value).toBeNull();
+    expect(await label()).toBeNull();
+    // Redo walks back up: each restores the value its undo took away.
+    expect((await call<AnnotationEvent>(b, 'annotations.redo', { event: u1.seq })).value).toBe('positive');
+    expect((await call<AnnotationEvent>(b, 'annotations.redo', { event: u2.seq })).value).toBe('negative');
+    expect((await call<AnnotationEvent>(b, 'annotations.redo', { event: u3.seq })).value).toBe('neutral');
+    expect(await label()).toBe('neutral');
+    // A change made elsewhere in between is never lost: the older undo is refused, the label kept.
+    const u3again = await call<AnnotationEvent>(b, 'annotations.undo', { event: third.seq });
+    expect(u3again.value).toBe('negative');
+    await set('positive');
+    await expect(call(b, 'annotations.undo', { event: second.seq })).rejects.toThrow(/conflict.*sentiment.*now \\"positive\\"/);
+    await expect(call(b, 'annotations.redo', { event: u3again.seq })).rejects.toThrow(/conflict/);
+    expect(await label()).toBe('positive');
   });
 
   it('refuses to rewrite history at the database level', async () => {

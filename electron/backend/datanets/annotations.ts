@@ -1,6 +1,7 @@
 import { ApiFailure, conflict, notFound } from '../../../shared/api/errors';
 import type { AnnotationEvent } from '../../../shared/api/schemas/datanets';
 import { fieldValidator, findField, type LabelSchema } from '../../../shared/datanets/schema';
+import { jcs } from '../../../shared/datanets/canonical';
 import { wellFormed } from '../../../shared/datanets/well-formed';
 import type { Db } from '../store/database';
 import type { Items } from './items';
@@ -46,6 +47,18 @@ export function validateAnnotation(schema: LabelSchema, field: string, value: un
     throw new ApiFailure({ code: 'invalid_input', field: where, message: `${where} for ${spec.kind} field "${field}": ${issue.message}` });
   }
   return parsed.data;
+}
+
+/** Stored values compared as data: key order aside, equal JSON is the same label. */
+function sameValue(a: string | null, b: string | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a === b || jcs(JSON.parse(a)) === jcs(JSON.parse(b));
+}
+
+/** A stored value as a person reads it in an error: short, and "empty" for a cleared field. */
+function describeValue(json: string | null): string {
+  if (json === null) return 'empty';
+  return json.length > 60 ? `${json.slice(0, 57)}…` : json;
 }
 
 /**
@@ -106,24 +119,29 @@ export class Annotations {
     return this.event(this.record({ itemSeq: target.seq, datanetId: target.datanetId }, field, checked, author, 'set'));
   }
 
-  /** Puts back the value an event replaced. Only the field's latest event can be undone: a later change would be lost silently. */
+  /**
+   * Puts back the value an event replaced. Allowed while the field still holds what the event
+   * left (it is the latest, or later undos and redos came back to its value), so no later change
+   * is lost: that is what lets a session undo several changes of one field in turn.
+   */
   undo(eventSeq: number, author: string): AnnotationEvent {
     return this.db.transaction(() => {
       const e = this.row(eventSeq);
-      this.requireLatest(e, 'undo');
+      this.requireUnchangedSince(e, 'undo');
       const previous = e.supersedes === null ? null : this.row(e.supersedes).value;
       return this.event(this.record(this.targetOf(e), e.field, previous === null ? null : JSON.parse(previous), author, 'undo'));
     })();
   }
 
-  /** Re-applies what an undo event took back. */
+  /** Re-applies what an undo event took back: the field's value just before the undo. */
   redo(undoSeq: number, author: string): AnnotationEvent {
     return this.db.transaction(() => {
       const u = this.row(undoSeq);
       if (u.kind !== 'undo') throw conflict(`Event ${undoSeq} is not an undo; only an undo can be redone.`);
-      this.requireLatest(u, 'redo');
-      const undone = this.row(u.supersedes!);
-      return this.event(this.record(this.targetOf(u), u.field, undone.value === null ? null : JSON.parse(undone.value), author, 'redo'));
+      this.requireUnchangedSince(u, 'redo');
+      // An undo always supersedes an event: at least the one it took back.
+      const before = this.row(u.supersedes!);
+      return this.event(this.record(this.targetOf(u), u.field, before.value === null ? null : JSON.parse(before.value), author, 'redo'));
     })();
   }
 
@@ -133,12 +151,13 @@ export class Annotations {
     return rows.map((r) => this.toEvent(r, itemId));
   }
 
-  private requireLatest(e: EventRow, what: string): void {
+  private requireUnchangedSince(e: EventRow, what: 'undo' | 'redo'): void {
     const latest = this.db
-      .prepare('SELECT max(seq) FROM annotation_events WHERE item_seq = ? AND field = ?')
-      .pluck()
-      .get(e.item_seq, e.field) as number;
-    if (latest !== e.seq) throw conflict(`Cannot ${what} event ${e.seq}: field "${e.field}" changed after it (event ${latest}).`);
+      .prepare('SELECT seq, value FROM annotation_events WHERE item_seq = ? AND field = ? ORDER BY seq DESC LIMIT 1')
+      .get(e.item_seq, e.field) as Pick<EventRow, 'seq' | 'value'>;
+    if (latest.seq === e.seq || sameValue(latest.value, e.value)) return;
+    const field = e.field === REVIEWED ? 'reviewed' : `"${e.field}"`;
+    throw conflict(`Cannot ${what} this change to ${field}: the field was changed again since (it is now ${describeValue(latest.value)}), and taking the change back would lose that.`);
   }
 
   private targetOf(e: EventRow): { itemSeq: number; datanetId: string } {

@@ -31,6 +31,9 @@ function withValue(labels: Item['labels'], field: string, value: unknown): Item[
  * shown before the backend answers and put back with a sentence if it refuses. Undo and redo walk
  * this session's changes through the event log, going to the item a change was made on.
  */
+/** A field as the person knows it: the bookkeeping field is "reviewed". */
+const fieldName = (field: string) => (field === REVIEWED ? 'reviewed' : field);
+
 export function Workspace({ datanetId, itemId }: { datanetId: string; itemId: string }) {
   const api = useApi();
   const datanet = useCall('datanets.get', { datanet: datanetId });
@@ -77,7 +80,7 @@ export function Workspace({ datanetId, itemId }: { datanetId: string; itemId: st
       } catch (err) {
         // Put back what was there, unless a later change to the same field is already on its way.
         if (tokens.current.get(key) === token) apply(target, field, before);
-        setFailure({ context: `Could not save “${field === REVIEWED ? 'reviewed' : field}”; it shows its last saved value again.`, error: toFailure(err) });
+        setFailure({ context: `Could not save “${fieldName(field)}”; it shows its last saved value again.`, error: toFailure(err) });
         return false;
       } finally {
         inFlight.current.delete(call);
@@ -106,7 +109,10 @@ export function Workspace({ datanetId, itemId }: { datanetId: string; itemId: st
       setFailure(null);
       landed(change, event.value);
     } catch (err) {
-      setFailure({ context: `Could not undo the change to “${change.field}”.`, error: toFailure(err) });
+      const failure = toFailure(err);
+      // A conflict means the field changed since: that change can never be undone, so it leaves the stack.
+      if (failure.code !== 'conflict') undoStack.putBack(change, 'undo');
+      setFailure({ context: `Could not undo the change to “${fieldName(change.field)}”.`, error: failure });
     }
   };
 
@@ -120,7 +126,9 @@ export function Workspace({ datanetId, itemId }: { datanetId: string; itemId: st
       setFailure(null);
       landed(change, event.value);
     } catch (err) {
-      setFailure({ context: `Could not redo the change to “${change.field}”.`, error: toFailure(err) });
+      const failure = toFailure(err);
+      if (failure.code !== 'conflict') undoStack.putBack(change, 'redo');
+      setFailure({ context: `Could not redo the change to “${fieldName(change.field)}”.`, error: failure });
     }
   };
 

@@ -45,6 +45,12 @@ export const undoStack = {
     }
     return last;
   },
+  /** A change whose undo or redo did not reach the backend: it stays where it was, to try again. */
+  putBack(change: Change, stack: 'undo' | 'redo'): void {
+    if (stack === 'undo') done = [...done, change];
+    else undone = [...undone, change];
+    changed();
+  },
   /** An undo event, so redo can re-apply it. */
   pushUndone(change: Change): void {
     undone = [...undone, change];
