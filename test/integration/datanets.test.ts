@@ -83,7 +83,17 @@ describe('items', () => {
     // Label values are searchable too.
     expect(await page({ query: 'negative' })).toEqual([added[0]!.id]);
     expect(await page({ query: 'delivery', labeled: true })).toEqual([added[0]!.id]);
-    await expect(page({ query: 'AND OR (' })).rejects.toThrow(/"field":"filter.query"/);
+    // What people type is searched as words: FTS5's syntax characters are text, never an error.
+    expect((await page({ query: '"delivery late' })).length).toBe(5);
+    expect((await page({ query: 'late: (delivery)' })).length).toBe(5);
+    expect((await page({ query: '"was late"' })).length).toBe(5);
+    expect((await page({ query: '"late was"' })).length).toBe(0);
+    expect((await page({ query: 'deliv*' })).length).toBe(5);
+    expect((await page({ query: 'late OR negative' })).length).toBe(5);
+    expect((await page({ query: 'number 3 OR 7' })).map((id) => added.findIndex((a) => a.id === id))).toEqual([3, 7]);
+    expect((await page({ query: 'AND NOT NEAR' })).length).toBe(0);
+    expect((await page({ query: 'cafe OR' })).length).toBe(20);
+    await expect(page({ query: '* ( ^' })).rejects.toThrow(/"field":"filter.query".*no letters or digits/);
     const searched = await call<ItemsPage>(b, 'items.page', { datanet: 'D', filter: { query: 'great' }, limit: 7 });
     expect(searched.items).toHaveLength(7);
     const rest = await call<ItemsPage>(b, 'items.page', { datanet: 'D', filter: { query: 'great' }, after: searched.next, limit: 100 });

@@ -1,11 +1,11 @@
-import { ApiFailure } from '../../../shared/api/errors';
 import { PREVIEW_CHARS, type ItemPreview, type ItemSort, type ItemsWindow, type PositionRange } from '../../../shared/api/schemas/browse';
 import type { ItemFilter } from '../../../shared/api/schemas/datanets';
 import type { LabelField, LabelSchema } from '../../../shared/datanets/schema';
 import type { Db } from '../store/database';
 import { REVIEWED } from './annotations';
 import { dependsOnLabels, filterConditions } from './item-filter';
-import { ftsQuery, type Items } from './items';
+import { ftsQuery } from './fts-query';
+import type { Items } from './items';
 
 /** Every STEP-th matching seq is remembered, so any position is at most STEP-1 index steps from one. */
 const STEP = 512;
@@ -127,13 +127,13 @@ export class Browse {
     let start = 0;
     let skip = from;
     if (from >= DIRECT_SKIP) {
-      index.anchors ??= this.run(() => anchorsOf(this.db.prepare(matches.sql('1')).pluck().all(matches.params) as number[]));
+      index.anchors ??= anchorsOf(this.db.prepare(matches.sql('1')).pluck().all(matches.params) as number[]);
       const k = Math.floor(from / STEP);
       start = index.anchors[k]!;
       skip = from - k * STEP;
     }
     const sql = `${matches.sql(`${matches.seqColumn} >= @start`)} LIMIT @count OFFSET @skip`;
-    return this.run(() => this.db.prepare(sql).pluck().all({ ...matches.params, start, count, skip }) as number[]);
+    return this.db.prepare(sql).pluck().all({ ...matches.params, start, count, skip }) as number[];
   }
 
   private index(datanetId: string, filter: ItemFilter): PositionIndex {
@@ -148,7 +148,7 @@ export class Browse {
       return cached;
     }
     const matches = this.matches(datanetId, filter);
-    const total = this.run(() => this.db.prepare(`SELECT count(*) FROM (${matches.sql('1')})`).pluck().get(matches.params) as number);
+    const total = this.db.prepare(`SELECT count(*) FROM (${matches.sql('1')})`).pluck().get(matches.params) as number;
     const index: PositionIndex = { generation, total, anchors: undefined };
     this.indexes.set(key, index);
     if (this.indexes.size > CACHED_INDEXES) this.indexes.delete(this.indexes.keys().next().value!);
@@ -167,18 +167,6 @@ export class Browse {
       };
     }
     return { sql: (from) => `SELECT i.seq FROM items i WHERE ${where.join(' AND ')} AND ${from} ORDER BY i.seq`, seqColumn: 'i.seq', params };
-  }
-
-  /** A search the full-text engine cannot parse is the user's input, not a bug. */
-  private run<T>(query: () => T): T {
-    try {
-      return query();
-    } catch (error) {
-      if (/fts5|syntax/i.test((error as Error).message)) {
-        throw new ApiFailure({ code: 'invalid_input', field: 'filter.query', message: `filter.query is not a valid search: ${(error as Error).message}` });
-      }
-      throw error;
-    }
   }
 
   private preview(seq: number, schema: LabelSchema): ItemPreview {

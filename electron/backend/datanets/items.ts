@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { ApiFailure, conflict, notFound } from '../../../shared/api/errors';
+import { conflict, notFound } from '../../../shared/api/errors';
 import type { Item, ItemFilter, ItemsPage } from '../../../shared/api/schemas/datanets';
 import type { ItemContent, ItemSource } from '../../../shared/datanets/item';
 import { canonicalContent } from '../../../shared/datanets/canonical';
 import { wellFormed } from '../../../shared/datanets/well-formed';
 import type { Db } from '../store/database';
 import { filterConditions } from './item-filter';
+import { ftsQuery } from './fts-query';
 import { labelText } from './label-text';
 
 export interface NewItem {
@@ -38,15 +39,6 @@ export function itemIdFor(datanetId: string, hash: string): string {
   return `it_${createHash('sha256').update(`${datanetId}:${hash}`).digest('hex').slice(0, 24)}`;
 }
 
-/** Plain words become quoted terms (ANDed); a query that uses FTS5 syntax is passed as written. */
-export function ftsQuery(query: string): string {
-  if (/["*()^:]|\b(AND|OR|NOT|NEAR)\b/.test(query)) return query;
-  return query
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((w) => `"${w}"`)
-    .join(' ');
-}
 
 export class Items {
   private readonly insertStmt;
@@ -170,15 +162,7 @@ export class Items {
     } else {
       sql = `SELECT i.* FROM items i WHERE ${where.join(' AND ')} ORDER BY i.seq LIMIT @limit`;
     }
-    let rows: Row[];
-    try {
-      rows = this.db.prepare(sql).all(params) as Row[];
-    } catch (error) {
-      if (filter.query && /fts5|syntax/i.test((error as Error).message)) {
-        throw new ApiFailure({ code: 'invalid_input', field: 'filter.query', message: `filter.query is not a valid search: ${(error as Error).message}` });
-      }
-      throw error;
-    }
+    const rows = this.db.prepare(sql).all(params) as Row[];
     const more = rows.length > limit;
     const pageRows = more ? rows.slice(0, limit) : rows;
     return { items: pageRows.map((r) => this.toItem(r)), next: more ? pageRows.at(-1)!.seq : null };

@@ -52,6 +52,7 @@ export function DatasetToolbar({ controls, onChange, schema, imports, semantic }
         placeholder={meaning ? 'Describe what you are looking for   /' : 'Search text and labels   /'}
         aria-label={meaning ? 'Search items by meaning (press / to focus, ↓ to go to the results)' : 'Search items (press / to focus)'}
         aria-keyshortcuts="/"
+        title={meaning ? undefined : 'Every word must match. "an exact phrase", pre* for words that start so, OR between two words for either.'}
         value={controls.text}
         onChange={(e) => set('text', e.target.value)}
         onKeyDown={(e) => {
