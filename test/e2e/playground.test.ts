@@ -2,7 +2,7 @@
  * The Playground in Chromium against the served app: a chat streamed from a tiny model, the
  * adapter trained from a datanet version switched in mid-conversation, Stop (the button and
  * Escape) ending a generation that would run on, a raw completion, and the conversations kept
- * across a reload.
+ * across a reload and across leaving for another page mid-answer.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -148,4 +148,48 @@ describe('the Playground', () => {
     expect(await page.getByTestId('pg-model').inputValue()).toBe('tiny-qwen');
     expect(await page.evaluate('location.hash')).toBe('#/playground');
   });
+
+  it('keeps the message and the answer so far when the user leaves for another page mid-answer, and stops the generation', async () => {
+    await goTo(page, '#/playground');
+    await page.getByTestId('pg-new-chat').click();
+    await page.getByTestId('pg-model').selectOption('endless');
+    if (!(await page.getByTestId('sampling-maxTokens').isVisible())) await page.getByTestId('sampling').locator('summary').click();
+    await page.getByTestId('sampling-maxTokens').fill('3500');
+    await page.getByTestId('sampling-temperature').fill('0.8');
+    await page.getByTestId('pg-composer').fill('Tell me everything, I will be back');
+    await page.getByTestId('pg-composer').press('Enter');
+    const answer = answers().last();
+    const text = async () => (await answer.getByTestId('pg-message-text').textContent()) ?? '';
+    await expect.poll(async () => (await text()).length, { timeout: 30_000 }).toBeGreaterThan(20);
+    const seen = await text();
+
+    let deltas = 0;
+    const unsubscribe = app.backend.events.subscribe((name) => {
+      if (name === 'inference.delta') deltas++;
+    });
+    try {
+      await page.getByTestId('nav-wallet').click();
+      await page.getByTestId('page-wallet').waitFor();
+      // Nobody is listening any more: the backend stops writing at once (a window with no delta
+      // within 3 s; left to run, the 3500 tokens take several times that).
+      const deltasIn300ms = async () => {
+        const before = deltas;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return deltas - before;
+      };
+      await expect.poll(deltasIn300ms, { timeout: 3_000 }).toBe(0);
+    } finally {
+      unsubscribe();
+    }
+
+    await page.getByTestId('nav-playground').click();
+    await page.getByTestId('playground').waitFor();
+    expect(await page.getByTestId('pg-message-user').last().getByTestId('pg-message-text').textContent()).toBe('Tell me everything, I will be back');
+    expect((await text()).startsWith(seen)).toBe(true);
+    expect(await answer.getByTestId('pg-message-stats').textContent()).toBe('Stopped: you left the Playground while it was being written.');
+    expect(await answer.getAttribute('data-streaming')).toBeNull();
+    // Nothing is running: the next message can be sent.
+    await page.getByTestId('pg-composer').fill('Still there?');
+    expect(await page.getByTestId('pg-send').isEnabled()).toBe(true);
+  }, 60_000);
 });

@@ -93,16 +93,22 @@ export function loadState(storage: Pick<KeyValueStore, 'getItem'>): PlaygroundSt
   try {
     const parsed = JSON.parse(storage.getItem(KEY) ?? 'null') as { conversations?: unknown; activeId?: unknown; sampling?: Partial<Sampling> } | null;
     if (!parsed || !Array.isArray(parsed.conversations)) return { conversations: [], activeId: null, sampling: DEFAULT_SAMPLING };
-    const conversations = (parsed.conversations as unknown[]).filter(isConversation);
     // A generation cut short by a reload or crash is not running any more: say so instead of a spinner forever.
-    for (const c of conversations) {
-      for (const m of c.messages) if (m.role === 'assistant' && !m.stats && !m.error) m.error = 'Interrupted: the window closed while it was being written.';
-    }
+    const conversations = markUnfinished((parsed.conversations as unknown[]).filter(isConversation), 'Interrupted: the window closed while it was being written.');
     return { conversations, activeId: typeof parsed.activeId === 'string' ? parsed.activeId : null, sampling: { ...DEFAULT_SAMPLING, ...parsed.sampling } };
   } catch {
     return { conversations: [], activeId: null, sampling: DEFAULT_SAMPLING };
   }
 }
+
+/** Every answer still being written (no numbers, no error) marked with `why`: it will not be finished. */
+export function markUnfinished(conversations: Conversation[], why: string): Conversation[] {
+  return conversations.map((c) =>
+    c.messages.some(unfinished) ? { ...c, messages: c.messages.map((m) => (unfinished(m) ? { ...m, error: why } : m)) } : c,
+  );
+}
+
+const unfinished = (m: Message) => m.role === 'assistant' && !m.stats && !m.error;
 
 export function saveState(state: PlaygroundState, storage: Pick<KeyValueStore, 'setItem'>): void {
   try {

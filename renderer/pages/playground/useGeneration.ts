@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CallInput } from '../../../shared/api';
 import type { GenerateResult } from '../../../shared/api/schemas/inference';
 import { toFailure, useApi, useEvent } from '../../api';
@@ -16,7 +16,8 @@ type Outcome = { ok: true; result: GenerateResult } | { ok: false; message: stri
 
 /**
  * One generation at a time, streamed: the call names itself, its `inference.delta` events feed
- * `onDelta`, and stop() asks the backend to cancel it (the call then returns what was written).
+ * `onDelta`, and stop() asks the backend to cancel it (the call then returns what was written);
+ * unmounting stops it too.
  */
 export function useGeneration() {
   const client = useApi();
@@ -52,6 +53,10 @@ export function useGeneration() {
     setRunning((r) => (r ? { ...r, stopping: true } : r));
     client.call('inference.cancel', { request }).catch((error: unknown) => console.error('Could not stop the generation', error));
   }, [client]);
+
+  // Leaving the page stops the generation: nobody would see the rest, and the backend would go on
+  // writing it. The answer so far is kept, marked stopped (usePlaygroundState).
+  useEffect(() => () => stop(), [stop]);
 
   return { running, generate, stop };
 }
