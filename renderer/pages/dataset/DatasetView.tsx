@@ -5,13 +5,16 @@ import { CallFallback } from '../../components/CallFallback';
 import { Dialog } from '../../components/Dialog';
 import { pageHref } from '../../route';
 import { ImportPanel } from '../datanets/ImportPanel';
+import { useStoredState } from '../datanets/useStoredState';
 import { DatasetToolbar } from './DatasetToolbar';
 import { ItemBrowser } from './ItemBrowser';
 import { semanticAvailability } from './semantic-availability';
 import { SemanticResults } from './SemanticResults';
 import { useDebounced } from './useDebounced';
-import { DEFAULT_CONTROLS, isFiltered, toFilter, type ViewControls } from './view-controls';
+import { DEFAULT_CONTROLS, isFiltered, isViewControls, toFilter, type ViewControls } from './view-controls';
 import './DatasetView.css';
+
+const initialControls = (): ViewControls => DEFAULT_CONTROLS;
 
 /** Typing pauses this long before a search runs. */
 const SEARCH_DEBOUNCE_MS = 250;
@@ -36,7 +39,8 @@ export function DatasetView({ datanetId }: { datanetId: string }) {
 }
 
 function LoadedDataset({ datanet, onChanged }: { datanet: DatanetSummary; onChanged: () => void }) {
-  const [controls, setControls] = useState<ViewControls>(DEFAULT_CONTROLS);
+  // Kept for this window: a reload, or Back from an item opened here, finds the same search and filters.
+  const [controls, setControls] = useStoredState(`dataset-view:${datanet.id}`, initialControls, isViewControls, 'session');
   const [importing, setImporting] = useState(false);
   const query = useDebounced(controls.text, SEARCH_DEBOUNCE_MS);
   const imports = useCall('imports.list', { datanet: datanet.id });

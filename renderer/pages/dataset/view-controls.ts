@@ -18,6 +18,22 @@ export type SearchMode = 'words' | 'meaning';
 
 export const DEFAULT_CONTROLS: ViewControls = { text: '', labeled: 'any', reviewed: 'any', label: '', importId: '', sort: 'arrival', mode: 'words' };
 
+const ONE_OF = {
+  labeled: ['any', 'labeled', 'unlabeled'] satisfies ViewControls['labeled'][],
+  reviewed: ['any', 'reviewed', 'unreviewed'] satisfies ViewControls['reviewed'][],
+  sort: ['arrival', 'arrival_desc'] satisfies ItemSort[],
+  mode: ['words', 'meaning'] satisfies SearchMode[],
+};
+
+/** Controls kept from an earlier visit, if they still have this version's shape. */
+export function isViewControls(value: unknown): value is ViewControls {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  const strings = ['text', 'label', 'importId'].every((k) => typeof v[k] === 'string');
+  const choices = Object.entries(ONE_OF).every(([k, allowed]) => (allowed as unknown[]).includes(v[k]));
+  return strings && choices;
+}
+
 export function isFiltered(c: ViewControls): boolean {
   return c.text.trim() !== '' || c.labeled !== 'any' || c.reviewed !== 'any' || c.label !== '' || c.importId !== '';
 }
