@@ -7,10 +7,12 @@ import { pageHref } from '../../route';
 import { ImportPanel } from '../datanets/ImportPanel';
 import { useStoredState } from '../datanets/useStoredState';
 import { DatasetToolbar } from './DatasetToolbar';
+import { ExportPanel } from './export/ExportPanel';
 import { ItemBrowser } from './ItemBrowser';
 import { semanticAvailability } from './semantic-availability';
 import { SemanticResults } from './SemanticResults';
 import { useDebounced } from './useDebounced';
+import { VersionsPanel } from './versions/VersionsPanel';
 import { DEFAULT_CONTROLS, isFiltered, isViewControls, toFilter, type ViewControls } from './view-controls';
 import './DatasetView.css';
 
@@ -57,6 +59,7 @@ function LoadedDataset({ datanet, onChanged }: { datanet: DatanetSummary; onChan
   // One object per distinct filter: the browser's row cache is made per filter object.
   const filter = useMemo(() => JSON.parse(filterKey) as ReturnType<typeof toFilter>, [filterKey]);
   const labeledShare = datanet.itemCount ? Math.round((datanet.labeledCount / datanet.itemCount) * 100) : 0;
+  const [dialog, setDialog] = useState<'versions' | 'export' | null>(null);
 
   return (
     <section className="dataset-view" data-testid="dataset-view" aria-labelledby="dataset-title">
@@ -73,6 +76,12 @@ function LoadedDataset({ datanet, onChanged }: { datanet: DatanetSummary; onChan
         </p>
         <button type="button" className="button button-small dv-import" onClick={() => setImporting(true)} data-testid="dataset-import">
           Import files…
+        </button>
+        <button type="button" className="button button-small" onClick={() => setDialog('versions')} data-testid="dataset-versions">
+          Versions…
+        </button>
+        <button type="button" className="button button-small" onClick={() => setDialog('export')} data-testid="dataset-export">
+          Export…
         </button>
       </header>
       <DatasetToolbar controls={shown} onChange={setControls} schema={datanet.schema} imports={imports.data ?? []} semantic={semantic} />
@@ -91,6 +100,12 @@ function LoadedDataset({ datanet, onChanged }: { datanet: DatanetSummary; onChan
       )}
       <Dialog open={importing} title={`Import into ${datanet.name}`} onClose={() => setImporting(false)} size="wide" testId="import-dialog">
         <ImportPanel datanet={datanet} />
+      </Dialog>
+      <Dialog open={dialog === 'versions'} title={`Versions of ${datanet.name}`} onClose={() => setDialog(null)} size="wide" testId="versions-dialog">
+        <VersionsPanel datanet={datanet} onChanged={onChanged} />
+      </Dialog>
+      <Dialog open={dialog === 'export'} title={`Export ${datanet.name}`} onClose={() => setDialog(null)} testId="export-dialog">
+        <ExportPanel datanet={datanet} />
       </Dialog>
     </section>
   );

@@ -1,0 +1,152 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import type { DatanetSummary } from '../../../../shared/api';
+import { ApiFailure } from '../../../../shared/api/errors';
+import { useAction } from '../../../api';
+import { ErrorMessage } from '../../../components/ErrorMessage';
+import { JobProgress } from '../../../components/JobProgress';
+import { PathField } from '../../../components/PathField';
+import { useJobStart } from '../useJobStart';
+import './export.css';
+
+type Format = 'jsonl' | 'csv' | 'labelstudio' | 'hf';
+
+const FORMATS: readonly { value: Format; label: string; hint: string; what: 'file' | 'folder'; ext: string }[] = [
+  { value: 'jsonl', label: 'JSON Lines', hint: 'one item a line with its labels; imports back exactly', what: 'file', ext: '.jsonl' },
+  { value: 'csv', label: 'CSV', hint: 'one row per item, a column per label', what: 'file', ext: '.csv' },
+  { value: 'labelstudio', label: 'Label Studio JSON', hint: 'tasks with annotations, to open in Label Studio', what: 'file', ext: '.json' },
+  { value: 'hf', label: 'Hugging Face folder', hint: 'data/train.jsonl (and test), a README dataset card', what: 'folder', ext: '' },
+];
+
+/** Export the datanet's items and current labels to a file or folder on the backend's machine, as a job. */
+export function ExportPanel({ datanet }: { datanet: DatanetSummary }) {
+  const exp = useJobStart('exports.start');
+  const cancel = useAction('jobs.cancel');
+  const [format, setFormat] = useState<Format>('jsonl');
+  const [out, setOut] = useState('');
+  const [testPercent, setTestPercent] = useState('10');
+  const formatName = useId();
+  const testId = useId();
+  const pathBox = useRef<HTMLDivElement>(null);
+  const chosen = FORMATS.find((f) => f.value === format)!;
+  const { job } = exp;
+  const err = exp.error?.error;
+  const pathError = err?.code === 'invalid_input' && err.field === 'out' ? err : undefined;
+  const testFraction = Number(testPercent) / 100;
+  const testValid = format !== 'hf' || (testPercent.trim() !== '' && testFraction >= 0 && testFraction <= 0.9);
+
+  // After the <dialog> has opened (showModal would leave focus on its close button): the path to type.
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => pathBox.current?.querySelector('input')?.focus());
+    return () => cancelAnimationFrame(frame);
+  }, []);
+
+  function submit(): void {
+    if (out.trim() === '' || !testValid) return;
+    void exp.start({ datanet: datanet.id, format, out: out.trim(), testFraction: format === 'hf' ? testFraction : 0 });
+  }
+
+  const stem = datanet.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'datanet';
+  return (
+    <form
+      className="form export-panel"
+      data-testid="export-panel"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+      onKeyDown={(e) => {
+        // Enter in the path submits by itself; Ctrl/⌘+Enter does from anywhere, the radios included.
+        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+          e.preventDefault();
+          submit();
+        }
+      }}
+    >
+      <p className="export-what">
+        Every item of {datanet.name} ({datanet.itemCount.toLocaleString()}) with its current labels. Images are copied next to the file.
+      </p>
+      <fieldset className="radio-group" disabled={exp.busy}>
+        <legend className="field-label">Format</legend>
+        {FORMATS.map((f) => (
+          <label key={f.value} className="radio export-format">
+            <input type="radio" name={formatName} value={f.value} checked={format === f.value} onChange={() => setFormat(f.value)} data-testid={`export-format-${f.value}`} />
+            <span>
+              <strong>{f.label}</strong> <span className="muted">— {f.hint}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      <div ref={pathBox}>
+        <PathField
+          id="export-path"
+          label={chosen.what === 'folder' ? 'Folder to write' : 'File to write'}
+          hint={
+            chosen.what === 'folder'
+              ? 'A folder on the computer the app runs on; made if missing. Files of an earlier export there are replaced.'
+              : 'A file on the computer the app runs on; its folder is made if missing. A file already there is replaced.'
+          }
+          placeholder={`/home/me/exports/${stem}${chosen.ext}`}
+          value={out}
+          onChange={setOut}
+          pick={chosen.what === 'folder' ? 'folder' : undefined}
+          error={pathError}
+          disabled={exp.busy}
+          testId="export-path"
+        />
+      </div>
+      {format === 'hf' && (
+        <div className="field">
+          <label className="field-label" htmlFor={testId}>
+            Test split
+          </label>
+          <span className="export-percent">
+            <input
+              id={testId}
+              className="input"
+              type="number"
+              min={0}
+              max={90}
+              step={1}
+              value={testPercent}
+              disabled={exp.busy}
+              aria-invalid={testValid ? undefined : true}
+              aria-describedby={`${testId}-hint`}
+              data-testid="export-test-percent"
+              onChange={(e) => setTestPercent(e.target.value)}
+            />
+            <span id={`${testId}-hint`} className={testValid ? 'field-hint' : 'field-error'}>
+              {testValid ? '% of the items, in data/test.jsonl (0: no test split)' : 'From 0 to 90 percent.'}
+            </span>
+          </span>
+        </div>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="button button-primary" disabled={exp.busy || out.trim() === '' || !testValid} data-testid="export-start">
+          {exp.busy ? 'Exporting…' : 'Export'}
+        </button>
+        {job?.state === 'running' && (
+          <button type="button" className="button" disabled={cancel.pending} onClick={() => void cancel.run({ id: job.id })}>
+            Cancel
+          </button>
+        )}
+      </div>
+      {exp.error && !pathError && <ErrorMessage error={exp.error} context="The export did not start." testId="export-error" />}
+      {cancel.error && <ErrorMessage error={cancel.error} context="Could not cancel." />}
+      {job && (
+        <div role="status" data-testid="export-job" data-state={job.state}>
+          {job.state === 'running' && <JobProgress title="Exporting" progress={job.progress} />}
+          {job.state === 'succeeded' && (
+            <p className="form-note" data-testid="export-done">
+              Exported {job.result ? <span className="mono export-result">{job.result}</span> : 'the datanet'}.
+            </p>
+          )}
+          {job.state === 'failed' && (
+            <ErrorMessage error={new ApiFailure({ code: 'unavailable', message: job.error })} context="The export failed." testId="export-failed" />
+          )}
+          {(job.state === 'cancelled' || job.state === 'interrupted') && <p className="muted">The export stopped; nothing was left at that path.</p>}
+        </div>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,238 @@
+// The dataset view's Versions and Export dialogs in Chromium against a real server: freeze a
+// version, see it in the backend, compare two, export JSONL and a Hugging Face folder, and the
+// backend's own errors for paths it cannot write; screenshots light and dark, axe-core.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job } from '../../shared/api/schemas/jobs';
+import type { Datanet, Version, VersionDiff } from '../../shared/api/schemas/datanets';
+import { checkSmallWindow, openApp, shootBothThemes, SMALL_WINDOW, startBrowserApp } from '../fixtures/app-page';
+import { screenshotPath } from '../fixtures/browser';
+import type { ServedApp } from '../fixtures/served-app';
+import { tempDir } from '../fixtures/temp-dir';
+
+const N = 6;
+let app: ServedApp;
+let browser: Browser;
+let datanet: Datanet;
+/** The items, in arrival order. */
+const items: string[] = [];
+const problems: string[] = [];
+
+/** N support tickets, none labeled. */
+function seed(): void {
+  const s = app.backend.datanets;
+  datanet = s.datanets.create({
+    name: 'Tickets',
+    description: 'Support tickets for triage.',
+    license: 'CC-BY-4.0',
+    schema: { fields: [{ kind: 'single_choice', name: 'sentiment', labels: ['positive', 'negative'] }] },
+  });
+  for (let i = 0; i < N; i++) {
+    items.push(s.items.insert(datanet.id, { content: { text: `Ticket ${i}: the app ${i % 2 ? 'crashed' : 'works'}`, fields: {}, image: null }, source: null, importId: null }).id);
+  }
+}
+
+const versions = () => app.call<Version[]>('versions.list', { datanet: datanet.id });
+
+const openView = () => openApp(browser, app, { hash: `#/datanets/${datanet.id}`, problems, readyTestId: 'nav-datanets' });
+
+async function openDialog(page: Page, button: 'versions' | 'export'): Promise<Locator> {
+  await page.getByTestId('dataset-title').waitFor();
+  await page.getByTestId(`dataset-${button}`).click();
+  const dialog = page.getByTestId(`${button}-dialog`);
+  await dialog.locator('.dialog-panel').waitFor();
+  return dialog;
+}
+
+/** The last export job the backend ran, as it ended. */
+async function lastExportJob(): Promise<Job> {
+  const jobs = await app.call<Job[]>('jobs.list', { limit: 20 });
+  const job = jobs.find((j) => j.kind === 'datanet.export');
+  if (!job) throw new Error('no export job');
+  return job;
+}
+
+beforeAll(async () => {
+  ({ app, browser } = await startBrowserApp());
+  seed();
+});
+
+afterAll(async () => {
+  await browser.close();
+  await app.close();
+  expect(problems).toEqual([]);
+});
+
+describe('the Versions dialog', { timeout: 120_000 }, () => {
+  it('freezes versions the backend keeps, starts one per double click, warns when nothing changed, and compares two', async () => {
+    const { context, page } = await openView();
+    // The header's buttons, wide and in a small window (where they wrap under the counts).
+    await page.getByTestId('dataset-title').waitFor();
+    await page.locator('.dv-header').screenshot({ path: screenshotPath('versions-header') });
+    await page.setViewportSize(SMALL_WINDOW);
+    await page.locator('.dv-header').screenshot({ path: screenshotPath('versions-header-small') });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const dialog = await openDialog(page, 'versions');
+    await dialog.getByTestId('version-list-empty').waitFor();
+    await shootBothThemes(page, 'versions-dialog-empty', { target: dialog, within: '[data-testid="versions-dialog"]' });
+
+    // The note field has focus when the dialog opens; Enter submits.
+    expect(await page.evaluate(`document.activeElement?.getAttribute('data-testid')`)).toBe('version-note');
+    await page.keyboard.type('first import');
+    await page.keyboard.press('Enter');
+    const frozen = dialog.getByTestId('version-frozen');
+    await expect.poll(() => frozen.getAttribute('data-number')).toBe('1');
+    let list = await versions();
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ number: 1, recordCount: N, note: 'first import' });
+    expect(await dialog.getByTestId('version-frozen-root').getAttribute('data-root')).toBe(list[0]!.root);
+    expect(await frozen.textContent()).toContain(`Version 1 frozen: ${N} records`);
+    // The list and the page's header follow.
+    await expect.poll(() => dialog.getByTestId('version-row').count()).toBe(1);
+    expect(await dialog.getByTestId('version-root-1').getAttribute('data-root')).toBe(list[0]!.root);
+    await expect.poll(() => page.getByTestId('dataset-counts').textContent()).toContain('version 1');
+
+    // One label later, a double click on Freeze makes one version, not two.
+    await app.call('annotations.set', { item: items[2], field: 'sentiment', value: 'negative' });
+    await dialog.getByTestId('version-note').fill('labeled one');
+    await dialog.getByTestId('version-freeze').dblclick();
+    await expect.poll(() => frozen.getAttribute('data-number')).toBe('2');
+    list = await versions();
+    expect(list.map((v) => v.number)).toEqual([1, 2]);
+    expect(list[1]!.root).not.toBe(list[0]!.root);
+    expect(await dialog.getByTestId('version-same').count()).toBe(0);
+
+    // Compare v1 → v2 (the defaults are the two newest; picked anyway), submitted with Ctrl+Enter from a select.
+    await dialog.getByTestId('version-compare-from').selectOption('1');
+    await dialog.getByTestId('version-compare-to').selectOption('2');
+    await dialog.getByTestId('version-compare-to').focus();
+    await page.keyboard.press('Control+Enter');
+    const diffView = dialog.getByTestId('version-diff');
+    await diffView.waitFor();
+    const backendDiff = await app.call<VersionDiff>('versions.diff', { datanet: datanet.id, from: 1, to: 2 });
+    expect(backendDiff.counts).toEqual({ added: 0, removed: 0, changed: 1 });
+    expect(await diffView.getAttribute('data-changed')).toBe('1');
+    expect(await diffView.getAttribute('data-added')).toBe('0');
+    expect(await diffView.getAttribute('data-removed')).toBe('0');
+    expect(await diffView.locator('.versions-diff-summary').textContent()).toBe('v1 → v2: 0 added, 0 removed, 1 changed.');
+    const changedLink = dialog.getByTestId('version-diff-changed').getByTestId('version-diff-item');
+    expect(await changedLink.count()).toBe(1);
+    expect(await changedLink.textContent()).toBe(items[2]);
+    expect(await changedLink.getAttribute('href')).toBe(`#/annotate/${datanet.id}/${items[2]}`);
+
+    // Nothing changed since v2: a v3 is made, with a warning that it holds the same records.
+    await dialog.getByTestId('version-note').fill('');
+    await dialog.getByTestId('version-freeze').click();
+    await expect.poll(() => frozen.getAttribute('data-number')).toBe('3');
+    expect(await dialog.getByTestId('version-same').textContent()).toContain('Same records as version 2');
+    list = await versions();
+    expect(list.map((v) => v.number)).toEqual([1, 2, 3]);
+    expect(list[2]!.root).toBe(list[1]!.root);
+    await expect.poll(() => dialog.getByTestId('version-row').count()).toBe(3);
+    // Newest first.
+    expect(await dialog.getByTestId('version-row').first().getAttribute('data-number')).toBe('3');
+
+    await shootBothThemes(page, 'versions-dialog', { target: dialog, within: '[data-testid="versions-dialog"]' });
+    // The comparison is below the fold of the dialog's body, which scrolls.
+    await page.evaluate(`(() => { const body = document.querySelector('[data-testid="versions-dialog"] .dialog-body'); body.scrollTop = body.scrollHeight; })()`);
+    await shootBothThemes(page, 'versions-dialog-compare', { target: dialog, within: '[data-testid="versions-dialog"]' });
+    await checkSmallWindow(page, 'versions-dialog');
+
+    // Escape closes it; the item link opens the annotate view.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.locator('.dialog-panel').count()).toBe(0);
+    const reopened = await openDialog(page, 'versions');
+    // Opened again, it compares the two newest (v2 → v3, the same records) until told otherwise.
+    await reopened.getByTestId('version-compare').click();
+    expect(await reopened.locator('.versions-diff-summary').textContent()).toBe('v2 → v3: the same records.');
+    await reopened.getByTestId('version-compare-from').selectOption('1');
+    await reopened.getByTestId('version-compare').click();
+    await reopened.getByTestId('version-diff-item').first().click();
+    await expect.poll(() => page.evaluate('location.hash')).toBe(`#/annotate/${datanet.id}/${items[2]}`);
+    await context.close();
+  });
+});
+
+describe('the Export dialog', { timeout: 120_000 }, () => {
+  it('exports JSONL and a Hugging Face folder the backend wrote, and shows the backend’s errors for paths it cannot write', async () => {
+    const out = tempDir('studio-export-e2e-');
+    const { context, page } = await openView();
+    const dialog = await openDialog(page, 'export');
+    await shootBothThemes(page, 'export-dialog', { target: dialog, within: '[data-testid="export-dialog"]' });
+
+    // JSONL, the default format; the path field has focus, Enter starts.
+    const jsonl = path.join(out, 'nested', 'tickets.jsonl');
+    expect(await page.evaluate(`document.activeElement?.getAttribute('data-testid')`)).toBe('export-path');
+    await page.keyboard.type(jsonl);
+    await page.keyboard.press('Enter');
+    const job = dialog.getByTestId('export-job');
+    await expect.poll(() => job.getAttribute('data-state')).toBe('succeeded');
+    expect(await dialog.getByTestId('export-done').textContent()).toContain(jsonl);
+    const rows = fs
+      .readFileSync(jsonl, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; text: string; labels: Record<string, unknown> });
+    expect(rows.map((r) => r.id).sort()).toEqual([...items].sort());
+    expect(rows.find((r) => r.id === items[2])?.labels).toEqual({ sentiment: 'negative' });
+    expect(rows.filter((r) => Object.keys(r.labels).length > 0)).toHaveLength(1);
+
+    // A Hugging Face folder with a test split, started with Ctrl+Enter from the format's radio.
+    const hf = path.join(out, 'tickets-hf');
+    await dialog.getByTestId('export-format-hf').check();
+    await dialog.getByTestId('export-path').fill(hf);
+    await dialog.getByTestId('export-test-percent').fill('50');
+    await shootBothThemes(page, 'export-dialog-hf', { target: dialog, within: '[data-testid="export-dialog"]' });
+    await dialog.getByTestId('export-format-hf').focus();
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => dialog.getByTestId('export-done').textContent()).toContain(hf);
+    expect(fs.existsSync(path.join(hf, 'README.md'))).toBe(true);
+    expect(fs.readFileSync(path.join(hf, 'README.md'), 'utf8')).toContain('Tickets');
+    const split = (name: string) =>
+      fs.existsSync(path.join(hf, 'data', name))
+        ? fs
+            .readFileSync(path.join(hf, 'data', name), 'utf8')
+            .trim()
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as { id: string; sentiment: unknown })
+        : [];
+    const train = split('train.jsonl');
+    const test = split('test.jsonl');
+    expect(fs.existsSync(path.join(hf, 'data', 'train.jsonl'))).toBe(true);
+    expect([...train, ...test].map((r) => r.id).sort()).toEqual([...items].sort());
+    expect([...train, ...test].find((r) => r.id === items[2])?.sentiment).toBe('negative');
+    expect((await lastExportJob()).state).toBe('succeeded');
+
+    // A folder where a JSONL file must go: refused at the start, the message under the path field.
+    await dialog.getByTestId('export-format-jsonl').check();
+    await dialog.getByTestId('export-path').fill(out);
+    await dialog.getByTestId('export-start').click();
+    const refused = await app.backend.router.call('exports.start', { datanet: datanet.id, format: 'jsonl', out });
+    expect(refused.ok).toBe(false);
+    const refusal = refused.ok ? '' : refused.error.message;
+    expect(refusal).toContain('is a folder');
+    await expect.poll(() => dialog.locator('#export-path-error').textContent()).toBe(refusal);
+    expect(await dialog.getByTestId('export-path').getAttribute('aria-invalid')).toBe('true');
+
+    // Under a file: the job starts and fails; its error, as the backend recorded it, is shown.
+    const blocker = path.join(out, 'a-file');
+    fs.writeFileSync(blocker, 'not a folder');
+    await dialog.getByTestId('export-path').fill(path.join(blocker, 'tickets.jsonl'));
+    await dialog.getByTestId('export-start').click();
+    await expect.poll(() => job.getAttribute('data-state')).toBe('failed');
+    const failed = await lastExportJob();
+    expect(failed.state).toBe('failed');
+    const message = failed.state === 'failed' ? failed.error : '';
+    expect(message).not.toBe('');
+    expect(await dialog.getByTestId('export-failed').textContent()).toContain(message);
+    expect(fs.readFileSync(blocker, 'utf8')).toBe('not a folder');
+    await shootBothThemes(page, 'export-dialog-failed', { target: dialog, within: '[data-testid="export-dialog"]' });
+
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.locator('.dialog-panel').count()).toBe(0);
+    await context.close();
+  });
+});
