@@ -57,7 +57,7 @@ function ContributeForm({ onClose, onCreated }: Omit<ContributeDialogProps, 'ope
   if (versioned.length === 0) {
     return (
       <p data-testid="contribute-no-versions">
-        No datanet has a version yet. A contribution is a frozen version: create one on the <a href="#/datanets" onClick={onClose}>Datanets page</a> (or with <code>studio version create</code>).
+        No datanet has a version yet. A contribution is a frozen version: open the datanet from the <a href="#/datanets" onClick={onClose}>Datanets page</a> and freeze one with <strong>Versions…</strong> at the top of its page (or with <code>studio version create</code>).
       </p>
     );
   }

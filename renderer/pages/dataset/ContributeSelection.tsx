@@ -70,7 +70,7 @@ function ContributeSelectionBody({ datanet, list, selection, total, onClose }: C
   if (!version) {
     return (
       <p data-testid="contribute-selection-no-version">
-        {datanet.name} has no version yet. A contribution names records of a frozen version: create one first (the Datanets page, or <code>studio version create</code>), then contribute the selection.
+        {datanet.name} has no version yet. A contribution names records of a frozen version: freeze one first with <strong>Versions…</strong> at the top of this page (or <code>studio version create</code>), then contribute the selection.
       </p>
     );
   }
