@@ -1,7 +1,8 @@
 /**
  * The Train page in Chromium against the served app: a tiny model trained on a datanet version
  * with the live chart growing, cancelled, the page reloaded, resumed from its checkpoint to the
- * end, an OS notification when it ends; the time estimate then measured; two runs compared.
+ * end, an OS notification when it ends; the time estimate then measured; two runs compared; a
+ * window opened mid-run drawing the whole curve.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,4 +152,22 @@ describe('the Train page', () => {
     await compare.getByTestId('compare-only-differences').check();
     await shootBothThemes(page, 'train-compare', { target: compare });
   }, 120_000);
+
+  it("draws the whole curve in a window opened mid-run: the checkpoint's history, then the live points", async () => {
+    const job = await app.call<Job>('training.start', { model: 'tiny-qwen', datanet: datanet.id, out: 'sums-watched', steps: 3000, rank: 4, batch: 2, maxLen: 64, lr: 0.01, evalEvery: 100, checkpointEvery: 25 });
+    const progress = async () => (await app.call<Job[]>('jobs.list', { limit: 50 })).find((j) => j.id === job.id)!;
+    // Two checkpoints behind it before a window (a fresh profile, with no record of the run) opens.
+    await expect.poll(async () => (await progress()).progress.done, { timeout: 30_000 }).toBeGreaterThan(60);
+    const fresh = await open();
+    try {
+      await expect.poll(() => fresh.page.getByTestId('live-run').getAttribute('data-run')).toBe('sums-watched');
+      // Live points have come (the caption gives their speed): the steps before them are drawn too.
+      await expect.poll(() => fresh.page.getByTestId('loss-chart-caption').textContent(), { timeout: 30_000 }).toMatch(/tokens\/s\.$/);
+      expect(Number(await fresh.page.getByTestId('loss-chart').getAttribute('data-points'))).toBeGreaterThanOrEqual(50);
+    } finally {
+      await app.call('jobs.cancel', { id: job.id });
+      await expect.poll(async () => (await progress()).state, { timeout: 30_000 }).not.toBe('running');
+      await fresh.close();
+    }
+  }, 90_000);
 });

@@ -185,8 +185,24 @@ describe('runs from the backend (training.runs)', () => {
     const empty = newRecord('cli', input, 'Sums');
     expect(shownRecord(empty, run(), '')!.points).toHaveLength(2);
     const drawn = { ...empty, points: [point(41)] };
-    expect(shownRecord(drawn, run(), '')).toBe(drawn);
+    expect(shownRecord(drawn, undefined, '')).toBe(drawn);
     expect(shownRecord(undefined, undefined, '')).toBeUndefined();
+  });
+
+  it("merges the checkpoint's history into a curve this window began recording mid-run", () => {
+    // The window began listening at step 38; the checkpoint keeps steps 1 to 40.
+    const losses = Array.from({ length: 40 }, (_, i) => ({ step: i + 1, loss: 4 - i / 20 }));
+    const live = { ...newRecord('cli', input, 'Sums'), jobIds: ['job_a'], points: [point(38), point(39), point(40), point(42)], evals: [{ step: 40, loss: 1.1 }] };
+    const shown = shownRecord(live, run({ losses, evals: [{ step: 20, loss: 1.5 }, { step: 40, loss: 1.2 }] }), '')!;
+    // Every step once, in order: the history, then this window's points (its own where both have one).
+    expect(shown.points.map((p) => p.step)).toEqual([...Array.from({ length: 37 }, (_, i) => i + 1), 38, 39, 40, 42]);
+    expect(shown.points.slice(-4)).toEqual(live.points);
+    expect(shown.evals).toEqual([{ step: 20, loss: 1.5 }, { step: 40, loss: 1.1 }]);
+    // The newest point is still this window's, and the speed is measured from its points alone.
+    expect(shown.points.at(-1)).toBe(live.points.at(-1));
+    expect(measuredRuns([shown])[0]?.secondsPerStep).toBe(0.1);
+    // Nothing to add: the record as it is.
+    expect(shownRecord(shown, run({ losses }), '')).toBe(shown);
   });
 });
 

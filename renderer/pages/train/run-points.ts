@@ -15,7 +15,7 @@ export interface RunPoint {
   tokensPerSecond: number | null;
   /** When it arrived (ms), for the measured speed; 0 when read back from a checkpoint. */
   at: number;
-  /** Which of the run's jobs reported it (0: the first start, 1: the first resume…). */
+  /** Which of the run's jobs reported it (0: the first start, 1: the first resume…; -1: read back from a checkpoint beside this window's own points). */
   segment: number;
 }
 
@@ -68,10 +68,33 @@ export function recordFromRun(run: TrainingRun, datanetName: string): RunRecord 
   };
 }
 
-/** What the page shows of a run: this window's record while it has a curve, else the backend's. */
+/**
+ * What the page shows of a run: this window's record with the backend's history merged in (a
+ * window that began listening mid-run has only the steps since), else the backend's alone.
+ */
 export function shownRecord(record: RunRecord | undefined, run: TrainingRun | undefined, datanetName: string): RunRecord | undefined {
-  if (record && (record.points.length > 0 || !run || run.losses.length === 0)) return record;
-  return run ? recordFromRun(run, record?.datanetName || datanetName) : record;
+  if (!run || run.losses.length === 0) return record;
+  if (!record || record.points.length === 0) return recordFromRun(run, record?.datanetName || datanetName);
+  return withHistory(record, run);
+}
+
+/**
+ * The record with the run's curve as its newest checkpoint keeps it, for the steps the record has
+ * no point of (this window's own points have their speed, and a resume's replace the steps it went
+ * over again). The history goes first, in step order, as segment -1: the record's last point stays
+ * its newest, and the speed is measured from its own points only.
+ */
+export function withHistory(record: RunRecord, run: TrainingRun): RunRecord {
+  const steps = new Set(record.points.map((p) => p.step));
+  const older = run.losses.filter((p) => !steps.has(p.step)).sort((a, b) => a.step - b.step);
+  const evalSteps = new Set(record.evals.map((e) => e.step));
+  const olderEvals = run.evals.filter((e) => !evalSteps.has(e.step));
+  if (older.length === 0 && olderEvals.length === 0) return record;
+  return {
+    ...record,
+    points: [...older.map((p) => ({ step: p.step, loss: p.loss, tokensPerSecond: null, at: 0, segment: -1 })), ...record.points],
+    evals: [...record.evals, ...olderEvals].sort((a, b) => a.step - b.step),
+  };
 }
 
 const MAX_POINTS = 1200;
