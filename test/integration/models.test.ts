@@ -50,7 +50,11 @@ describe('language models and adapters', () => {
     const adapter = await call<Adapter>(b, 'adapters.import', { path: path.join(dir, 'ad'), base: 'tiny-gpt2', name: 'my-adapter' });
     expect(adapter).toMatchObject({ name: 'my-adapter', base: 'tiny-gpt2', rank: 4, alpha: 8, targets: ['c_attn'], lineage: null });
     expect(adapter.parameters).toBe(2 * (4 * 32 + 96 * 4));
-    await expect(call(b, 'adapters.import', { path: path.join(dir, 'wrong'), base: 'tiny-gpt2' })).rejects.toThrow(/does not fit the base model.*q_proj/);
+    const misfit = await call(b, 'adapters.import', { path: path.join(dir, 'wrong'), base: 'tiny-gpt2' }).then(() => '', (error: unknown) => String(error));
+    expect(misfit).toMatch(/does not fit the base model.*q_proj/);
+    // The message names the folder the user gave, not the copy being checked inside the data folder.
+    expect(misfit).toContain(`${path.join(dir, 'wrong')} does not fit`);
+    expect(misfit).not.toContain('.partial');
     await expect(call(b, 'adapters.import', { path: path.join(dir, 'ad'), base: 'nope' })).rejects.toThrow(/No language model named nope/);
 
     await expect(call(b, 'models.remove', { name: 'tiny-gpt2' })).rejects.toThrow(/adapter\(s\) are trained on tiny-gpt2 \(my-adapter\)/);

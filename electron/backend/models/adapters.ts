@@ -49,12 +49,17 @@ export function writeAdapterInfo(dir: string, info: AdapterInfo): void {
   fs.renameSync(tmp, file);
 }
 
-/** Loads an adapter folder for a base model folder: PEFT's files checked against what PEFT would build for that base. */
-export async function loadAdapterFor(adapterDir: string, baseDir: string, field = 'path'): Promise<LoraAdapter> {
+/**
+ * Loads an adapter folder for a base model folder: PEFT's files checked against what PEFT would
+ * build for that base. `shownAs` is the folder the message names: an import checks a staging copy
+ * inside the data folder, and the user knows only the folder they gave.
+ */
+export async function loadAdapterFor(adapterDir: string, baseDir: string, field = 'path', shownAs = adapterDir): Promise<LoraAdapter> {
   try {
     return await readPeftAdapter(adapterDir, loadModelConfig(baseDir));
   } catch (e) {
-    throw new ApiFailure({ code: 'invalid_input', field, message: `${adapterDir} does not fit the base model in ${baseDir}: ${e instanceof Error ? e.message : String(e)}` });
+    const message = `${adapterDir} does not fit the base model in ${baseDir}: ${e instanceof Error ? e.message : String(e)}`;
+    throw new ApiFailure({ code: 'invalid_input', field, message: message.split(adapterDir).join(shownAs) });
   }
 }
 

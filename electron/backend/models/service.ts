@@ -117,7 +117,7 @@ export class ModelsService {
   async importAdapter(from: string, base: string, name = path.basename(path.resolve(from))): Promise<Adapter> {
     const baseDir = this.modelDir(base);
     await this.adapters.importFolder(from, name, async (staging) => {
-      await loadAdapterFor(staging, baseDir);
+      await loadAdapterFor(staging, baseDir, 'path', path.resolve(from));
       writeAdapterInfo(staging, { base, lineage: readAdapterInfo(staging)?.lineage ?? null });
     });
     return this.describeAdapter(name);
@@ -129,7 +129,7 @@ export class ModelsService {
    */
   async installTrained(dir: string, name: string, base: string, lineage: AdapterLineage, runDir?: string): Promise<Adapter> {
     await this.adapters.importFolder(dir, name, async (staging) => {
-      await loadAdapterFor(staging, this.modelDir(base));
+      await loadAdapterFor(staging, this.modelDir(base), 'path', dir);
       writeAdapterInfo(staging, { base, lineage });
       if (runDir) installTracinSnapshots(runDir, staging);
     });
