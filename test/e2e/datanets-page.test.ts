@@ -152,7 +152,9 @@ describe('the Datanets page', () => {
     await dialog.getByTestId('import-start').click();
     const outcome = dialog.getByTestId('import-outcome');
     await expect.poll(() => outcome.getAttribute('data-state'), { timeout: 20_000 }).toBe('succeeded');
-    await expect.poll(() => outcome.textContent()).toMatch(/5 items added/);
+    await expect.poll(() => outcome.textContent()).toMatch(/finished with 1 problem \(listed below\): 5 items added/);
+    // Something was left out: the warning tone, not the all-clear green.
+    expect(await outcome.locator('.import-outcome-with-problems').count()).toBe(1);
     const error = dialog.getByTestId('import-error');
     await expect.poll(() => error.count()).toBe(1);
     expect(await error.getByTestId('import-error-path').textContent()).toBe('broken.jsonl');

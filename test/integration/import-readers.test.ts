@@ -518,7 +518,7 @@ describe('images reader', () => {
     const dir = tempDir();
     const cases: [string, RegExp][] = [
       [await writeTruncatedJpeg(dir, 'cut.jpg'), /^corrupt image: .*premature end/i],
-      [writeFile(dir, 'noise.png', 'this is not a png at all'), /^not an image this app reads \(png, jpeg, webp, gif\): /],
+      [writeFile(dir, 'noise.png', 'this is not a png at all'), /^not an image this app reads: its bytes are not a png, jpeg, webp or gif picture, whatever its name says$/],
       [writeFile(dir, 'empty.gif', ''), /^empty file$/],
       [writeFile(dir, 'pic.bmp', Buffer.concat([Buffer.from('BM'), Buffer.alloc(60)])), /^a bmp image; only png, jpeg, webp and gif are imported$/],
     ];

@@ -44,7 +44,7 @@ export function ImportErrors({ importId, importPaths, total }: ImportErrorsProps
   return (
     <div className="import-errors" data-testid="import-errors">
       <h4 className="import-errors-title">
-        {total === 1 ? '1 problem' : `${total} problems`} <span className="muted">— the rest of each file was imported</span>
+        {total === 1 ? '1 problem' : `${total} problems`} <span className="muted import-errors-hint">— each is a line left out, or a whole file where no line is given; the rest was imported</span>
       </h4>
       <table className="import-errors-table">
         <thead>

@@ -216,10 +216,14 @@ function ImportOutcome({ job, record: listed, onResume }: { job: Job; record: Im
   const duplicates = record?.itemsDuplicate ?? job.progress.counts.duplicates ?? 0;
   const added = `${n.format(items)} ${items === 1 ? 'item' : 'items'} added${duplicates ? `, ${n.format(duplicates)} already there` : ''}`;
   const resumable = record && record.state !== 'done' && record.state !== 'running';
+  const problems = record?.errors ?? 0;
+  // Finished, but something was left out: not the all-clear green.
+  const tone = job.state === 'succeeded' && problems > 0 ? 'with-problems' : job.state;
   return (
     <div className="import-outcome" data-testid="import-outcome" data-state={job.state} role="status">
-      <p className={`import-outcome-line import-outcome-${job.state}`}>
-        {job.state === 'succeeded' && `Import finished: ${added}.`}
+      <p className={`import-outcome-line import-outcome-${tone}`}>
+        {job.state === 'succeeded' && problems === 0 && `Import finished: ${added}.`}
+        {job.state === 'succeeded' && problems > 0 && `Import finished with ${problems === 1 ? '1 problem' : `${n.format(problems)} problems`} (listed below): ${added}.`}
         {job.state === 'cancelled' && `Import cancelled: ${added} so far. Resume finishes it without duplicates.`}
         {job.state === 'interrupted' && `The import was interrupted when the app stopped: ${added} so far.`}
         {job.state === 'failed' && `The import failed: ${job.error}. ${added} before it stopped.`}

@@ -3,8 +3,8 @@ import { ItemContent, ItemSource } from '../../datanets/item';
 import { LabelSchema } from '../../datanets/schema';
 import { Timestamp } from './common';
 
-export const DatanetId = z.string().regex(/^dn_[0-9a-z]{8,40}$/, 'is not a datanet id (dn_…)');
-export const ItemId = z.string().regex(/^it_[0-9a-z]{8,40}$/, 'is not an item id (it_…)');
+export const DatanetId = z.string().regex(/^dn_[0-9a-z]{8,40}$/, 'is not a datanet id (dn_ then 8 to 40 lowercase letters or digits)');
+export const ItemId = z.string().regex(/^it_[0-9a-z]{8,40}$/, 'is not an item id (it_ then 8 to 40 lowercase letters or digits)');
 export const ImportId = z.string().regex(/^im_[0-9a-z]{8,40}$/, 'is not an import id (im_…)');
 
 /** An SPDX license id or expression, e.g. CC-BY-4.0, MIT, "Apache-2.0 OR MIT", LicenseRef-proprietary. */

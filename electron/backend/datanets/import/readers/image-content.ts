@@ -39,7 +39,9 @@ export async function storeImage(file: string, blobs: BlobStore, signal: AbortSi
     dims = whole ? imageSize(whole) : await imageSizeFromFile(file);
   } catch (error) {
     if (hasErrnoCode(error)) throw error; // cannot read it: the caller names the I/O problem
-    throw new ImageRejected(`not an image this app reads (png, jpeg, webp, gif): ${(error as Error).message}`);
+    // image-size's own words for "no known signature" ("unsupported file type: undefined") say nothing to a person.
+    const detail = /unsupported file type/i.test((error as Error).message) ? '' : `: ${(error as Error).message}`;
+    throw new ImageRejected(`not an image this app reads: its bytes are not a png, jpeg, webp or gif picture, whatever its name says${detail}`);
   }
   const mime = MIME[dims.type as keyof typeof MIME] as ImageContent['mime'] | undefined;
   if (mime === undefined) throw new ImageRejected(`a ${dims.type ?? 'unknown'} image; only png, jpeg, webp and gif are imported`);
