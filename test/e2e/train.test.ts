@@ -78,7 +78,16 @@ describe('the Train page', () => {
     await set('lr', 0.01);
     await set('evalEvery', 100);
     await set('checkpointEvery', 25);
+    // A name the backend would refuse: said beside the field, which is marked invalid, and Start waits.
+    for (const name of ['bad/name..', '']) {
+      await page.getByTestId('train-out').fill(name);
+      expect(await page.getByTestId('train-out-problem').textContent()).toMatch(/letters, digits, “\.”, “_” or “-”, starting with a letter or digit\.$/);
+      expect(await page.getByTestId('train-out').getAttribute('aria-invalid')).toBe('true');
+      expect(await page.getByTestId('train-start').isDisabled()).toBe(true);
+    }
     await page.getByTestId('train-out').fill('sums-long');
+    expect(await page.getByTestId('train-out').getAttribute('aria-invalid')).toBeNull();
+    expect(await page.getByTestId('train-out-problem').count()).toBe(0);
     await shootChecked(page, 'train-form-custom-light');
     await page.getByTestId('train-start').click();
 

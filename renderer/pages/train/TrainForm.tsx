@@ -41,6 +41,14 @@ function slug(text: string): string {
   );
 }
 
+/** What is wrong with an adapter name, as the backend's ModelName checks it, or null. */
+function nameProblem(name: string): string | null {
+  if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(name)) return null;
+  const allowed = 'letters, digits, “.”, “_” or “-”, starting with a letter or digit';
+  if (name === '') return `Name the adapter: ${allowed}.`;
+  return name.length > 100 ? 'An adapter name is at most 100 characters.' : `An adapter name is ${allowed}.`;
+}
+
 /** Choose the data (datanet, version, field) and the model, a preset or custom settings, see the estimate, start. */
 export function TrainForm({ datanets, models, takenNames, measured, busy, onStarted }: TrainFormProps) {
   const client = useApi();
@@ -69,7 +77,8 @@ export function TrainForm({ datanets, models, takenNames, measured, busy, onStar
   })();
   const out = typedName ?? suggested;
   const bad = problems(values);
-  const invalid = Object.keys(bad).length > 0 || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(out);
+  const badName = nameProblem(out);
+  const invalid = Object.keys(bad).length > 0 || badName !== null;
   const chosenVersion = versions.data?.find((v) => v.number === versionNumber) ?? null;
   const noVersion = versions.data !== undefined && versions.data.length === 0;
   const nameError = failure?.error.code === 'conflict' || (failure?.error.code === 'invalid_input' && failure.error.field === 'out');
@@ -204,13 +213,19 @@ export function TrainForm({ datanets, models, takenNames, measured, busy, onStar
           spellCheck={false}
           autoComplete="off"
           data-testid="train-out"
-          aria-invalid={nameError ? true : undefined}
-          aria-describedby={`${ids}-out-help`}
+          aria-invalid={nameError || badName ? true : undefined}
+          aria-describedby={`${ids}-out-help${badName ? ` ${ids}-out-problem` : ''}`}
           onChange={(e) => setTypedName(e.target.value)}
         />
         <span className="field-hint" id={`${ids}-out-help`}>
           The adapter&apos;s name and its run&apos;s. Starting a cancelled run again with the same name and settings resumes it.
         </span>
+        {/* Said here, not only by a disabled Start: a name the backend would refuse. */}
+        {badName && (
+          <span className="field-error" id={`${ids}-out-problem`} data-testid="train-out-problem">
+            {badName}
+          </span>
+        )}
       </div>
 
       <EstimateView model={model} datanet={datanet.id} values={values} records={chosenVersion?.recordCount ?? null} measured={measured} />
