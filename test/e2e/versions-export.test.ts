@@ -217,10 +217,24 @@ describe('the Export dialog', { timeout: 120_000 }, () => {
     await expect.poll(() => dialog.locator('#export-path-error').textContent()).toBe(refusal);
     expect(await dialog.getByTestId('export-path').getAttribute('aria-invalid')).toBe('true');
 
-    // Under a file: the job starts and fails; its error, as the backend recorded it, is shown.
+    // Through a file: refused at the start too, naming the file in the way.
     const blocker = path.join(out, 'a-file');
     fs.writeFileSync(blocker, 'not a folder');
     await dialog.getByTestId('export-path').fill(path.join(blocker, 'tickets.jsonl'));
+    await dialog.getByTestId('export-start').click();
+    await expect.poll(() => dialog.locator('#export-path-error').textContent()).toContain(`${blocker} is a file, not a folder`);
+
+    // A job that fails while it writes (the disk filling up, which this machine cannot do on
+    // demand): the next export job's body throws what Node throws then. Its error, as the backend
+    // recorded it, is shown.
+    const jobs = app.backend.jobs;
+    const start = jobs.start.bind(jobs);
+    jobs.start = (spec, body) => {
+      if (spec.kind !== 'datanet.export') return start(spec, body);
+      jobs.start = start;
+      return start(spec, () => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })));
+    };
+    await dialog.getByTestId('export-path').fill(path.join(out, 'full-disk.jsonl'));
     await dialog.getByTestId('export-start').click();
     await expect.poll(() => job.getAttribute('data-state')).toBe('failed');
     const failed = await lastExportJob();

@@ -235,6 +235,10 @@ describe('export: Hugging Face folder', () => {
     }
     await exportItems('hf', manyItems(count), options('seeded', { ...opts, seed: 7 }));
     expect(fs.readFileSync(path.join(dir, 'seeded/data/test.jsonl'), 'utf8')).not.toBe(fs.readFileSync(path.join(dir, 'hf/data/test.jsonl'), 'utf8'));
+    // Exported again into the same folder without a test split: the old split goes, or a loader would read it beside the new train.
+    await exportItems('hf', manyItems(count), options('again', { ...opts, testFraction: 0 }));
+    expect(fs.existsSync(path.join(dir, 'again/data/test.jsonl'))).toBe(false);
+    expect(readRows(path.join(dir, 'again/data/train.jsonl'))).toHaveLength(count);
 
     const card = fs.readFileSync(path.join(dir, 'hf/README.md'), 'utf8');
     const front = /^---\n([\s\S]*?)\n---\n/.exec(card)?.[1];

@@ -16,11 +16,39 @@ function* allItems(s: DatanetService, datanetId: string): Generator<Item> {
   }
 }
 
-export function startExport(s: DatanetService, jobs: JobRunner, datanet: Datanet, format: ExportFormat, out: string, testFraction: number): Job {
-  const target = path.resolve(out);
-  if (format !== 'hf' && fs.existsSync(target) && fs.statSync(target).isDirectory()) {
-    throw new ApiFailure({ code: 'invalid_input', field: 'out', message: `out ${target} is a folder; ${format} export writes a file` });
+/** Nothing there, or a file in the way (ENOTDIR): the walk up from the target finds which. */
+function statOrNone(p: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(p);
+  } catch (error) {
+    if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw error;
   }
+}
+
+const badOut = (message: string) => new ApiFailure({ code: 'invalid_input', field: 'out', message });
+
+/**
+ * Refuses, before any job starts, a target the export could not write: a relative path (the
+ * backend's working folder is not one the user chose or can see), a folder where a file goes or
+ * the other way round, and a path through a file ("EEXIST: mkdir" is what Node would say later).
+ */
+function checkTarget(format: ExportFormat, out: string): void {
+  if (!path.isAbsolute(out)) throw badOut(`out ${JSON.stringify(out)} is not an absolute path; give the full path of the ${format === 'hf' ? 'folder' : 'file'} to write`);
+  const stat = statOrNone(out);
+  if (format !== 'hf' && stat?.isDirectory()) throw badOut(`out ${out} is a folder; ${format} export writes a file`);
+  if (format === 'hf' && stat && !stat.isDirectory()) throw badOut(`out ${out} is a file; the Hugging Face export writes a folder`);
+  for (let dir = path.dirname(out); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const above = statOrNone(dir);
+    if (above === undefined) continue;
+    if (!above.isDirectory()) throw badOut(`out ${out} cannot be made: ${dir} is a file, not a folder`);
+    break;
+  }
+}
+
+export function startExport(s: DatanetService, jobs: JobRunner, datanet: Datanet, format: ExportFormat, out: string, testFraction: number): Job {
+  checkTarget(format, out);
+  const target = path.normalize(out);
   const total = s.datanets.summary(datanet.id).itemCount;
   return jobs.start({ kind: 'datanet.export', title: `Export ${datanet.name} (${format})`, unit: 'items', total }, async (job) => {
     let done = 0;

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { apiCall, withBackend } from '../backend';
 import { CliError, usageError } from '../errors';
@@ -18,8 +19,9 @@ export function registerExportCommand(program: Command): void {
       const format = FORMATS.find((f) => f === flags.format);
       if (!format) throw usageError(`--format ${flags.format}: must be one of ${FORMATS.join(', ')}`);
       const testFraction = Number(flags.testFraction);
+      // Relative to where the command runs; the API takes only absolute paths.
       const job = await withBackend(globals, async (b) =>
-        waitForJob(b, (await apiCall(b, 'exports.start', { datanet, format, out: flags.out, testFraction })).id),
+        waitForJob(b, (await apiCall(b, 'exports.start', { datanet, format, out: path.resolve(flags.out), testFraction })).id),
       );
       if (job.state !== 'succeeded') throw new CliError(`export ${job.state}${job.state === 'failed' ? `: ${job.error}` : ''}`);
       if (globals.json) printJson({ job, result: job.result });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { InstructionPair, LabelField, LabelSchema } from '../../../../shared/datanets/schema';
 import { itemEntries } from './jsonl';
@@ -113,6 +114,8 @@ export const exportHf: Exporter = async (items, options) => {
     }
     await readme.write(datasetCard(options, tally, test !== null));
   });
+  // A test split from an earlier export into this folder would be loaded beside the new train split.
+  if (!test) await fs.promises.rm(path.join(dataDir, 'test.jsonl'), { force: true });
   return { files: exportedFiles(outputs, copier), items: tally.items.train + tally.items.test };
 };
 
