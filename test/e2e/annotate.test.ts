@@ -399,6 +399,17 @@ describe('the annotate view', () => {
     await context.close();
   });
 
+  it('says so when a link names an item that is not there, and offers no way to move from it', async () => {
+    const { context, page } = await open(`#/annotate/${datanets.Pair}/it_000000000000000000000000`);
+    await expect.poll(() => page.getByTestId('annotate-position').textContent()).toBe('Could not find this item’s place in the datanet.');
+    for (const button of ['nav-previous', 'nav-next', 'nav-unlabeled', 'nav-skip']) expect(await page.getByTestId(button).isDisabled(), button).toBe(true);
+    // A real item's view has them on again.
+    await page.goto(page.url().replace(/#.*/, `#/annotate/${datanets.Pair}/${ids.X}`));
+    await workspaceOn(page, ids.X!);
+    expect(await page.getByTestId('nav-next').isDisabled()).toBe(false);
+    await context.close();
+  });
+
   it('keeps a 1 MB text and an 8000×8000 image responsive (chunked text, thumbnail first)', async () => {
     const { context, page } = await open(`#/annotate/${datanets.Long}/${ids.long}`);
     const t = Date.now();

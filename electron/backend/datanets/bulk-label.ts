@@ -38,7 +38,7 @@ export function startBulkSet(s: DatanetService, jobs: JobRunner, browse: Browse,
   const json = value === null ? null : JSON.stringify(value);
 
   return jobs.start(
-    { kind: 'annotations.bulk', title: `Label ${selected} items of ${datanet.name}: ${input.field} ${shown}`, unit: 'items', total: selected },
+    { kind: 'annotations.bulk', title: `Label ${selected.toLocaleString('en-US')} items of ${datanet.name}: ${input.field} ${shown}`, unit: 'items', total: selected },
     async (job) => {
       job.progress({ done: 0, detail: 'Finding the selected items' });
       const seqs = browse.seqsAt(datanet.id, input.filter, input.sort, input.ranges);
@@ -60,7 +60,7 @@ export function startBulkSet(s: DatanetService, jobs: JobRunner, browse: Browse,
         job.progress({ done: i + Math.min(BATCH, seqs.length - i), detail: null, counts: { changed, unchanged } });
         await nextTurn();
       }
-      return `${changed} ${changed === 1 ? 'item' : 'items'} labeled${unchanged ? `, ${unchanged} already had that value` : ''}`;
+      return `${changed.toLocaleString('en-US')} ${changed === 1 ? 'item' : 'items'} labeled${unchanged ? `, ${unchanged.toLocaleString('en-US')} already had that value` : ''}`;
     },
   );
 }

@@ -49,7 +49,10 @@ export function HistoryPanel({ itemId, version }: { itemId: string; version: num
             {[...history.data].reverse().map((e) => (
               <li key={e.seq} className="history-entry" data-testid="history-entry" data-kind={e.kind} data-field={e.field}>
                 <div>
-                  <span className={`history-kind history-kind-${e.kind}`}>{VERBS[e.kind]}</span> <strong>{e.field === '$reviewed' ? 'reviewed' : e.field}</strong>{' '}
+                  {/* "undid animal → cleared": the arrow reads as "now", so the value is not taken for the field's name. */}
+                  <span className={`history-kind history-kind-${e.kind}`}>{VERBS[e.kind]}</span> <strong>{e.field === '$reviewed' ? 'reviewed' : e.field}</strong>
+                  <span aria-hidden="true"> → </span>
+                  <span className="visually-hidden"> to </span>
                   <span className="history-value">{e.field === '$reviewed' ? (e.value === true ? 'yes' : 'no') : summary(e.value)}</span>
                 </div>
                 <div className="history-meta">

@@ -199,22 +199,28 @@ export function Workspace({ datanetId, itemId }: { datanetId: string; itemId: st
 
   const schema = datanet.data?.schema;
   const reviewed = current?.labels[REVIEWED] === true;
-  const lead = position.data ? `Item ${count.format(position.data.position)} of ${count.format(position.data.total)}` : 'Finding the item’s place…';
+  const lead = position.data
+    ? `Item ${count.format(position.data.position)} of ${count.format(position.data.total)}`
+    : position.error
+      ? 'Could not find this item’s place in the datanet.'
+      : 'Finding the item’s place…';
+  // Moving goes from this item: when it cannot load (a wrong link, a removed datanet) there is nowhere to go from.
+  const stuck = !current && (item.error !== null || datanet.error !== null);
 
   return (
     <Page id="annotate" wide title={datanet.data?.name ?? 'Annotate'} lead={<span data-testid="annotate-position">{lead}</span>}>
       <div className="annotate-workspace" data-testid="annotate-workspace" data-item-id={current?.id ?? ''}>
         <nav className="annotate-toolbar" aria-label="Item navigation">
-          <button type="button" className="button button-small" onClick={() => void step('previous', false)} aria-keyshortcuts="ArrowLeft k" data-testid="nav-previous">
+          <button type="button" className="button button-small" onClick={() => void step('previous', false)} aria-keyshortcuts="ArrowLeft k" disabled={stuck} data-testid="nav-previous">
             ← Previous
           </button>
-          <button type="button" className="button button-small" onClick={() => void step('next', false)} aria-keyshortcuts="ArrowRight j" data-testid="nav-next">
+          <button type="button" className="button button-small" onClick={() => void step('next', false)} aria-keyshortcuts="ArrowRight j" disabled={stuck} data-testid="nav-next">
             Next →
           </button>
-          <button type="button" className="button button-small" onClick={() => void step('next', true)} aria-keyshortcuts="u" data-testid="nav-unlabeled">
+          <button type="button" className="button button-small" onClick={() => void step('next', true)} aria-keyshortcuts="u" disabled={stuck} data-testid="nav-unlabeled">
             Next unlabeled
           </button>
-          <button type="button" className="button button-small" onClick={skip} aria-keyshortcuts="s" data-testid="nav-skip">
+          <button type="button" className="button button-small" onClick={skip} aria-keyshortcuts="s" disabled={stuck} data-testid="nav-skip">
             Skip
           </button>
           <button
