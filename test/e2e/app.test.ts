@@ -101,6 +101,14 @@ describe('the app in Chromium, served by studio serve', () => {
     await expect.poll(() => page.getByTestId('ledger-error').textContent()).toMatch(/URL/);
     await page.screenshot({ path: screenshotPath('settings-ledger-error') });
     await page.getByLabel(/rpc url/i).fill('https://rpc.testnet.example.org');
+    // A number the backend refuses is said in a sentence, not in zod's words ("expected int, received number").
+    for (const value of ['2.5', '0']) {
+      await page.getByLabel(/^confirmations/i).fill(value);
+      await page.getByTestId('ledger-save').click();
+      await expect.poll(() => page.getByTestId('ledger-error').textContent()).toBe('Confirmations must be a whole number from 1 to 1,000, or empty for the default.');
+      expect(await page.getByLabel(/^confirmations/i).getAttribute('aria-invalid')).toBe('true');
+    }
+    await page.getByLabel(/^confirmations/i).fill('');
     await page.getByTestId('ledger-save').click();
     await expect.poll(() => page.getByTestId('status-ledger').textContent()).toContain('OpenLedger testnet');
     expect(await app.call('settings.get')).toMatchObject({ ledger: { kind: 'rpc', chainId: 1612 } });

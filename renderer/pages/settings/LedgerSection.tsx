@@ -10,7 +10,7 @@ import { fieldError, FieldMessage } from '../wallet/field-error';
 import { ConnectionActions } from './ledger/ConnectionActions';
 import { DevnetStatus } from './ledger/DevnetStatus';
 import './ledger/ledger.css';
-import { CONTRACTS, DEFAULT_BATCH_SIZE, DEFAULT_CONFIRMATIONS, PRESETS, draftOf, networkOf, type Draft, type Profile } from './ledger/draft';
+import { CONTRACTS, DEFAULT_BATCH_SIZE, DEFAULT_CONFIRMATIONS, PRESETS, draftOf, networkOf, numberProblem, type Draft, type Profile } from './ledger/draft';
 
 const PROFILES: { profile: Profile; label: string }[] = [
   { profile: 'devnet', label: 'Local devnet (anvil, started by the app)' },
@@ -61,7 +61,9 @@ function LedgerForm({ saved }: { saved: LedgerNetwork }) {
     setDirty(false);
   }
 
-  const err = fieldError<Field>(update.error ?? (check.error?.error.code === 'invalid_input' ? check.error : null) ?? (deploy.error?.error.code === 'invalid_input' ? deploy.error : null), LABELS);
+  // The numbers are checked here first: the backend's refusal of 2.5 or 0 is zod's wording, not a sentence.
+  const [numberErr, setNumberErr] = useState<{ field: Field; text: string } | null>(null);
+  const err = numberErr ?? fieldError<Field>(update.error ?? (check.error?.error.code === 'invalid_input' ? check.error : null) ?? (deploy.error?.error.code === 'invalid_input' ? deploy.error : null), LABELS);
   const isRpc = draft.profile !== 'devnet';
   const preset = PRESETS.find((p) => p.id === draft.profile);
 
@@ -69,12 +71,16 @@ function LedgerForm({ saved }: { saved: LedgerNetwork }) {
     setDraft((d) => ({ ...d, ...patch }));
     setDirty(true);
     setJustSaved(false);
+    setNumberErr(null);
     update.reset();
     check.reset();
     deploy.reset();
   }
 
   async function save(): Promise<boolean> {
+    const problem = numberProblem(draft);
+    setNumberErr(problem);
+    if (problem) return false;
     const out = await update.run({ ledger: networkOf(draft) });
     if (!out) return false;
     setDirty(false);

@@ -70,3 +70,21 @@ export function networkOf(d: Draft): LedgerNetwork {
 export const DEFAULT_CONFIRMATIONS = { devnet: 2, rpc: 12 };
 /** shared/api/schemas/settings.ts DEFAULT_BATCH_SIZE (that module builds zod schemas the renderer never runs). */
 export const DEFAULT_BATCH_SIZE = 1000;
+
+/** shared/api/schemas/settings.ts's Confirmations and BatchSize limits, for the form's own check. */
+const WHOLE_NUMBERS = { confirmations: { label: 'Confirmations', max: 1000 }, batchSize: { label: 'Batch size', max: 10_000 } } as const;
+
+/**
+ * A number the backend would refuse, in a sentence (zod's own words are "Invalid input: expected
+ * int, received number"), or null; empty means the default.
+ */
+export function numberProblem(d: Draft): { field: keyof typeof WHOLE_NUMBERS; text: string } | null {
+  for (const field of ['confirmations', 'batchSize'] as const) {
+    const text = d[field].trim();
+    const { label, max } = WHOLE_NUMBERS[field];
+    if (text !== '' && !(/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= max)) {
+      return { field, text: `${label} must be a whole number from 1 to ${max.toLocaleString()}, or empty for the default.` };
+    }
+  }
+  return null;
+}
