@@ -138,7 +138,8 @@ export function TrainPage() {
         ) : datanets.data!.length === 0 ? (
           <EmptyState icon={TrainIcon} heading="No datanet yet">
             <p>
-              Training learns from a datanet version. Create a datanet on the <a href={pageHref('datanets')}>Datanets</a> page, label it, and freeze a version.
+              Training learns from a frozen datanet version. Create a datanet on the <a href={pageHref('datanets')}>Datanets</a> page, label it, then freeze a version on the
+              datanet&apos;s own page with Versions… in its header.
             </p>
           </EmptyState>
         ) : (

@@ -170,7 +170,10 @@ export function TrainForm({ datanets, models, takenNames, measured, busy, onStar
       </div>
       {noVersion && (
         <p className="field-error" role="alert" data-testid="train-no-version">
-          {datanet.name} has no version yet: training reads a frozen version. Create one on <a href={pageHref('datanets', datanet.id)}>its page</a>.
+          {/* One span: .field-error is a flex row, and its gap set the link apart from the full stop ("its page ."). */}
+          <span>
+            {datanet.name} has no version yet: training reads a frozen version. Freeze one on <a href={pageHref('datanets', datanet.id)}>its page</a> with Versions… in its header.
+          </span>
         </p>
       )}
 
