@@ -29,12 +29,11 @@ function statOrNone(p: string): fs.Stats | undefined {
 const badOut = (message: string) => new ApiFailure({ code: 'invalid_input', field: 'out', message });
 
 /**
- * Refuses, before any job starts, a target the export could not write: a relative path (the
- * backend's working folder is not one the user chose or can see), a folder where a file goes or
- * the other way round, and a path through a file ("EEXIST: mkdir" is what Node would say later).
+ * Refuses, before any job starts, a target the export could not write: a folder where a file goes
+ * or the other way round, and a path through a file ("EEXIST: mkdir" is what Node would say later).
+ * The API's LocalPath has already refused a relative path.
  */
 function checkTarget(format: ExportFormat, out: string): void {
-  if (!path.isAbsolute(out)) throw badOut(`out ${JSON.stringify(out)} is not an absolute path; give the full path of the ${format === 'hf' ? 'folder' : 'file'} to write`);
   const stat = statOrNone(out);
   if (format !== 'hf' && stat?.isDirectory()) throw badOut(`out ${out} is a folder; ${format} export writes a file`);
   if (format === 'hf' && stat && !stat.isDirectory()) throw badOut(`out ${out} is a file; the Hugging Face export writes a folder`);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { formatBytes } from '../../../shared/format';
 import { apiCall, withBackend } from '../backend';
@@ -33,7 +34,7 @@ export function registerAssistCommands(program: Command): void {
     .option('--name <name>', 'install under this name (default: the folder name)')
     .action(async (folder: string, flags: { name?: string }, cmd: Command) => {
       const globals = globalOptions(cmd.optsWithGlobals());
-      const model = await withBackend(globals, async (b) => apiCall(b, 'assist.models.import', { path: folder, ...(flags.name ? { name: flags.name } : {}) }));
+      const model = await withBackend(globals, async (b) => apiCall(b, 'assist.models.import', { path: path.resolve(folder), ...(flags.name ? { name: flags.name } : {}) }));
       if (globals.json) printJson(model);
       else process.stdout.write(`Installed ${model.name} (${formatBytes(model.bytes)})${model.active ? ', in use' : ''}.\n`);
     });

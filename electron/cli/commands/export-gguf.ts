@@ -1,3 +1,4 @@
+import path from 'node:path';
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { formatBytes } from '../../../shared/format';
@@ -30,7 +31,7 @@ export function registerExportGgufCommand(program: Command): void {
       const type = GgufType.options.find((t) => t === flags.type);
       if (!type) throw usageError(`--type ${flags.type}: must be one of ${GgufType.options.join(', ')}`);
       if (flags.merge && flags.adapter === undefined) throw usageError('--merge needs --adapter');
-      const input = { model: flags.model, type, path: flags.out, merge: flags.merge ?? false, ...(flags.adapter !== undefined ? { adapter: flags.adapter } : {}) };
+      const input = { model: flags.model, type, path: path.resolve(flags.out), merge: flags.merge ?? false, ...(flags.adapter !== undefined ? { adapter: flags.adapter } : {}) };
       const job = await withBackend(globals, async (b) => waitForJob(b, (await apiCall(b, 'models.exportGguf', input)).id));
       if (job.state !== 'succeeded') throw new CliError(`GGUF export ${job.state}${job.state === 'failed' ? `: ${job.error}` : ''}`);
       const file = job.result ?? flags.out;

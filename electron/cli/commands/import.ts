@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { apiCall, withBackend } from '../backend';
 import { CliError, usageError } from '../errors';
@@ -31,7 +32,8 @@ export function registerImportCommand(program: Command): void {
           ? await apiCall(b, 'imports.resume', { import: flags.resume })
           : await apiCall(b, 'imports.start', {
               datanet,
-              paths,
+              // The API takes full paths; these are the shell's, relative to where the command runs.
+              paths: paths.map((p) => path.resolve(p)),
               format: flags.format as 'auto',
               map: parseMap(flags.map),
               ...(maxLineBytes === undefined ? {} : { maxLineBytes }),

@@ -37,7 +37,7 @@ export function registerModelCommands(program: Command): void {
     .option('--name <name>', "install under this name (default: the folder's name)")
     .action(async (folder: string, flags: { name?: string }, cmd: Command) => {
       const globals = globalOptions(cmd.optsWithGlobals());
-      const m = await withBackend(globals, async (b) => apiCall(b, 'models.import', { path: folder, ...(flags.name ? { name: flags.name } : {}) }));
+      const m = await withBackend(globals, async (b) => apiCall(b, 'models.import', { path: path.resolve(folder), ...(flags.name ? { name: flags.name } : {}) }));
       if (globals.json) printJson(m);
       else process.stdout.write(`Installed ${modelLine(m)}\n`);
     });
@@ -97,7 +97,7 @@ export function registerModelCommands(program: Command): void {
     .option('--name <name>', "install under this name (default: the folder's name)")
     .action(async (folder: string, flags: { base: string; name?: string }, cmd: Command) => {
       const globals = globalOptions(cmd.optsWithGlobals());
-      const a = await withBackend(globals, async (b) => apiCall(b, 'adapters.import', { path: folder, base: flags.base, ...(flags.name ? { name: flags.name } : {}) }));
+      const a = await withBackend(globals, async (b) => apiCall(b, 'adapters.import', { path: path.resolve(folder), base: flags.base, ...(flags.name ? { name: flags.name } : {}) }));
       if (globals.json) printJson(a);
       else process.stdout.write(`Installed ${adapterLine(a)}\n`);
     });
@@ -107,7 +107,7 @@ export function registerModelCommands(program: Command): void {
     .description('write the adapter as a PEFT folder (loads in PEFT, vLLM, llama.cpp’s converter)')
     .action(async (name: string, folder: string, _flags: unknown, cmd: Command) => {
       const globals = globalOptions(cmd.optsWithGlobals());
-      const out = await withBackend(globals, async (b) => apiCall(b, 'adapters.export', { name, path: folder }));
+      const out = await withBackend(globals, async (b) => apiCall(b, 'adapters.export', { name, path: path.resolve(folder) }));
       if (globals.json) printJson(out);
       else process.stdout.write(`Wrote ${out.files.join(', ')} to ${out.path}\n`);
     });

@@ -1,5 +1,6 @@
 // `studio settle ID --fee WEI`: pays a fee for an attributed output to Settlement with its shares
 // root and writes the claim file the contributors import (`studio rewards import`, `studio claim`).
+import path from 'node:path';
 import type { Command } from 'commander';
 import { withBackend } from '../backend';
 import { usageError } from '../errors';
@@ -18,7 +19,7 @@ export function registerSettleCommand(program: Command): void {
       if (!/^[1-9]\d*$/.test(flags.fee)) throw usageError(`--fee ${flags.fee}: must be a whole number of wei above 0`);
       const settled = await withBackend(globals, async (b) => {
         await unlockWallet(b, flags);
-        return ledgerCall(b, 'attribution.settle', { id, feeWei: flags.fee, ...(flags.out ? { out: flags.out } : {}) }, true);
+        return ledgerCall(b, 'attribution.settle', { id, feeWei: flags.fee, ...(flags.out ? { out: path.resolve(flags.out) } : {}) }, true);
       });
       if (globals.json) printJson(settled);
       else {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LocalPath } from './local-path';
 import { DatanetId, DatanetName, Item, ItemId } from './datanets';
 import { Job } from './jobs';
 
@@ -80,7 +81,7 @@ export type SemanticSearchResult = z.infer<typeof SemanticSearchResult>;
 export const ModelImportInput = z
   .object({
     /** A model folder on the machine the backend runs on. */
-    path: z.string().min(1),
+    path: LocalPath,
     /** Defaults to the folder's name. */
     name: ModelName.optional(),
   })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LocalPath } from './local-path';
 import { AttributionFile, AttributionMethod, AttributionRecordSchema } from '../../ledger/attribution-record';
 import { ModelName } from './assist';
 import { DatanetId, DatanetName, VersionRef } from './datanets';
@@ -87,7 +88,7 @@ export const SettleInput = z
     id: z.string().regex(/^att_[0-9a-f]{16,64}$/, 'must be an attribution id (att_…)'),
     feeWei: Wei.refine((s) => BigInt(s) > 0n, 'must be more than 0 wei'),
     /** Where to write the claim file; default under the data folder. */
-    out: z.string().max(4096).optional(),
+    out: LocalPath.optional(),
   })
   .strict();
 

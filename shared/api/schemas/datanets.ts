@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LocalPath } from './local-path';
 import { ItemContent, ItemSource } from '../../datanets/item';
 import { LabelSchema } from '../../datanets/schema';
 import { Timestamp } from './common';
@@ -127,7 +128,7 @@ export const EventRef = z.object({ event: z.number().int().positive() }).strict(
 export const ImportOptionsInput = z
   .object({
     datanet: z.union([DatanetId, DatanetName]),
-    paths: z.array(z.string().min(1)).min(1, 'needs at least one file or folder'),
+    paths: z.array(LocalPath).min(1, 'needs at least one file or folder'),
     format: z.enum(['auto', 'text', 'jsonl', 'csv', 'images', 'labelstudio', 'hf']).default('auto'),
     map: z.record(z.string(), z.string()).default({}),
     maxLineBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
@@ -210,7 +211,7 @@ export const ExportInput = z
     datanet: z.union([DatanetId, DatanetName]),
     format: z.enum(['jsonl', 'csv', 'labelstudio', 'hf']),
     /** A file (jsonl, csv, labelstudio) or a folder (hf), on this machine. */
-    out: z.string().min(1),
+    out: LocalPath,
     /** hf: the share of items in the test split. */
     testFraction: z.number().min(0).max(0.9).default(0),
   })

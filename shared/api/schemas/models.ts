@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LocalPath } from './local-path';
 import { AttributionMethod } from '../../ledger/attribution-record';
 import { ModelName } from './assist';
 
@@ -57,7 +58,7 @@ export type Adapter = z.infer<typeof Adapter>;
 export const LanguageModelImportInput = z
   .object({
     /** A Hugging Face model folder on the machine the backend runs on. */
-    path: z.string().min(1),
+    path: LocalPath,
     /** Defaults to the folder's name. */
     name: ModelName.optional(),
   })
@@ -66,7 +67,7 @@ export const LanguageModelImportInput = z
 export const AdapterImportInput = z
   .object({
     /** A PEFT adapter folder (adapter_config.json, adapter_model.safetensors). */
-    path: z.string().min(1),
+    path: LocalPath,
     /** The installed base model it adapts. */
     base: ModelName,
     name: ModelName.optional(),
@@ -76,7 +77,7 @@ export const AdapterImportInput = z
 /** The attribution method of an adapter's answers: the one that pays, unless a call names another. */
 export const AdapterAttributionInput = z.object({ name: ModelName, method: AttributionMethod }).strict();
 
-export const AdapterExportInput = z.object({ name: ModelName, path: z.string().min(1) }).strict();
+export const AdapterExportInput = z.object({ name: ModelName, path: LocalPath }).strict();
 export const NamedRef = z.object({ name: ModelName }).strict();
 
 /** llama.cpp's tensor types for an export: float32, float16, or 8-bit blocks (Q8_0). */
@@ -91,7 +92,7 @@ export const GgufExportInput = z
     merge: z.boolean().default(false),
     type: GgufType.default('f16'),
     /** The .gguf file to write, on the machine the backend runs on; it must not exist yet. */
-    path: z.string().min(1),
+    path: LocalPath,
   })
   .strict()
   .refine((i) => !i.merge || i.adapter !== undefined, { error: 'merge needs an adapter', path: ['merge'] });
