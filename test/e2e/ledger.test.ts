@@ -207,7 +207,7 @@ describe('the ledger UI in Chromium', () => {
     await expect.poll(() => page.getByTestId('wallet-lock-state').getAttribute('data-unlocked')).toBe('false');
     await page.getByTestId('wallet-unlock-password').fill('not the password');
     await page.getByTestId('wallet-unlock').click();
-    await expect.poll(() => page.getByTestId('wallet-unlock-error').textContent()).toBe('The password is not the password of this keystore');
+    await expect.poll(() => page.getByTestId('wallet-unlock-error').textContent()).toBe('The password is not the password of this keystore.');
     expect(await page.getByTestId('wallet-unlock-password').getAttribute('aria-invalid')).toBe('true');
     await shoot('wallet-locked-error');
     await page.getByTestId('wallet-unlock-password').fill(PASSWORD);

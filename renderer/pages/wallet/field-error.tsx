@@ -12,6 +12,8 @@ export function fieldError<F extends string>(failure: ApiFailure | null | undefi
   const known = (error.field.split('.').reverse().find((segment) => Object.hasOwn(labels, segment)) as F | undefined) ?? null;
   let text = error.message.startsWith(error.field) ? error.message.slice(error.field.length).trimStart() : error.message;
   if (/^(is|must|could|does|has)\b/.test(text)) text = `${known ? labels[known] : error.field} ${text}`;
+  // Shown as a sentence: the backend's messages are phrases ("is not the password of this keystore").
+  if (!/[.!?…]$/.test(text)) text += '.';
   return { field: known ?? 'form', text: text.charAt(0).toUpperCase() + text.slice(1) };
 }
 
