@@ -72,7 +72,7 @@ describe('the Datanets page', () => {
     await dialog.getByTestId(`schema-field-max-${rating}`).fill('4');
     await add('text_spans', 'entities', 'PERSON\nPRODUCT');
     await add('instruction_pair', 'reply');
-    // Labels left empty: the backend names this field, and the message appears beside it.
+    // Labels left empty: the message appears beside this field's labels.
     const boxes = await add('image_boxes', 'regions');
     // Moved up with the keyboard from its name field: Alt+↑.
     await dialog.getByTestId(`schema-field-name-${boxes}`).focus();
@@ -84,7 +84,7 @@ describe('the Datanets page', () => {
 
     await dialog.getByTestId('create-datanet-submit').click();
     await expect.poll(() => dialog.getByTestId(`schema-field-error-${moved}`).textContent()).toMatch(/at least one label/);
-    expect(await dialog.getByTestId(`schema-field-name-${moved}`).getAttribute('aria-invalid')).toBe('true');
+    expect(await dialog.getByTestId(`schema-field-labels-${moved}`).getAttribute('aria-invalid')).toBe('true');
     await dialog.getByTestId(`schema-field-labels-${moved}`).fill('face\nlogo');
     await shootChecked(page, 'datanets-create-dialog-light');
     await checkSmallWindow(page, 'datanets-create-dialog');
@@ -110,6 +110,92 @@ describe('the Datanets page', () => {
     expect(created?.schema.fields[2]).toMatchObject({ max: 4 });
     await page.keyboard.press('Escape');
     await page.getByTestId('datanet-row-Support tickets').waitFor();
+    await context.close();
+  });
+
+  it('says a field\'s problems in sentences beside it, draws the rating preview only in range, and brings the first problem into view', async () => {
+    const { context, page } = await open();
+    await page.getByTestId('create-datanet').click();
+    const dialog = page.getByTestId('create-datanet-dialog');
+    await dialog.getByTestId('create-datanet-name').fill('Problems in words');
+    // The labels box's placeholder is an example, not something that reads as filled in.
+    const labels0 = dialog.getByTestId('schema-field-labels-0');
+    expect(await labels0.inputValue()).toBe('');
+    expect(await labels0.getAttribute('placeholder')).toMatch(/^e\.g\. /);
+    await dialog.getByTestId('schema-field-name-0').fill('sentiment');
+    const add = async (kind: string, name: string, labels?: string) => {
+      await dialog.getByTestId('schema-add-field').click();
+      const i = (await dialog.locator('[data-testid^="schema-field-name-"]').count()) - 1;
+      await dialog.getByTestId(`schema-field-name-${i}`).fill(name);
+      await dialog.getByTestId(`schema-field-kind-${i}`).selectOption(kind);
+      if (labels !== undefined) await dialog.getByTestId(`schema-field-labels-${i}`).fill(labels);
+      return i;
+    };
+    const score = await add('rating', 'score');
+    await dialog.getByTestId(`schema-field-max-${score}`).fill('50');
+    await add('single_choice', 'topic', 'billing\nbug');
+    await add('free_text', 'topic');
+    // The preview draws no more than the 10 a rating can have.
+    const steps = dialog.getByTestId('schema-preview').locator('[data-testid^="rating-score-"]');
+    await expect.poll(() => steps.count()).toBe(10);
+    // Out of range is said as it is typed, not only on submit.
+    await expect.poll(() => dialog.getByTestId(`schema-field-error-${score}`).textContent()).toBe('Highest rating must be a whole number from 2 to 10.');
+
+    await dialog.getByTestId('create-datanet-submit').click();
+    const error = (i: number) => dialog.getByTestId(`schema-field-error-${i}`);
+    await expect.poll(() => error(0).textContent()).toBe('Add at least one label.');
+    expect(await error(score).textContent()).toBe('Highest rating must be a whole number from 2 to 10.');
+    const twice = 'Two fields are named “topic”; each field needs its own name.';
+    expect(await error(2).textContent()).toBe(twice);
+    expect(await error(3).textContent()).toBe(twice);
+    // Each message is marked on the input it is about, and the first one has the focus.
+    expect(await labels0.getAttribute('aria-invalid')).toBe('true');
+    expect(await dialog.getByTestId('schema-field-name-0').getAttribute('aria-invalid')).toBeNull();
+    expect(await dialog.getByTestId(`schema-field-max-${score}`).getAttribute('aria-invalid')).toBe('true');
+    expect(await dialog.getByTestId('schema-field-name-3').getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => page.evaluate('document.activeElement?.dataset.testid')).toBe('schema-field-labels-0');
+    expect(await dialog.textContent()).not.toMatch(/schema\.fields|expected number/);
+    await shootChecked(page, 'datanets-create-field-errors-light');
+
+    // Fixed in place, each message goes as its field is put right.
+    await labels0.fill('positive\nnegative');
+    await expect.poll(() => error(0).count()).toBe(0);
+    await dialog.getByTestId(`schema-field-max-${score}`).fill('');
+    await expect.poll(() => error(score).textContent()).toBe('Highest rating must be a whole number from 2 to 10.');
+    expect(await steps.count()).toBe(0);
+    await dialog.getByTestId(`schema-field-max-${score}`).fill('7');
+    await expect.poll(() => steps.count()).toBe(7);
+    await dialog.getByTestId('schema-field-name-3').fill('notes');
+    await expect.poll(() => dialog.locator('[data-testid^="schema-field-error-"]').count()).toBe(0);
+
+    // A problem far down the list, out of view when Create is pressed, is scrolled to and focused.
+    let last = 0;
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f']) last = await add('free_text', `note_${name}`);
+    await dialog.getByTestId(`schema-field-name-${last}`).fill('has space');
+    // Whether the element's middle is what the window shows there (not scrolled away, not covered).
+    const inView = (testId: string) =>
+      page.evaluate<boolean>(`(() => {
+        const el = document.querySelector('[data-testid="create-datanet-dialog"] [data-testid="${testId}"]');
+        const r = el.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return hit !== null && (hit === el || el.contains(hit));
+      })()`);
+    await dialog.getByTestId('create-datanet-name').focus();
+    await page.evaluate(`document.querySelector('[data-testid="create-datanet-name"]').scrollIntoView({ block: 'center' })`);
+    expect(await inView(`schema-field-name-${last}`)).toBe(false);
+    await dialog.getByTestId('create-datanet-submit').click();
+    await expect.poll(() => page.evaluate('document.activeElement?.dataset.testid')).toBe(`schema-field-name-${last}`);
+    await expect.poll(() => inView(`schema-field-name-${last}`)).toBe(true);
+    expect(await error(last).textContent()).toBe('“has space” can’t be a field name: start with a letter or _, then use only letters, digits, _ and -.');
+    expect(await inView(`schema-field-error-${last}`)).toBe(true);
+    await shootChecked(page, 'datanets-create-field-error-scrolled-light');
+
+    await dialog.getByTestId(`schema-field-name-${last}`).fill('has_space');
+    await dialog.getByTestId('create-datanet-submit').click();
+    await page.getByTestId('import-dialog').getByTestId('import-drop-zone').waitFor();
+    const created = await datanetNamed('Problems in words');
+    expect(created?.schema.fields[1]).toEqual({ kind: 'rating', name: 'score', max: 7 });
+    await page.keyboard.press('Escape');
     await context.close();
   });
 

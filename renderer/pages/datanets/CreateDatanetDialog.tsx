@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { Datanet } from '../../../shared/api';
 import { useAction } from '../../api';
 import { Dialog } from '../../components/Dialog';
@@ -6,7 +6,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { LabelStudioConfigTab } from './LabelStudioConfigTab';
 import { SchemaBuilder } from './SchemaBuilder';
 import { SchemaPreview } from './SchemaPreview';
-import { errorTarget, newDraftField, previewSchema, toSchema, type DraftField, type ErrorTarget } from './schema-draft';
+import { checkFields, newDraftField, placeError, previewSchema, toSchema, type DraftField, type FieldProblem, type PlacedError } from './schema-draft';
 import { useStoredState } from './useStoredState';
 
 /** Common SPDX ids for data; any other id or expression can be typed. */
@@ -44,6 +44,12 @@ export function CreateDatanetDialog({ open, onClose, onCreated }: CreateDatanetD
   const formId = useId();
   const listId = useId();
   const nameInput = useRef<HTMLInputElement>(null);
+  const form = useRef<HTMLFormElement>(null);
+  // Set by a submit that found problems: the first one is brought into view and focused once they are drawn.
+  const [focusRequest, setFocusRequest] = useState(0);
+  // The builder's own check is said in full once Create was pressed; before, only what is plainly
+  // wrong as it is typed (a rating out of range), not a new field's labels not given yet.
+  const [checkedAll, setCheckedAll] = useState(false);
   // After the <dialog> opened (the child's effect runs first): showModal would otherwise focus the close button.
   useEffect(() => {
     if (open) nameInput.current?.focus();
@@ -52,17 +58,50 @@ export function CreateDatanetDialog({ open, onClose, onCreated }: CreateDatanetD
 
   const problem = create.error?.error;
   // A taken name is a conflict, but it is still about the name.
-  const target: ErrorTarget | null =
-    problem?.code === 'invalid_input' ? errorTarget(problem.field) : problem?.code === 'conflict' ? { place: 'form', input: 'name' } : null;
-  const formError = (input: string) => (target?.place === 'form' && target.input === input ? problem?.message : undefined);
-  const fieldErrors = new Map<number, string>(target?.place === 'field' && problem ? [[target.index, problem.message]] : []);
+  const target: PlacedError | null =
+    problem?.code === 'invalid_input'
+      ? placeError(problem.field, problem.message, draft.fields)
+      : problem?.code === 'conflict'
+        ? { place: 'form', input: 'name', message: problem.message }
+        : null;
+  const formError = (input: string) => (target?.place === 'form' && target.input === input ? target.message : undefined);
+  const check = useMemo(() => checkFields(draft.fields), [draft.fields]);
+  const fieldErrors = new Map<number, FieldProblem>();
+  for (const [index, problems] of check.fields) {
+    const shown = checkedAll ? problems[0] : problems.find((p) => p.input === 'max');
+    if (shown) fieldErrors.set(index, shown);
+  }
+  // The backend's word on a field, where the builder's own check has none (it checks the same rules).
+  if (target?.place === 'fields') for (const [index, p] of target.problems) if (!fieldErrors.has(index)) fieldErrors.set(index, p);
   const preview = useMemo(() => previewSchema(draft.fields), [draft.fields]);
+
+  useEffect(() => {
+    if (focusRequest === 0) return;
+    // The first input marked invalid, in the order the form shows them.
+    const first = form.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+    if (!first) return;
+    first.scrollIntoView({ block: 'center' });
+    first.focus({ preventScroll: true });
+  }, [focusRequest]);
 
   async function submit(): Promise<void> {
     const base = { name: draft.name, description: draft.description, license: draft.license };
+    if (draft.mode === 'builder') {
+      setCheckedAll(true);
+      if (check.fields.size > 0) {
+        // Said here, in full, rather than the backend's first problem only.
+        create.reset();
+        setFocusRequest((n) => n + 1);
+        return;
+      }
+    }
     const created = await create.run(draft.mode === 'builder' ? { ...base, schema: toSchema(draft.fields) } : { ...base, labelStudioConfig: draft.config });
-    if (!created) return;
+    if (!created) {
+      setFocusRequest((n) => n + 1);
+      return;
+    }
     clearDraft();
+    setCheckedAll(false);
     create.reset();
     onCreated(created);
   }
@@ -70,7 +109,7 @@ export function CreateDatanetDialog({ open, onClose, onCreated }: CreateDatanetD
   const nameError = formError('name');
   const licenseError = formError('license');
   const descriptionError = formError('description');
-  const schemaError = formError('schema');
+  const schemaError = formError('schema') ?? (checkedAll && draft.mode === 'builder' ? check.schema : undefined);
   const unplaced = target ? null : create.error;
 
   return (
@@ -94,6 +133,7 @@ export function CreateDatanetDialog({ open, onClose, onCreated }: CreateDatanetD
     >
       <form
         id={formId}
+        ref={form}
         className="create-datanet"
         noValidate
         onSubmit={(e) => {
@@ -165,7 +205,15 @@ export function CreateDatanetDialog({ open, onClose, onCreated }: CreateDatanetD
         {schemaError && <FieldMessage id={`${formId}-schema-error`} message={schemaError} testId="create-datanet-schema-error" />}
         {draft.mode === 'builder' ? (
           <div className="create-datanet-schema" role="tabpanel" id={`${formId}-panel-builder`} aria-labelledby={`${formId}-tab-builder`}>
-            <SchemaBuilder fields={draft.fields} onChange={(fields) => patch({ fields })} errors={fieldErrors} />
+            <SchemaBuilder
+              fields={draft.fields}
+              onChange={(fields) => {
+                // The backend's word on a field is about the fields as they were sent.
+                if (target?.place === 'fields') create.reset();
+                patch({ fields });
+              }}
+              errors={fieldErrors}
+            />
             <aside className="create-datanet-preview" aria-label="Preview of the annotation form">
               <h3 className="preview-title">Preview</h3>
               <SchemaPreview schema={preview} />

@@ -1,11 +1,11 @@
 import type { LabelFieldKind } from '../../../shared/datanets/schema';
-import { KINDS, kindInfo, moveField, newDraftField, type DraftField } from './schema-draft';
+import { KINDS, kindInfo, moveField, newDraftField, RATING_MAX_RANGE, type DraftField, type FieldProblem } from './schema-draft';
 
 interface SchemaBuilderProps {
   fields: readonly DraftField[];
   onChange: (fields: DraftField[]) => void;
-  /** The backend's message for a field, by its index. */
-  errors: ReadonlyMap<number, string>;
+  /** What is wrong with a field, by its index: one sentence, placed beside the input it is about. */
+  errors: ReadonlyMap<number, FieldProblem>;
 }
 
 /** The fields of a new datanet: add, remove, reorder (buttons, or Alt+↑/↓ in a field), pick kinds, list labels. */
@@ -64,7 +64,7 @@ interface FieldRowProps {
   field: DraftField;
   index: number;
   count: number;
-  error: string | undefined;
+  error: FieldProblem | undefined;
   onPatch: (patch: Partial<DraftField>) => void;
   onMove: (by: -1 | 1) => void;
   onRemove: () => void;
@@ -74,7 +74,15 @@ function FieldRow({ field, index, count, error, onPatch, onMove, onRemove }: Fie
   const id = field.key;
   const info = kindInfo(field.kind);
   const errorId = `${id}-error`;
-  const described = error ? errorId : undefined;
+  const invalid = (input: FieldProblem['input']) => (error?.input === input ? true : undefined);
+  const described = (input: FieldProblem['input']) => (error?.input === input ? errorId : undefined);
+  const message = (input: FieldProblem['input']) =>
+    error?.input === input && (
+      <p className="field-error" id={errorId} role="alert" data-testid={`schema-field-error-${index}`}>
+        {error.message}
+      </p>
+    );
+  const { from, to } = RATING_MAX_RANGE;
   const label = field.name.trim() || `field ${index + 1}`;
   return (
     <>
@@ -89,8 +97,8 @@ function FieldRow({ field, index, count, error, onPatch, onMove, onRemove }: Fie
             className="input"
             value={field.name}
             spellCheck={false}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={described}
+            aria-invalid={invalid('name')}
+            aria-describedby={described('name')}
             data-testid={`schema-field-name-${index}`}
             onChange={(e) => onPatch({ name: e.target.value })}
           />
@@ -129,6 +137,7 @@ function FieldRow({ field, index, count, error, onPatch, onMove, onRemove }: Fie
           </button>
         </div>
       </div>
+      {message('name')}
       <p className="field-hint schema-field-hint">{info.hint}</p>
       {info.hasLabels && (
         <label className="schema-field-part">
@@ -138,34 +147,36 @@ function FieldRow({ field, index, count, error, onPatch, onMove, onRemove }: Fie
             rows={Math.min(8, Math.max(3, field.labelsText.split('\n').length + 1))}
             value={field.labelsText}
             spellCheck={false}
-            placeholder={'positive\nnegative'}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={described}
+            placeholder="e.g. “positive” on one line, “negative” on the next"
+            aria-invalid={invalid('labels')}
+            aria-describedby={described('labels')}
             data-testid={`schema-field-labels-${index}`}
             onChange={(e) => onPatch({ labelsText: e.target.value })}
           />
         </label>
       )}
+      {message('labels')}
       {field.kind === 'rating' && (
         <label className="schema-field-part schema-field-narrow">
-          <span className="field-label-small">Highest rating (2–10)</span>
+          <span className="field-label-small">
+            Highest rating ({from}–{to})
+          </span>
           <input
             className="input"
             type="number"
-            min={2}
-            max={10}
-            value={field.max}
-            aria-describedby={described}
+            min={from}
+            max={to}
+            step={1}
+            value={field.max ?? ''}
+            aria-invalid={invalid('max')}
+            aria-describedby={described('max')}
             data-testid={`schema-field-max-${index}`}
-            onChange={(e) => onPatch({ max: Number(e.target.value) })}
+            // Empty stays empty (not 0), so what is said about it is about what the user sees.
+            onChange={(e) => onPatch({ max: e.target.value === '' ? null : Number(e.target.value) })}
           />
         </label>
       )}
-      {error && (
-        <p className="field-error" id={errorId} role="alert" data-testid={`schema-field-error-${index}`}>
-          {error}
-        </p>
-      )}
+      {message('max')}
     </>
   );
 }
