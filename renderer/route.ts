@@ -27,6 +27,12 @@ export function parseRoute<P extends string>(hash: string, pages: readonly P[], 
   return { page, params };
 }
 
+/** The `?…` part of a hash (`#/annotate/dn_1/it_2?list=view`), which routes leave out. */
+export function hashQuery(hash: string): URLSearchParams {
+  const at = hash.indexOf('?');
+  return new URLSearchParams(at < 0 ? '' : hash.slice(at + 1));
+}
+
 /**
  * The app's pages in sidebar order (Ctrl/Cmd+1..8 follow it). Here, not in routes.ts, which maps
  * them to components: pages link to each other, and importing routes.ts from a page would be a

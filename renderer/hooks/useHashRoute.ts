@@ -1,9 +1,15 @@
 import { useMemo, useSyncExternalStore } from 'react';
-import { routeFromHash, routeHref, type PageId, type Route } from '../route';
+import { hashQuery, routeFromHash, routeHref, type PageId, type Route } from '../route';
 
-/** Rewrite an empty or unknown hash to the page it shows, so the address always names the page. */
+/**
+ * Rewrite an empty or unknown hash to the page it shows, so the address always names the page.
+ * A known page keeps its `?…` part (the annotate view's `?list=view`).
+ */
 export function normalizeHash(): void {
-  const href = routeHref(routeFromHash(location.hash));
+  const route = routeFromHash(location.hash);
+  const query = hashQuery(location.hash).toString();
+  const known = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0] === route.page;
+  const href = routeHref(route) + (known && query ? `?${query}` : '');
   if (location.hash !== href) history.replaceState(history.state, '', href);
 }
 

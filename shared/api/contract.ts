@@ -20,8 +20,6 @@ import {
   ImportRecord,
   Item,
   ItemId,
-  ItemPosition,
-  ItemStepInput,
   ItemsPage,
   ItemsPageInput,
   ExportInput,
@@ -33,6 +31,7 @@ import {
   VersionRef,
 } from './schemas/datanets';
 import { BulkSetInput, ItemsWindow, ItemsWindowInput } from './schemas/browse';
+import { ItemPosition, ItemPositionInput, ItemStepInput } from './schemas/navigate';
 import {
   Balance,
   BundleVerification,
@@ -90,8 +89,8 @@ export const calls = {
   'items.page': call('A page of items in arrival order, filtered and searched; pass `next` back as `after`.', ItemsPageInput, ItemsPage),
   'items.get': call('One item with its current labels.', z.object({ item: ItemId }).strict(), Item),
   'items.window': call('The rows at any position of the filtered, sorted list (previews), with how many match.', ItemsWindowInput, ItemsWindow),
-  'items.step': call('The next or previous item (optionally the nearest unlabeled one) from an item or an end; null past the end.', ItemStepInput, z.object({ item: Item.nullable() })),
-  'items.position': call("An item's 1-based place in its datanet's arrival order, and the datanet's item count.", z.object({ item: ItemId }).strict(), ItemPosition),
+  'items.step': call('The next or previous item (optionally the nearest unlabeled one) from an item or an end, in the datanet or a filtered, sorted list of it; null past the end.', ItemStepInput, z.object({ item: Item.nullable() })),
+  'items.position': call("An item's 1-based place in its datanet (or a filtered, sorted list of it), and the list's length.", ItemPositionInput, ItemPosition),
   'annotations.set': call('Set (or with null, clear) one field of one item; returns the new event.', AnnotateInput, AnnotationEvent),
   'annotations.undo': call("Undo an event (the field's latest): a new event puts the value before it back.", EventRef, AnnotationEvent),
   'annotations.redo': call('Redo an undo event (if nothing changed the field since).', EventRef, AnnotationEvent),

@@ -3,6 +3,7 @@ export * from './errors';
 export * from './schemas/browse';
 export * from './schemas/common';
 export * from './schemas/datanets';
+export * from './schemas/navigate';
 export * from './schemas/jobs';
 export * from './schemas/ledger';
 export * from './schemas/rewards';

@@ -153,6 +153,32 @@ describe('the dataset view', { timeout: 120_000 }, () => {
         await page.goBack();
         await expect.poll(() => count(page)).toBe('43 of 3,000 items match');
         expect(await page.getByTestId('sort').inputValue()).toBe('arrival_desc');
+
+        // Opened from this list, the annotate view goes through the list: its matches, in its order.
+        await expect.poll(() => rowText(page, 1)).toMatch(/^Review 2870:/);
+        await row(page, 1).getByTestId('row-text').dblclick();
+        const place = () => page.getByTestId('annotate-position').textContent();
+        const shownText = async () => {
+          const id = await page.getByTestId('annotate-workspace').getAttribute('data-item-id');
+          return id ? (await app.call<{ content: { text: string } }>('items.get', { item: id })).content.text : '';
+        };
+        await expect.poll(place).toBe('Item 2 of 43 in the dataset view’s list');
+        expect(await shownText()).toMatch(/^Review 2870:/);
+        await page.keyboard.press('j');
+        await expect.poll(shownText).toMatch(/^Review 2800:/);
+        await expect.poll(place).toBe('Item 3 of 43 in the dataset view’s list');
+        await page.keyboard.press('k');
+        await page.keyboard.press('k');
+        await expect.poll(shownText).toMatch(/^Review 2940:/);
+        await page.keyboard.press('k');
+        await expect.poll(() => page.getByTestId('annotate-notice').textContent()).toBe('This is the first item of the list.');
+        // And back to the whole datanet, in arrival order, on request.
+        await page.getByTestId('annotate-all-items').click();
+        await expect.poll(place).toBe('Item 2,941 of 3,000');
+        await page.keyboard.press('j');
+        await expect.poll(shownText).toMatch(/^Review 2941:/);
+        await page.getByRole('link', { name: 'Dataset view' }).click();
+        await expect.poll(() => count(page)).toBe('43 of 3,000 items match');
       }
 
       await page.getByTestId('filter-labeled').selectOption('any');

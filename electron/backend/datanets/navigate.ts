@@ -1,8 +1,19 @@
+import type { ItemSort } from '../../../shared/api/schemas/browse';
+import type { ItemFilter } from '../../../shared/api/schemas/datanets';
+import type { ItemPosition } from '../../../shared/api/schemas/navigate';
 import type { Db } from '../store/database';
+import { ftsQuery } from './fts-query';
+import { filterConditions } from './item-filter';
 
-/** Where to step from an item: the neighbour in arrival order, or the nearest item with no label yet. */
-export interface Step {
-  /** null: from the start (next) or the end (previous) of the datanet. */
+/** The list moved through: a filter of the datanet, in arrival order or newest first. */
+export interface Within {
+  filter: ItemFilter;
+  sort: ItemSort;
+}
+
+/** Where to step from an item: the neighbour in the list's order, or the nearest item with no label yet. */
+export interface Step extends Within {
+  /** null: from the start (next) or the end (previous) of the list. */
   from: number | null;
   direction: 'next' | 'previous';
   unlabeled: boolean;
@@ -14,8 +25,9 @@ export interface Step {
 const UNLABELED = `NOT EXISTS (SELECT 1 FROM labels l WHERE l.item_seq = i.seq AND l.field NOT LIKE '$%')`;
 
 /**
- * Moving through a datanet one item at a time. Each step is one indexed query on
- * (datanet_id, seq), so it costs the same on the first item and the millionth.
+ * Moving through a datanet one item at a time. Unfiltered, each step is one indexed query on
+ * (datanet_id, seq), so it costs the same on the first item and the millionth; a filter adds its
+ * conditions (a search, its full-text match) to the same ordered scan.
  */
 export class Navigator {
   constructor(private readonly db: Db) {}
@@ -28,21 +40,33 @@ export class Navigator {
     return this.find(datanetId, { ...step, from: null });
   }
 
-  /** 1-based place of an item in its datanet, and how many items it has. */
-  position(datanetId: string, seq: number): { position: number; total: number } {
-    const position = this.db.prepare('SELECT count(*) FROM items WHERE datanet_id = ? AND seq <= ?').pluck().get(datanetId, seq) as number;
-    const total = this.db.prepare('SELECT count(*) FROM items WHERE datanet_id = ?').pluck().get(datanetId) as number;
-    return { position, total };
+  /** 1-based place of an item in the list, how long the list is, and whether the item is in it. */
+  position(datanetId: string, seq: number, within: Within): ItemPosition {
+    const { where, params } = this.conditions(datanetId, within.filter);
+    const count = (extra: string[]) => this.db.prepare(`SELECT count(*) FROM items i WHERE ${[...where, ...extra].join(' AND ')}`).pluck().get({ ...params, seq }) as number;
+    const upTo = count([within.sort === 'arrival' ? 'i.seq <= @seq' : 'i.seq >= @seq']);
+    const matches = count(['i.seq = @seq']) === 1;
+    return { position: upTo, total: count([]), matches };
   }
 
-  private find(datanetId: string, { from, direction, unlabeled, exclude }: Step): string | null {
-    const next = direction === 'next';
-    const where = ['i.datanet_id = @datanetId'];
-    if (from !== null) where.push(next ? 'i.seq > @from' : 'i.seq < @from');
+  private find(datanetId: string, { from, direction, unlabeled, exclude, filter, sort }: Step): string | null {
+    // Newest first turns the list around: its next item is the older one.
+    const ascending = (direction === 'next') === (sort === 'arrival');
+    const { where, params } = this.conditions(datanetId, filter);
+    if (from !== null) where.push(ascending ? 'i.seq > @from' : 'i.seq < @from');
     if (unlabeled) where.push(UNLABELED);
     if (exclude.length > 0) where.push('i.id NOT IN (SELECT value FROM json_each(@exclude))');
-    const sql = `SELECT i.id FROM items i WHERE ${where.join(' AND ')} ORDER BY i.seq ${next ? 'ASC' : 'DESC'} LIMIT 1`;
-    const id = this.db.prepare(sql).pluck().get({ datanetId, from, exclude: JSON.stringify(exclude) }) as string | undefined;
+    const sql = `SELECT i.id FROM items i WHERE ${where.join(' AND ')} ORDER BY i.seq ${ascending ? 'ASC' : 'DESC'} LIMIT 1`;
+    const id = this.db.prepare(sql).pluck().get({ ...params, from, exclude: JSON.stringify(exclude) }) as string | undefined;
     return id ?? null;
+  }
+
+  private conditions(datanetId: string, filter: ItemFilter): { where: string[]; params: Record<string, unknown> } {
+    const { where, params } = filterConditions(datanetId, filter);
+    if (filter.query) {
+      where.push('i.seq IN (SELECT rowid FROM items_fts WHERE items_fts MATCH @query)');
+      params.query = ftsQuery(filter.query);
+    }
+    return { where, params };
   }
 }

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useEffectEvent, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useMemo, useReducer, useRef, useState } from 'react';
 import type { ApiFailure } from '../../../shared/api/errors';
 import type { Item } from '../../../shared/api/schemas/datanets';
+import type { ItemPosition } from '../../../shared/api/schemas/navigate';
 import { toFailure, useApi, useCall } from '../../api';
 import { CallFallback } from '../../components/CallFallback';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -14,6 +15,7 @@ import { ItemContentView } from './ItemContentView';
 import { isTyping, shortcutAllowed } from './keys';
 import { ShortcutsDialog } from './ShortcutsDialog';
 import { undoStack, useUndoState, type Change } from './undoStack';
+import { annotateHref, viewList } from './view-list';
 
 const REVIEWED = '$reviewed';
 const count = new Intl.NumberFormat('en-US');
@@ -34,11 +36,21 @@ function withValue(labels: Item['labels'], field: string, value: unknown): Item[
 /** A field as the person knows it: the bookkeeping field is "reviewed". */
 const fieldName = (field: string) => (field === REVIEWED ? 'reviewed' : field);
 
-export function Workspace({ datanetId, itemId }: { datanetId: string; itemId: string }) {
+/** "Item 3 of 300", in the dataset view's list or the whole datanet. */
+function placeText(p: ItemPosition, inList: boolean): string {
+  if (!inList) return `Item ${count.format(p.position)} of ${count.format(p.total)}`;
+  if (!p.matches) return `No longer in the dataset view’s list (${count.format(p.total)} ${p.total === 1 ? 'item' : 'items'} in it)`;
+  return `Item ${count.format(p.position)} of ${count.format(p.total)} in the dataset view’s list`;
+}
+
+export function Workspace({ datanetId, itemId, inList }: { datanetId: string; itemId: string; inList: boolean }) {
   const api = useApi();
   const datanet = useCall('datanets.get', { datanet: datanetId });
   const item = useCall('items.get', { item: itemId });
-  const position = useCall('items.position', { item: itemId });
+  // Opened from a filtered dataset view: moves stay in its list (null when it showed everything).
+  const list = useMemo(() => (inList ? viewList(datanetId) : null), [inList, datanetId]);
+  const position = useCall('items.position', { item: itemId, ...list });
+  const href = (target: string) => annotateHref(datanetId, target, list !== null);
   const [historyVersion, bumpHistory] = useReducer((n: number) => n + 1, 0);
   const [failure, setFailure] = useState<{ context: string; error: ApiFailure } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -49,6 +61,7 @@ export function Workspace({ datanetId, itemId }: { datanetId: string; itemId: st
   const inFlight = useRef(new Set<Promise<unknown>>());
   const moving = useRef(false);
   const { setData: setItem } = item;
+  const { reload: reloadPosition } = position;
 
   // Only the item the address names: showing the previous one while the next loads would let a key label the wrong item.
   const current = item.data?.id === itemId ? item.data : undefined;
@@ -76,6 +89,8 @@ export function Workspace({ datanetId, itemId }: { datanetId: string; itemId: st
         undoStack.record({ seq: event.seq, datanetId, itemId: target, field });
         setFailure(null);
         bumpHistory();
+        // In a filtered list a label can take the item out of it ("unlabeled"): the lead says so.
+        if (list) reloadPosition();
         return true;
       } catch (err) {
         // Put back what was there, unless a later change to the same field is already on its way.
@@ -86,7 +101,7 @@ export function Workspace({ datanetId, itemId }: { datanetId: string; itemId: st
         inFlight.current.delete(call);
       }
     },
-    [api, apply, datanetId],
+    [api, apply, datanetId, list, reloadPosition],
   );
 
   /** After an undo or redo: show its value here, or go to the item it changed. */
@@ -94,7 +109,7 @@ export function Workspace({ datanetId, itemId }: { datanetId: string; itemId: st
     if (change.itemId === currentRef.current?.id) {
       apply(change.itemId, change.field, value);
       bumpHistory();
-    } else navigate(pageHref('annotate', change.datanetId, change.itemId));
+    } else navigate(change.datanetId === datanetId ? href(change.itemId) : pageHref('annotate', change.datanetId, change.itemId));
   };
 
   const settled = () => Promise.allSettled([...inFlight.current]);
@@ -137,9 +152,12 @@ export function Workspace({ datanetId, itemId }: { datanetId: string; itemId: st
     moving.current = true;
     setNotice(null);
     try {
-      const { item: next } = await api.call('items.step', { datanet: datanetId, from: itemId, direction, unlabeled, exclude: [...skipped].slice(-1000) });
-      if (next) navigate(pageHref('annotate', datanetId, next.id));
-      else setNotice(unlabeled ? 'Every other item has a label.' : direction === 'next' ? 'This is the last item.' : 'This is the first item.');
+      const { item: next } = await api.call('items.step', { datanet: datanetId, from: itemId, direction, unlabeled, exclude: [...skipped].slice(-1000), ...list });
+      if (next) navigate(href(next.id));
+      else {
+        const where = list ? ' of the list' : '';
+        setNotice(unlabeled ? `Every other item${where} has a label.` : direction === 'next' ? `This is the last item${where}.` : `This is the first item${where}.`);
+      }
     } catch (err) {
       setFailure({ context: 'Could not move to another item.', error: toFailure(err) });
     } finally {
@@ -200,7 +218,7 @@ export function Workspace({ datanetId, itemId }: { datanetId: string; itemId: st
   const schema = datanet.data?.schema;
   const reviewed = current?.labels[REVIEWED] === true;
   const lead = position.data
-    ? `Item ${count.format(position.data.position)} of ${count.format(position.data.total)}`
+    ? placeText(position.data, list !== null)
     : position.error
       ? 'Could not find this item’s place in the datanet.'
       : 'Finding the item’s place…';
@@ -208,7 +226,20 @@ export function Workspace({ datanetId, itemId }: { datanetId: string; itemId: st
   const stuck = !current && (item.error !== null || datanet.error !== null);
 
   return (
-    <Page id="annotate" wide title={datanet.data?.name ?? 'Annotate'} lead={<span data-testid="annotate-position">{lead}</span>}>
+    <Page id="annotate" wide title={datanet.data?.name ?? 'Annotate'} lead={
+        <>
+          <span data-testid="annotate-position">{lead}</span>
+          {list && (
+            <>
+              {' · '}
+              <a href={pageHref('annotate', datanetId, itemId)} data-testid="annotate-all-items">
+                Go through all items
+              </a>
+            </>
+          )}
+        </>
+      }
+    >
       <div className="annotate-workspace" data-testid="annotate-workspace" data-item-id={current?.id ?? ''}>
         <nav className="annotate-toolbar" aria-label="Item navigation">
           <button type="button" className="button button-small" onClick={() => void step('previous', false)} aria-keyshortcuts="ArrowLeft k" disabled={stuck} data-testid="nav-previous">

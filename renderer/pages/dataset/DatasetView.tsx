@@ -13,7 +13,7 @@ import { semanticAvailability } from './semantic-availability';
 import { SemanticResults } from './SemanticResults';
 import { useDebounced } from './useDebounced';
 import { VersionsPanel } from './versions/VersionsPanel';
-import { DEFAULT_CONTROLS, isFiltered, isViewControls, toFilter, type ViewControls } from './view-controls';
+import { DEFAULT_CONTROLS, isFiltered, isViewControls, toFilter, viewControlsKey, type ViewControls } from './view-controls';
 import './DatasetView.css';
 
 const initialControls = (): ViewControls => DEFAULT_CONTROLS;
@@ -42,7 +42,7 @@ export function DatasetView({ datanetId }: { datanetId: string }) {
 
 function LoadedDataset({ datanet, onChanged }: { datanet: DatanetSummary; onChanged: () => void }) {
   // Kept for this window: a reload, or Back from an item opened here, finds the same search and filters.
-  const [controls, setControls] = useStoredState(`dataset-view:${datanet.id}`, initialControls, isViewControls, 'session');
+  const [controls, setControls] = useStoredState(viewControlsKey(datanet.id), initialControls, isViewControls, 'session');
   const [importing, setImporting] = useState(false);
   const query = useDebounced(controls.text, SEARCH_DEBOUNCE_MS);
   const imports = useCall('imports.list', { datanet: datanet.id });

@@ -1,3 +1,4 @@
+import { annotateHref } from '../annotate/view-list';
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { DatanetSummary, ItemFilter, ItemSort } from '../../../shared/api';
 import { useAction, useApi, useEvent } from '../../api';
@@ -7,7 +8,6 @@ import { DatanetsIcon } from '../../components/icons';
 import { Spinner } from '../../components/Spinner';
 import { navigate } from '../../hooks/useHashRoute';
 import { useTrackedJob } from '../../hooks/useTrackedJob';
-import { pageHref } from '../../route';
 import { BulkLabelBar } from './BulkLabelBar';
 import { ContributeSelection } from './ContributeSelection';
 import { ItemTable, type KeyIntent, type PointerIntent } from './ItemTable';
@@ -102,7 +102,8 @@ export function ItemBrowser({ datanet, filter, sort, filtered, onClearFilters, o
   };
   const open = (position: number) => {
     const item = cache.row(position);
-    if (item) navigate(pageHref('annotate', datanet.id, item.id));
+    // A filtered or re-sorted list goes with the item: Next in the annotate view is the next row here.
+    if (item) navigate(annotateHref(datanet.id, item.id, filtered || sort !== 'arrival'));
   };
   const onKey = (intent: KeyIntent) => {
     switch (intent.kind) {

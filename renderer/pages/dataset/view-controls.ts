@@ -16,6 +16,9 @@ export interface ViewControls {
 
 export type SearchMode = 'words' | 'meaning';
 
+/** Where this window keeps a dataset view's controls (sessionStorage), read back by the annotate view. */
+export const viewControlsKey = (datanetId: string) => `dataset-view:${datanetId}`;
+
 export const DEFAULT_CONTROLS: ViewControls = { text: '', labeled: 'any', reviewed: 'any', label: '', importId: '', sort: 'arrival', mode: 'words' };
 
 const ONE_OF = {

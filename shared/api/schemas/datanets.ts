@@ -81,7 +81,7 @@ export const ItemFilter = z
     /** Only items whose `field` currently has exactly this value (for choices: the label). */
     label: z.object({ field: z.string(), value: z.unknown() }).strict().optional(),
     importId: ImportId.optional(),
-    /** Full-text query over item text and label values (SQLite FTS5 syntax; plain words are ANDed). */
+    /** Full-text search over item text and label values: every word must match; "a phrase", pre* and OR between two terms. */
     query: z.string().trim().min(1).max(1000).optional(),
   })
   .strict();
@@ -218,18 +218,3 @@ export const ExportInput = z
   .strict();
 
 /** One step through a datanet in the annotate view (items.step). */
-export const ItemStepInput = z
-  .object({
-    datanet: z.union([DatanetId, DatanetName]),
-    /** The item to step from; absent: from the start (next) or the end (previous). */
-    from: ItemId.optional(),
-    direction: z.enum(['next', 'previous']).default('next'),
-    /** Only items with no label yet; wraps around the datanet once. */
-    unlabeled: z.boolean().default(false),
-    /** Items to pass over, e.g. those skipped in this session. */
-    exclude: z.array(ItemId).max(1000).default([]),
-  })
-  .strict();
-
-export const ItemPosition = z.object({ position: z.number().int().positive(), total: z.number().int().positive() });
-export type ItemPosition = z.infer<typeof ItemPosition>;
