@@ -71,6 +71,7 @@ describe('items.step and items.position (annotate view navigation)', () => {
   it('says where an item is, and refuses an item of another datanet', async () => {
     const { b, ids } = await setup();
     expect(await call<ItemPosition>(b, 'items.position', { item: ids[3] })).toEqual({ position: 4, total: 5, matches: true });
+    expect(await call<ItemPosition>(b, 'items.position', { item: ids[3], sort: 'arrival_desc' })).toEqual({ position: 2, total: 5, matches: true });
     const other = await call<Datanet>(b, 'datanets.create', { name: 'Other', license: 'MIT', schema: SENTIMENT });
     await expect(call(b, 'items.step', { datanet: other.id, from: ids[0] })).rejects.toThrow(/"field":"from"/);
     await expect(call(b, 'items.position', { item: 'it_000000000000' })).rejects.toThrow(/not_found/);

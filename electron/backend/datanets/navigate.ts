@@ -42,25 +42,42 @@ export class Navigator {
 
   /** 1-based place of an item in the list, how long the list is, and whether the item is in it. */
   position(datanetId: string, seq: number, within: Within): ItemPosition {
+    if (Object.keys(within.filter).length === 0) {
+      // The whole datanet: two range counts on the (datanet_id, seq) index, no row read.
+      const total = this.db.prepare('SELECT count(*) FROM items WHERE datanet_id = ?').pluck().get(datanetId) as number;
+      const before = this.db.prepare(`SELECT count(*) FROM items WHERE datanet_id = ? AND seq ${within.sort === 'arrival' ? '<=' : '>='} ?`).pluck().get(datanetId, seq) as number;
+      return { position: before, total, matches: true };
+    }
     const { where, params } = this.conditions(datanetId, within.filter);
-    const count = (extra: string[]) => this.db.prepare(`SELECT count(*) FROM items i WHERE ${[...where, ...extra].join(' AND ')}`).pluck().get({ ...params, seq }) as number;
-    const upTo = count([within.sort === 'arrival' ? 'i.seq <= @seq' : 'i.seq >= @seq']);
-    const matches = count(['i.seq = @seq']) === 1;
-    return { position: upTo, total: count([]), matches };
+    // One pass over the list: a filter's conditions are paid once per item, not once per count.
+    const upTo = within.sort === 'arrival' ? 'i.seq <= @seq' : 'i.seq >= @seq';
+    const row = this.db
+      .prepare(`SELECT count(*) AS total, coalesce(sum(${upTo}), 0) AS position, coalesce(sum(i.seq = @seq), 0) AS here FROM items i WHERE ${where.join(' AND ')}`)
+      .get({ ...params, seq }) as { total: number; position: number; here: number };
+    return { position: row.position, total: row.total, matches: row.here === 1 };
   }
 
   private find(datanetId: string, { from, direction, unlabeled, exclude, filter, sort }: Step): string | null {
     // Newest first turns the list around: its next item is the older one.
     const ascending = (direction === 'next') === (sort === 'arrival');
-    const { where, params } = this.conditions(datanetId, filter);
-    if (from !== null) where.push(ascending ? 'i.seq > @from' : 'i.seq < @from');
+    const { where, params } = filterConditions(datanetId, filter);
+    // A search walks the full-text index in rowid (= seq) order and stops at the first match
+    // that passes the rest, as items.page does; `seq IN (all matches)` built the whole set per step.
+    const seq = filter.query ? 'f.rowid' : 'i.seq';
+    if (from !== null) where.push(ascending ? `${seq} > @from` : `${seq} < @from`);
     if (unlabeled) where.push(UNLABELED);
     if (exclude.length > 0) where.push('i.id NOT IN (SELECT value FROM json_each(@exclude))');
-    const sql = `SELECT i.id FROM items i WHERE ${where.join(' AND ')} ORDER BY i.seq ${ascending ? 'ASC' : 'DESC'} LIMIT 1`;
+    if (filter.query) {
+      where.push('items_fts MATCH @query');
+      params.query = ftsQuery(filter.query);
+    }
+    const source = filter.query ? 'items_fts f JOIN items i ON i.seq = f.rowid' : 'items i';
+    const sql = `SELECT i.id FROM ${source} WHERE ${where.join(' AND ')} ORDER BY ${seq} ${ascending ? 'ASC' : 'DESC'} LIMIT 1`;
     const id = this.db.prepare(sql).pluck().get({ ...params, from, exclude: JSON.stringify(exclude) }) as string | undefined;
     return id ?? null;
   }
 
+  /** The filter's conditions over `items i`, a search as a set of matching seqs (a count needs them all anyway). */
   private conditions(datanetId: string, filter: ItemFilter): { where: string[]; params: Record<string, unknown> } {
     const { where, params } = filterConditions(datanetId, filter);
     if (filter.query) {
