@@ -61,6 +61,8 @@ describe('the Train page', () => {
     expect(await page.getByTestId('train-field').inputValue()).toBe('pair');
     expect(await page.getByTestId('estimate-time').textContent()).toMatch(/measured after the first steps/);
     expect(await page.getByTestId('estimate-memory').textContent()).toMatch(/^about \d+(\.\d)? (KB|MB)$/);
+    // The quick preset's 256 tokens are more than the tiny model's context (64): it says what the run will use.
+    expect(await page.getByTestId('preset-summary').textContent()).toContain("up to 64 tokens per example (the model's context)");
     await shootBothThemes(page, 'train-form');
     await checkSmallWindow(page, 'train-form');
 

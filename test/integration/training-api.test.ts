@@ -55,6 +55,23 @@ describe('training through the API', () => {
     await b.close();
   }, 120_000);
 
+  it('cuts examples to the model’s context when the max length is longer', async () => {
+    const b = testBackend();
+    // 64 positions (the tiny model's context), prompts of about 90 tokens, max length 256.
+    const long = Array.from({ length: 6 }, (_, i) => ({ prompt: `Count: ${Array.from({ length: 80 }, (_, k) => k + i).join(' ')}`, response: `Done ${i}.` }));
+    await pairsVersion(b, 'Long', long);
+    await call<LanguageModel>(b, 'models.import', { path: writeTinyModel(path.join(tempDir(), 'tiny-qwen'), { architecture: 'qwen2', seed: 3 }).dir });
+    const job = await call<Job>(b, 'training.start', { model: 'tiny-qwen', datanet: 'Long', out: 'long', steps: 3, rank: 4, batch: 2, maxLen: 256, evalFraction: 0 });
+    const done = await b.jobs.settled(job.id);
+    // It failed in the graph before: "Gather … idx=64 must be within the inclusive range [-64,63]".
+    expect(done.state, JSON.stringify(done)).toBe('succeeded');
+    const scored = await call<EvalResult>(b, 'training.eval', { model: 'tiny-qwen', adapter: 'long', datanet: 'Long', maxLen: 256 });
+    expect(scored.examples).toBe(6);
+    expect(scored.tokens).toBeGreaterThan(0);
+    expect(Number.isFinite(scored.loss)).toBe(true);
+    await b.close();
+  }, 120_000);
+
   it('a cancelled run keeps its checkpoint and resumes when started again with the same settings', async () => {
     const b = testBackend();
     await setUp(b);

@@ -1,3 +1,4 @@
+import { loadModelConfig } from '../../../engine/models/config';
 import { loadTokenizer } from '../../../engine/tokenize/load';
 import { packExamples, padTokenId, splitTrainEval, toExamples } from '../../../engine/data/index';
 import { rowsTrainingData, type TrainingData } from '../../../engine/train/training-data';
@@ -7,7 +8,7 @@ import { ApiFailure } from '../../../shared/api/errors';
 
 export interface VersionDataOptions extends TrainingSourceOptions {
   modelDir: string;
-  /** Tokens in a row; longer examples are truncated (engine/data/packing.ts says how). */
+  /** Tokens in a row, at most the model's context; longer examples are truncated (engine/data/packing.ts says how). */
   maxLength: number;
   packing: boolean;
   /** Decides the train/eval split (and, in training, everything else random). */
@@ -44,9 +45,11 @@ export async function versionTrainingData(datanets: DatanetService, options: Ver
   const examples = toExamples(tokenizer, records);
   const everything = options.evalFraction >= 1;
   const split = everything ? { train: examples, eval: examples } : splitTrainEval(examples, { seed: options.seed, fraction: options.evalFraction });
-  const packOptions = { maxLength: options.maxLength, packing: options.packing };
-  const train = packExamples(split.train, packOptions);
-  const held = packExamples(split.eval, { maxLength: options.maxLength, packing: false });
+  // Never longer than the model's context: a row past its last position embedding fails in the
+  // graph ("Gather: idx=64 must be within [-64,63]"); "max length" already means "cut to this".
+  const maxLength = Math.min(options.maxLength, loadModelConfig(options.modelDir).maxPositions);
+  const train = packExamples(split.train, { maxLength, packing: options.packing });
+  const held = packExamples(split.eval, { maxLength, packing: false });
   return {
     source,
     data: rowsTrainingData({ train: train.rows, eval: held.rows, padId: padTokenId(tokenizer) }),

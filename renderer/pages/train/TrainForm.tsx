@@ -76,6 +76,8 @@ export function TrainForm({ datanets, models, takenNames, measured, busy, onStar
     return name;
   })();
   const out = typedName ?? suggested;
+  // What the run will use: examples are never longer than the model's context (the backend cuts them there too).
+  const used = { ...values, maxLen: Math.min(values.maxLen, model.contextLength) };
   const bad = problems(values);
   const badName = nameProblem(out);
   const invalid = Object.keys(bad).length > 0 || badName !== null;
@@ -199,7 +201,8 @@ export function TrainForm({ datanets, models, takenNames, measured, busy, onStar
       ) : (
         <p className="muted preset-summary" data-testid="preset-summary">
           {values.steps} steps · rank {values.rank}, alpha {values.alpha} · learning rate {values.lr} · batch {values.batch}
-          {values.gradAccum > 1 ? ` × ${values.gradAccum}` : ''} · up to {values.maxLen} tokens per example ·{' '}
+          {values.gradAccum > 1 ? ` × ${values.gradAccum}` : ''} · up to {used.maxLen} tokens per example
+          {used.maxLen < values.maxLen ? ` (the model's context)` : ''} ·{' '}
           {values.targets === 'default' ? 'attention query and value' : 'every linear layer'}
         </p>
       )}
@@ -231,7 +234,7 @@ export function TrainForm({ datanets, models, takenNames, measured, busy, onStar
         )}
       </div>
 
-      <EstimateView model={model} datanet={datanet.id} values={values} records={chosenVersion?.recordCount ?? null} measured={measured} />
+      <EstimateView model={model} datanet={datanet.id} values={used} records={chosenVersion?.recordCount ?? null} measured={measured} />
 
       <div className="form-actions">
         <button type="submit" className="button button-primary" disabled={disabled || invalid || noVersion} data-testid="train-start">
