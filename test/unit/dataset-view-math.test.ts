@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { geometry, listTop, MAX_SCROLL_PX, revealTop, ROW_HEIGHT, scrollTopFor, visibleRows } from '../../renderer/pages/dataset/scroll-math';
 import { isSelected, NONE, selectedCount, toggled, withRange } from '../../renderer/pages/dataset/selection';
+import { importChoices } from '../../renderer/pages/dataset/view-controls';
+import type { ImportRecord } from '../../shared/api/schemas/datanets';
 
 describe('selection ranges', () => {
   it('adds ranges in either direction, merging what touches or overlaps', () => {
@@ -52,5 +54,25 @@ describe('scroll geometry', () => {
     expect(revealTop(0, 440, 3)).toBe(0);
     expect(revealTop(0, 440, 10)).toBe(11 * ROW_HEIGHT - 440);
     expect(revealTop(1000, 440, 2)).toBe(2 * ROW_HEIGHT);
+  });
+});
+
+describe('the import filter', () => {
+  const record = (id: string, paths: string[], itemsAdded: number): ImportRecord => ({
+    id, datanetId: 'dn_00000000', jobId: null, paths, state: 'done', filesDone: 1, itemsAdded, itemsDuplicate: 0, errors: 0, createdAt: 0, updatedAt: 0,
+  });
+  it('names an import by what it read, an upload as files from the browser, and leaves out one that added nothing', () => {
+    const imports = [
+      record('imp_1', ['/home/me/data/reviews.jsonl', '/home/me/data/more.csv'], 1250),
+      record('imp_2', ['/data/uploads/up_43068d854effeba074d58a85ee2a0aae'], 4),
+      record('imp_3', ['/home/me/data/reviews.jsonl'], 0),
+    ];
+    const texts = importChoices(imports, '').map((c) => [c.id, c.text.replace(/ · .* \(/, ' (')]);
+    expect(texts).toEqual([
+      ['imp_1', 'reviews.jsonl +1 (1,250)'],
+      ['imp_2', 'files from the browser (4)'],
+    ]);
+    // Still listed while it is the chosen filter, so the select shows what is applied.
+    expect(importChoices(imports, 'imp_3').map((c) => c.id)).toEqual(['imp_1', 'imp_2', 'imp_3']);
   });
 });

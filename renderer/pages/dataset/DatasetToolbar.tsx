@@ -4,7 +4,7 @@ import type { LabelSchema } from '../../../shared/datanets/schema';
 import { SearchModeSwitch } from './SearchModeSwitch';
 import { SEMANTIC_RESULTS_ID } from './SemanticResults';
 import type { SemanticAvailability } from './semantic-availability';
-import { isFiltered, labelChoices, DEFAULT_CONTROLS, type ViewControls } from './view-controls';
+import { importChoices, isFiltered, labelChoices, DEFAULT_CONTROLS, type ViewControls } from './view-controls';
 
 interface DatasetToolbarProps {
   controls: ViewControls;
@@ -15,13 +15,6 @@ interface DatasetToolbarProps {
   semantic: SemanticAvailability;
 }
 
-const importDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
-function importName(i: ImportRecord): string {
-  const first = i.paths[0]?.split(/[/\\]/).filter(Boolean).at(-1) ?? i.id;
-  const more = i.paths.length > 1 ? ` +${i.paths.length - 1}` : '';
-  return `${first}${more} · ${importDate.format(i.createdAt)} (${i.itemsAdded.toLocaleString()})`;
-}
 
 /** Search (`/` focuses it) by words or by meaning, filters and sort (word search only: meaning ranks). */
 export function DatasetToolbar({ controls, onChange, schema, imports, semantic }: DatasetToolbarProps) {
@@ -79,6 +72,7 @@ interface FiltersProps {
 }
 
 function Filters({ controls, set, schema, imports, onClear }: FiltersProps) {
+  const sources = importChoices(imports, controls.importId);
   return (
     <>
       <label className="dv-inline">
@@ -108,14 +102,14 @@ function Filters({ controls, set, schema, imports, onClear }: FiltersProps) {
           ))}
         </select>
       </label>
-      {imports.length > 0 && (
+      {sources.length > 0 && (
         <label className="dv-inline">
           <span className="visually-hidden">Import</span>
           <select className="select dv-select" value={controls.importId} onChange={(e) => set('importId', e.target.value)} data-testid="filter-import">
             <option value="">Every import</option>
-            {imports.map((i) => (
-              <option key={i.id} value={i.id}>
-                {importName(i)}
+            {sources.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.text}
               </option>
             ))}
           </select>

@@ -1,4 +1,4 @@
-import type { ItemFilter, ItemSort } from '../../../shared/api';
+import type { ImportRecord, ItemFilter, ItemSort } from '../../../shared/api';
 import type { LabelSchema } from '../../../shared/datanets/schema';
 
 /** What the toolbar's controls hold; the search text is debounced before it becomes a filter. */
@@ -67,4 +67,24 @@ export function labelChoices(schema: LabelSchema): { key: string; text: string }
     for (const v of values) out.push({ key: JSON.stringify([f.name, v]), text: `${f.name}: ${v}` });
   }
   return out;
+}
+
+/** The folder a browser's files were copied into for an import (electron/transport/uploads.ts names it). */
+const UPLOAD_FOLDER = /^up_[0-9a-f]{32}$/;
+const importDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/**
+ * The import filter's choices: each import by what it read ("reviews.jsonl +2", or "files from
+ * the browser" for an upload, not its folder's id), when, and how many items it added. An import
+ * that added nothing (all duplicates, all refused) has no items to show, so it is left out unless chosen.
+ */
+export function importChoices(imports: readonly ImportRecord[], chosen: string): { id: string; text: string }[] {
+  return imports
+    .filter((i) => i.itemsAdded > 0 || i.id === chosen)
+    .map((i) => {
+      const last = i.paths[0]?.split(/[/\\]/).filter(Boolean).at(-1);
+      const first = last === undefined ? i.id : UPLOAD_FOLDER.test(last) ? 'files from the browser' : last;
+      const more = i.paths.length > 1 ? ` +${i.paths.length - 1}` : '';
+      return { id: i.id, text: `${first}${more} · ${importDate.format(i.createdAt)} (${i.itemsAdded.toLocaleString()})` };
+    });
 }
