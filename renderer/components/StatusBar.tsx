@@ -51,7 +51,7 @@ function StatusItems() {
         )}
       </span>
       {data ? (
-        <SyncItem sync={data.ledger.sync} pending={data.outbox.pending} />
+        <SyncItem sync={data.ledger.sync} pending={data.outbox.pending} confirming={data.outbox.confirming} />
       ) : (
         <span className="status-item" data-testid="status-outbox">
           <OutboxIcon size={14} />
@@ -98,16 +98,20 @@ const SYNC_WORDS: Record<LedgerSyncStatus['state'], string> = {
 };
 
 /** The outbox and the sync engine's state in one place; a click opens the records (Contributions). */
-function SyncItem({ sync, pending }: { sync: LedgerSyncStatus; pending: number }) {
+function SyncItem({ sync, pending, confirming }: { sync: LedgerSyncStatus; pending: number; confirming: number }) {
+  // Sent and waiting on the chain is not "pending" on this computer: "Synced · 1 pending" read as a contradiction.
+  const unsent = pending - confirming;
   // Locked or offline with nothing waiting is not a problem worth a warning colour.
-  const warn = sync.state === 'insufficient_funds' || sync.state === 'error' || sync.state === 'wrong_chain' || (pending > 0 && (sync.state === 'offline' || sync.state === 'locked'));
-  const title = `${SYNC_WORDS[sync.state]}${sync.message ? `: ${sync.message}` : ''}. ${pending} signed contribution record${pending === 1 ? '' : 's'} waiting to be anchored. Open Contributions.`;
+  const warn = sync.state === 'insufficient_funds' || sync.state === 'error' || sync.state === 'wrong_chain' || (unsent > 0 && (sync.state === 'offline' || sync.state === 'locked'));
+  const records = (n: number) => `${n} signed contribution record${n === 1 ? '' : 's'}`;
+  const title = `${SYNC_WORDS[sync.state]}${sync.message ? `: ${sync.message}` : ''}. ${records(unsent)} waiting to be sent${confirming > 0 ? `, ${records(confirming)} sent and waiting for confirmations` : ''}. Open Contributions.`;
+  const counts = [unsent > 0 || confirming === 0 ? `${unsent} pending` : null, confirming > 0 ? `${confirming} confirming` : null].filter(Boolean).join(', ');
   return (
     <a href="#/contributions" className={`status-item status-sync ${warn ? 'status-warn' : ''}`} data-testid="status-outbox" data-state={sync.state} data-pending={pending} title={title}>
       <OutboxIcon size={14} />
       <span data-testid="status-sync">{SYNC_WORDS[sync.state]}</span>
       <span aria-hidden="true">·</span>
-      <span>{pending} pending</span>
+      <span>{counts}</span>
     </a>
   );
 }

@@ -77,15 +77,23 @@ describe('the ledger through the API, on the embedded devnet', () => {
     const contribution = await call<{ recordId: string; state: string; itemCount: number }>(b, 'contributions.create', { datanet: 'reviews' });
     expect(contribution).toMatchObject({ state: 'signed', itemCount: 20 });
     await expect(call(b, 'contributions.create', { datanet: 'reviews' })).rejects.toThrow(/already contributed/);
+    const outbox = async () => (await call<{ outbox: { pending: number; confirming: number } }>(b, 'status.get')).outbox;
+    expect(await outbox()).toEqual({ pending: 1, confirming: 0 });
 
+    const seen = new Set<string>();
     for (let i = 0; i < 10; i++) {
       await call(b, 'ledger.sync');
       const [c] = await call<{ state: string }[]>(b, 'contributions.list', { datanet: 'reviews' });
+      // Sent and on the chain, not yet deep enough: still not final, but not waiting on this computer.
+      if (c!.state === 'included') expect(await outbox()).toEqual({ pending: 1, confirming: 1 });
+      seen.add(c!.state);
       if (c!.state === 'confirmed') break;
       await fetch(check.rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'evm_mine', params: [] }) });
     }
     const [listed] = await call<{ state: string; txHash: string | null; blockNumber: number | null }[]>(b, 'contributions.list', {});
     expect(listed).toMatchObject({ state: 'confirmed' });
+    expect(seen.has('included')).toBe(true);
+    expect(await outbox()).toEqual({ pending: 0, confirming: 0 });
     expect(listed!.txHash).toMatch(/^0x[0-9a-f]{64}$/);
 
     const bundle = await call<Bundle>(b, 'contributions.bundle', { record: contribution.recordId });

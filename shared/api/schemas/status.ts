@@ -11,7 +11,8 @@ export type LedgerSyncStatus = z.infer<typeof LedgerSyncStatus>;
 
 export const Status = z.object({
   ledger: z.object({ name: z.string(), network: LedgerNetwork, sync: LedgerSyncStatus }),
-  outbox: z.object({ pending: z.number().int().nonnegative() }),
+  /** pending: signed records not final yet; confirming: those of them already on their way (sent, included, awaiting depth). */
+  outbox: z.object({ pending: z.number().int().nonnegative(), confirming: z.number().int().nonnegative() }),
   jobs: z.object({ running: z.array(Job) }),
 });
 export type Status = z.infer<typeof Status>;
