@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react'
 import type { Datanet } from '../../../shared/api';
 import { useAction } from '../../api';
 import { Dialog } from '../../components/Dialog';
+import { submitOnCtrlEnter } from '../../components/ctrl-enter';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { LabelStudioConfigTab } from './LabelStudioConfigTab';
 import { SchemaBuilder } from './SchemaBuilder';
@@ -140,13 +141,8 @@ export function CreateDatanetDialog({ open, onClose, onCreated }: CreateDatanetD
           e.preventDefault();
           void submit();
         }}
-        onKeyDown={(e) => {
-          // Ctrl/⌘+Enter creates from anywhere, textareas included.
-          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-            e.preventDefault();
-            void submit();
-          }
-        }}
+        // Ctrl/⌘+Enter creates from anywhere, textareas included.
+        onKeyDown={submitOnCtrlEnter(submit)}
       >
         <div className="create-datanet-facts">
           <label className="field">

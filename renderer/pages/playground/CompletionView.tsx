@@ -1,4 +1,5 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { isCtrlEnter } from '../../components/ctrl-enter';
 import { IS_MAC } from '../../platform';
 import { StatsLine } from './ChatView';
 import type { Conversation } from './conversations';
@@ -27,7 +28,7 @@ export function CompletionView({ conversation, running, onText, onGenerate, onSt
 
   const canGenerate = !running && blocked === null && conversation.text.trim() !== '';
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>): void {
-    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+    if (isCtrlEnter(e)) {
       e.preventDefault();
       if (canGenerate) onGenerate();
     } else if (e.key === 'Escape' && running) {

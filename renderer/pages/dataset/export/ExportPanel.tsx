@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { submitOnCtrlEnter } from '../../../components/ctrl-enter';
 import type { DatanetSummary } from '../../../../shared/api';
 import { ApiFailure } from '../../../../shared/api/errors';
 import { useAction } from '../../../api';
@@ -55,13 +56,8 @@ export function ExportPanel({ datanet }: { datanet: DatanetSummary }) {
         e.preventDefault();
         submit();
       }}
-      onKeyDown={(e) => {
-        // Enter in the path submits by itself; Ctrl/⌘+Enter does from anywhere, the radios included.
-        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-          e.preventDefault();
-          submit();
-        }
-      }}
+      // Enter in the path submits by itself; Ctrl/⌘+Enter does from anywhere, the radios included.
+      onKeyDown={submitOnCtrlEnter(submit)}
     >
       <p className="export-what">
         Every item of {datanet.name} ({datanet.itemCount.toLocaleString()}) with its current labels. Images are copied next to the file.

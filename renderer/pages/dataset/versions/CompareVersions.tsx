@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { submitOnCtrlEnter } from '../../../components/ctrl-enter';
 import type { Version, VersionDiff } from '../../../../shared/api';
 import { useAction } from '../../../api';
 import { ErrorMessage } from '../../../components/ErrorMessage';
@@ -57,13 +58,8 @@ export function CompareVersions({ datanetId, versions }: { datanetId: string; ve
           e.preventDefault();
           submit();
         }}
-        onKeyDown={(e) => {
-          // A select does not submit on Enter; Ctrl/⌘+Enter does, from either.
-          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-            e.preventDefault();
-            submit();
-          }
-        }}
+        // A select does not submit on Enter; Ctrl/⌘+Enter does, from either.
+        onKeyDown={submitOnCtrlEnter(submit)}
       >
         <label className="field" htmlFor={fromId}>
           <span className="field-label">From</span>
