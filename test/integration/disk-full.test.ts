@@ -55,3 +55,23 @@ describe('a full disk during import', () => {
     db.close();
   });
 });
+
+describe('a full disk during export', () => {
+  it.skipIf(!canMount)('fails the job saying so, and leaves no half file under the name', async () => {
+    const disk = smallDisk(1);
+    expect(disk, 'mounting a tmpfs failed').not.toBeNull();
+    const b = testBackend();
+    const d = await call<Datanet>(b, 'datanets.create', { name: 'Big', license: 'MIT', schema: { fields: [{ kind: 'free_text', name: 'note' }] } });
+    // About 3 MB of text that does not compress, for a 1 MB disk.
+    b.datanets.db.transaction(() => {
+      for (let i = 0; i < 300; i++) b.datanets.items.insert(d.id, { content: { text: randomBytes(5000).toString('hex'), fields: {}, image: null }, source: null, importId: null });
+    })();
+    const out = path.join(disk!, 'big.jsonl');
+    const started = await call<Job>(b, 'exports.start', { datanet: d.id, format: 'jsonl', out });
+    const job = await b.jobs.settled(started.id);
+    expect(job.state).toBe('failed');
+    expect(job.state === 'failed' && job.error).toBe(`The disk is full (while writing ${out}). Free some space and export again; no half-written file was kept.`);
+    expect(fs.readdirSync(disk!)).toEqual([]);
+    await b.close();
+  });
+});

@@ -66,6 +66,13 @@ export function startExport(s: DatanetService, jobs: JobRunner, datanet: Datanet
       blobs: s.blobs,
       signal: job.signal,
       testFraction,
+    }).catch((error: unknown) => {
+      // Node's "ENOSPC: no space left on device, write" names neither the file nor what to do.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EDQUOT') {
+        throw new Error(`The disk is full (while writing ${target}). Free some space and export again; no half-written file was kept.`, { cause: error });
+      }
+      throw error;
     });
     return `${result.items} items → ${format === 'hf' ? target : result.files[0] ?? target}`;
   });
