@@ -105,14 +105,14 @@ export class FolderStore {
     if (missing.length === 0) return;
     // A folder with none of the kind's files is another thing altogether: say what one holds.
     const lacks = copy.length === 0 ? '' : ` it has no ${missing.join(', ')}.`;
-    throw invalid(field, `${dir} is not a${/^[aeiou]/.test(this.kind.noun) ? 'n' : ''} ${this.kind.noun} folder:${lacks} ${this.kind.expected}`);
+    throw invalid(field, `${dir} is not ${aNoun(this.kind.noun)} folder:${lacks} ${this.kind.expected}`);
   }
 
   /** The target folder of a name that is free and valid. */
   claim(name: string, field = 'name'): string {
     if (!ModelName.safeParse(name).success) throw invalid(field, `name ${JSON.stringify(name)} cannot be a folder name; give one of letters, digits, ".", "_" and "-"`);
     const target = path.join(this.root, name);
-    if (fs.existsSync(target)) throw conflict(`A ${this.kind.noun} named ${name} is already installed; remove it first or pick another name.`);
+    if (fs.existsSync(target)) throw conflict(`${capitalized(aNoun(this.kind.noun))} named ${name} is already installed; remove it first, or import this one under another name.`);
     return target;
   }
 
@@ -159,3 +159,10 @@ export class FolderStore {
     for (const name of fs.readdirSync(this.partialDir)) if (name.startsWith('import-')) fs.rmSync(path.join(this.partialDir, name), { recursive: true, force: true });
   }
 }
+
+/** "an embedding model", "a model": the article a noun takes. */
+function aNoun(noun: string): string {
+  return `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
+}
+
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
