@@ -63,7 +63,9 @@ export function createGuard(options: GuardOptions): Guard {
     tokenFrom(headers, query) {
       const auth = headers.authorization;
       if (auth?.startsWith('Bearer ')) return auth.slice('Bearer '.length).trim();
-      return parseCookies(headers.cookie).get(this.cookieName) ?? query.get('token');
+      // The address's token first: after a restart the browser still sends the last run's cookie,
+      // and the newly printed URL must win over it (the redirect then replaces the cookie).
+      return query.get('token') ?? parseCookies(headers.cookie).get(this.cookieName) ?? null;
     },
     tokenValid(candidate) {
       if (!candidate) return false;

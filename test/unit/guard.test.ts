@@ -36,6 +36,8 @@ describe('server guard', () => {
     expect(guard.tokenFrom({ cookie: `other=1; studio_token_7457=${token}` }, q)).toBe(token);
     expect(guard.tokenFrom({ cookie: `studio_token_9999=${token}` }, q)).toBeNull();
     expect(guard.tokenFrom({}, new URLSearchParams({ token }))).toBe(token);
+    // A restarted server's new URL beats the cookie the browser kept from the last run.
+    expect(guard.tokenFrom({ cookie: 'studio_token_7457=last-runs-token' }, new URLSearchParams({ token }))).toBe(token);
     expect(guard.tokenValid(token)).toBe(true);
     expect(guard.tokenValid(token.slice(1))).toBe(false);
     expect(guard.tokenValid(`${token.slice(0, -1)}x`)).toBe(token.endsWith('x'));
