@@ -182,6 +182,11 @@ describe('the ledger UI in Chromium', () => {
     await page.getByTestId('verify-submit').click();
     await expect.poll(() => result.getAttribute('data-ok')).toBe('false');
     expect((await marks()).some((m) => m.startsWith('false ✗')), (await marks()).join('\n')).toBe(true);
+    // Not in a batch yet: it fails on its own, and the network was never asked, so none is blamed.
+    await page.getByTestId('verify-text').fill(JSON.stringify({ ...bundle, batch: null }));
+    await page.getByTestId('verify-submit').click();
+    await expect.poll(() => result.textContent()).toContain('not in a batch yet');
+    expect(await result.textContent()).not.toContain('could not be reached');
     await page.getByTestId('verify-text').fill('{"format": "something else"}');
     await page.getByTestId('verify-submit').click();
     await expect.poll(() => page.getByTestId('verify-error').textContent()).toMatch(/^The bundle /);
