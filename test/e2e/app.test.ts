@@ -171,6 +171,36 @@ describe('the app in Chromium, served by studio serve', () => {
     await context.close();
   });
 
+  it('counts the inference server\'s answered requests on screen as they come, leaving out refused ones', async () => {
+    const { context, page } = await open();
+    await page.getByTestId('nav-settings').click();
+    const section = page.getByTestId('inference-server-section');
+    // Time stands still from here (installed, it flows on) and moves only by runFor: the refresh is
+    // asked for after a given time, not found by luck.
+    await page.clock.install();
+    await page.clock.pauseAt(Date.now() + 1000);
+    await section.getByTestId('inference-server-start').click();
+    const url = (await section.getByTestId('inference-server-url').textContent({ timeout: 10_000 })) ?? '';
+    const key = (await section.getByTestId('inference-server-key').textContent()) ?? '';
+    const counters = section.getByTestId('inference-server-counters');
+    expect(await counters.textContent()).toBe('0 answered, 0 tokens generated');
+    const chat = (body: string, auth = `Bearer ${key}`) => fetch(`${url}/chat/completions`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body });
+    const refused = [
+      (await fetch(`${url}/models`)).status,
+      (await fetch(`${url}/models`, { headers: { authorization: 'Bearer sk-wrong-key' } })).status,
+      (await chat(JSON.stringify({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] }))).status,
+      (await chat('{bad')).status,
+    ];
+    expect(refused).toEqual([401, 401, 404, 400]);
+    expect((await fetch(`${url}/models`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    // Two seconds with the section open are enough to see it, without a reload.
+    await page.clock.runFor(2000);
+    await expect.poll(() => counters.textContent(), { timeout: 3000 }).toBe('1 answered, 0 tokens generated');
+    await section.getByTestId('inference-server-stop').click();
+    await section.getByTestId('inference-server-start').waitFor();
+    await context.close();
+  });
+
   it('shows a job running in the status bar with its progress', async () => {
     const { context, page } = await open();
     let release!: () => void;

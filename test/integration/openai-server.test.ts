@@ -251,6 +251,32 @@ describe('OpenAI-compatible server', () => {
     expect(route.body.error.message).toBe('Invalid URL (POST /v1/embeddings)');
   });
 
+  it('counts as answered only the requests that got a 2xx (plain and streamed), not the refused ones', async () => {
+    const fresh = await startOpenAiServer({ models: new ModelsService(dataDir) });
+    try {
+      const post = (body: string, key = fresh.apiKey) =>
+        fetch(`${fresh.url}/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
+      const chat = (extra: object = {}) => JSON.stringify({ model: 'tiny-llama', messages: [{ role: 'user', content: 'hi' }], max_tokens: 3, ...extra });
+      const statuses = [
+        (await fetch(`${fresh.url}/models`)).status,
+        (await post(chat(), 'sk-wrong-key')).status,
+        (await post(JSON.stringify({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] }))).status,
+        (await post('{bad')).status,
+      ];
+      expect(statuses).toEqual([401, 401, 404, 400]);
+      expect(fresh.counters.requests).toBe(0);
+      expect((await fetch(`${fresh.url}/models`, { headers: { authorization: `Bearer ${fresh.apiKey}` } })).status).toBe(200);
+      expect((await post(chat())).status).toBe(200);
+      const streamed = await post(chat({ stream: true }));
+      expect(streamed.status).toBe(200);
+      await streamed.text();
+      // The streamed answer counts once it has ended.
+      await expect.poll(() => fresh.counters.requests).toBe(3);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('requests beyond the waiting room get a 429 rate_limit_exceeded', async () => {
     const small = await startOpenAiServer({ models: new ModelsService(dataDir), maxBatch: 1, maxWaiting: 1 });
     try {

@@ -39,7 +39,7 @@ export interface RunningOpenAiServer {
   readonly port: number;
   readonly apiKey: string;
   readonly engines: Engines;
-  /** Requests answered so far (any status), and completion tokens generated. */
+  /** Requests answered so far (with a 2xx; refused ones are not counted), and completion tokens generated. */
   readonly counters: { requests: number; completionTokens: number };
   close(): Promise<void>;
 }
@@ -76,7 +76,13 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<R
   const fail = (reply: FastifyReply, error: OpenAiError) => reply.code(error.status).header('content-type', 'application/json; charset=utf-8').send(error.body());
 
   app.addHook('onRequest', async (request, reply) => {
-    counters.requests++;
+    // Counted when the answer has gone out, and only a 2xx: a refused request (no key, unknown
+    // model, bad JSON) was not answered. On the raw response, because a stream hijacks the reply
+    // and skips fastify's onResponse; a client that leaves mid-stream never finishes it.
+    const res = reply.raw;
+    res.once('finish', () => {
+      if (res.statusCode >= 200 && res.statusCode < 300) counters.requests++;
+    });
     const header = request.headers.authorization;
     if (!header) return fail(reply, missingKey());
     const given = Buffer.from(header);
