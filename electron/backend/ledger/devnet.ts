@@ -65,6 +65,8 @@ export class Devnet {
   readonly stateFile: string;
   private readonly deploymentFile: string;
   private readonly runFile: string;
+  /** The pid and port of the anvil this app started, so the next start finds it if the app crashed. */
+  private readonly ownFile: string;
   private own: RunningAnvil | null = null;
   private starting: Promise<{ rpcUrl: string; addresses: ContractAddresses }> | null = null;
 
@@ -73,6 +75,7 @@ export class Devnet {
     this.stateFile = path.join(this.dir, 'state.json');
     this.deploymentFile = path.join(this.dir, 'deployment.json');
     this.runFile = path.join(this.dir, 'anvil.json');
+    this.ownFile = path.join(this.dir, 'anvil-app.json');
   }
 
   /** The running devnet (started if needed) with the contracts deployed on it. */
@@ -99,6 +102,7 @@ export class Devnet {
     if (this.own) {
       await this.own.stop();
       this.own = null;
+      fs.rmSync(this.ownFile, { force: true });
       return true;
     }
     const detached = await this.detached();
@@ -141,7 +145,9 @@ export class Devnet {
     let rpcUrl = this.own?.rpcUrl ?? (await this.detached())?.rpcUrl;
     if (!rpcUrl) {
       fs.mkdirSync(this.dir, { recursive: true });
+      await this.stopOrphan();
       this.own = await startAnvil({ chainId: DEVNET_CHAIN_ID, stateFile: this.stateFile, stateIntervalSeconds: STATE_INTERVAL_SECONDS });
+      writeFileAtomic(this.ownFile, JSON.stringify({ pid: this.own.pid, port: this.own.port } satisfies RunFile));
       rpcUrl = this.own.rpcUrl;
     }
     const provider = providerFor(rpcUrl, DEVNET_CHAIN_ID, 100);
@@ -164,6 +170,27 @@ export class Devnet {
     } catch {
       return null;
     }
+  }
+
+  /**
+   * An anvil started by an app that then died without stopping it (kill -9, a crash) still runs
+   * on the same state file and dumps it every 30 s: a second one beside it would have its chain
+   * overwritten by the orphan's older one. It is stopped with SIGTERM, on which anvil writes its
+   * state, so the new one starts from where the orphan's chain ended.
+   */
+  private async stopOrphan(): Promise<void> {
+    let run: RunFile;
+    try {
+      run = JSON.parse(fs.readFileSync(this.ownFile, 'utf8')) as RunFile;
+    } catch {
+      return;
+    }
+    // The pid alone could be another program's by now: only an anvil answering for this chain on that port is ours.
+    if (alive(run.pid) && (await answers(`http://127.0.0.1:${run.port}`))) {
+      process.kill(run.pid, 'SIGTERM');
+      for (let i = 0; i < 100 && alive(run.pid); i++) await new Promise((r) => setTimeout(r, 100));
+    }
+    fs.rmSync(this.ownFile, { force: true });
   }
 
   /** A devnet `studio devnet start` left running, if it still answers. */
