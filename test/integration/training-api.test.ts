@@ -72,6 +72,20 @@ describe('training through the API', () => {
     await b.close();
   }, 120_000);
 
+  it('frees a finished run’s name when its adapter is removed', async () => {
+    const b = testBackend();
+    await setUp(b);
+    const train = async (steps: number) => b.jobs.settled((await call<Job>(b, 'training.start', { model: 'tiny-qwen', datanet: 'Sums', out: 'again', steps, rank: 4, batch: 4, evalFraction: 0 })).id);
+    expect((await train(3)).state).toBe('succeeded');
+    await call(b, 'adapters.remove', { name: 'again' });
+    // Other settings under the same name: it was "A run named again exists with other settings".
+    const second = await train(4);
+    expect(second.state, JSON.stringify(second)).toBe('succeeded');
+    const [adapter] = await call<Adapter[]>(b, 'adapters.list', {});
+    expect(adapter!.lineage!.hyperparameters.steps).toBe(4);
+    await b.close();
+  }, 120_000);
+
   it('a cancelled run keeps its checkpoint and resumes when started again with the same settings', async () => {
     const b = testBackend();
     await setUp(b);

@@ -45,6 +45,8 @@ export class TrainingService {
     if (models.adapters.list().some((a) => a.name === input.out)) throw conflict(`An adapter named ${input.out} is installed; pick another --out or remove it.`);
     const runDir = path.join(this.runsDir, input.out);
     const runFile = path.join(runDir, RUN_FILE);
+    // A run that finished and whose adapter was then removed holds nothing to resume: its name is free again.
+    if (fs.existsSync(path.join(runDir, 'adapter')) && !fs.existsSync(path.join(runDir, 'checkpoints'))) fs.rmSync(runDir, { recursive: true, force: true });
     const previous = fs.existsSync(runFile) ? (JSON.parse(fs.readFileSync(runFile, 'utf8')) as unknown) : null;
     if (previous !== null && !sameInput(previous, input)) {
       throw conflict(`A run named ${input.out} exists with other settings (${runDir}); start it with the same settings to resume it, or pick another --out.`);
