@@ -1,17 +1,18 @@
 import type { ApiError } from '../../../shared/api';
 
 interface FieldErrorProps {
-  error: ApiError;
+  /** The backend's error, or a sentence from the form's own check. */
+  error: ApiError | string;
   /** For the input's aria-describedby. */
   id: string;
   testId?: string;
 }
 
-/** The backend's invalid_input error (its field path and message), placed next to the input it is about. */
+/** A field's error (the backend's invalid_input, or the form's own check), placed next to the input it is about. */
 export function FieldError({ error, id, testId }: FieldErrorProps) {
   return (
     <p className="field-error" id={id} data-testid={testId} role="alert">
-      {error.message}
+      {typeof error === 'string' ? error : error.message}
     </p>
   );
 }

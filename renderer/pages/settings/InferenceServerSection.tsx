@@ -5,6 +5,7 @@ import { CallFallback } from '../../components/CallFallback';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Section } from '../../components/Section';
 import { FieldError } from './FieldError';
+import { parsePort } from './server-port';
 
 /**
  * Settings → Inference server: start and stop the local OpenAI-compatible API (the same server as
@@ -41,12 +42,20 @@ function ServerControls({ status, onChange }: { status: InferenceServerStatus; o
   const start = useAction('inference.server.start');
   const stop = useAction('inference.server.stop');
   const [port, setPort] = useState('');
+  /** The field's own check, made before sending. */
+  const [portInvalid, setPortInvalid] = useState<string | null>(null);
   const err = start.error?.error;
-  const portError = err?.code === 'invalid_input' ? err : undefined;
+  const portError = portInvalid ?? (err?.code === 'invalid_input' ? err : null);
 
   async function onStart(e: SubmitEvent<HTMLFormElement>): Promise<void> {
     e.preventDefault();
-    const out = await start.run(port.trim() ? { port: Number(port) } : {});
+    const parsed = parsePort(port);
+    if ('error' in parsed) {
+      start.reset();
+      setPortInvalid(parsed.error);
+      return;
+    }
+    const out = await start.run(parsed.port === undefined ? {} : { port: parsed.port });
     if (out) onChange(out);
   }
 
@@ -69,7 +78,10 @@ function ServerControls({ status, onChange }: { status: InferenceServerStatus; o
             value={port}
             aria-invalid={portError ? true : undefined}
             aria-describedby={portError ? 'inference-server-port-hint inference-server-port-error' : 'inference-server-port-hint'}
-            onChange={(e) => setPort(e.target.value)}
+            onChange={(e) => {
+              setPort(e.target.value);
+              setPortInvalid(null);
+            }}
           />
           {portError && <FieldError error={portError} id="inference-server-port-error" />}
         </div>

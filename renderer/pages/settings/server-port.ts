@@ -1,0 +1,22 @@
+/**
+ * The inference server's port as typed in Settings, checked before it is sent: the backend's
+ * answer to "abc" or 1.5 is the validator's wording ("port Invalid input: expected number, received
+ * null"), which says nothing a person can act on.
+ */
+
+// InferenceServerStartInput's limits (shared/api/schemas/inference-server.ts), written out because
+// the renderer does not load zod; test/unit/server-port.test.ts holds them equal.
+export const PORT_MIN = 1;
+export const PORT_MAX = 65535;
+
+export const PORT_RULE = `Port must be a whole number from ${PORT_MIN} to ${PORT_MAX}.`;
+
+/** Empty: any free port (`port` undefined). Otherwise the number, or the sentence that says what is wrong. */
+export function parsePort(text: string): { port: number | undefined } | { error: string } {
+  const t = text.trim();
+  if (t === '') return { port: undefined };
+  // Digits only: Number() would take "1e3", "0x50" and " 80 " too.
+  if (!/^\d+$/.test(t)) return { error: PORT_RULE };
+  const port = Number(t);
+  return port >= PORT_MIN && port <= PORT_MAX ? { port } : { error: PORT_RULE };
+}
