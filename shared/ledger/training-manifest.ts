@@ -242,7 +242,7 @@ export async function checkManifest(m: TrainingManifest): Promise<ManifestCheck[
   const baseId = await baseModelIdOf(m.baseModel.files);
   check('base model id', baseId === m.baseModel.id, baseId === m.baseModel.id ? `${m.baseModel.files.length} files hash to ${baseId}` : `the listed files give ${baseId}, the manifest says ${m.baseModel.id}`);
   const sum = m.entries.reduce((s, e) => s + e.tokens, 0);
-  check('weights', sum === m.weightSum, sum === m.weightSum ? `${m.entries.length} records, ${sum} tokens of weight in all` : `the entries' tokens add up to ${sum}, the manifest says ${m.weightSum}`);
+  check('weights', sum === m.weightSum, sum === m.weightSum ? `${m.entries.length} ${m.entries.length === 1 ? 'record' : 'records'}, ${sum} tokens of weight in all` : `the entries' tokens add up to ${sum}, the manifest says ${m.weightSum}`);
   const sorted = m.entries.every((e, i) => i === 0 || m.entries[i - 1]!.recordId < e.recordId);
   const root = toHex(buildTree(manifestLeaves(m)).root);
   const same = root === m.root && sorted;

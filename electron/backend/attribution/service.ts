@@ -17,7 +17,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Contract, getAddress, type InterfaceAbi } from 'ethers';
+import { Contract, formatEther, getAddress, type InterfaceAbi } from 'ethers';
 import { ApiFailure, conflict, unavailable } from '../../../shared/api/errors';
 import type { ParsedInput } from '../../../shared/api/contract';
 import type { Attribution, RecordEarning } from '../../../shared/api/schemas/attribution';
@@ -181,7 +181,7 @@ export class AttributionService {
       try {
         receipt = await sendTx(settlement, 'pay', [a.record.adapterHash, a.record.sharesRoot, `studio-attribution:${id}`], { value: BigInt(feeWei) });
       } catch (error) {
-        if (isInsufficientFunds(error)) throw conflict(`The wallet ${signer.address} holds too little to pay a fee of ${feeWei} wei and its gas on ${networkName(c)}. Nothing was sent.`);
+        if (isInsufficientFunds(error)) throw conflict(`The wallet ${signer.address} holds too little to pay a fee of ${formatEther(BigInt(feeWei))} (${feeWei} wei) and its gas on ${networkName(c)}. Nothing was sent.`);
         throw unavailable(`Settlement.pay on ${networkName(c)} failed: ${(error as { shortMessage?: string }).shortMessage ?? (error as Error).message}`);
       }
       const paid = eventsOf(settlement, receipt).find((e) => e.name === 'FeePaid');
