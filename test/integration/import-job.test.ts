@@ -88,6 +88,8 @@ describe('import job', () => {
     const end = b.datanets.imports.get(started.import.id);
     expect(end.state).toBe('done');
     expect(end.itemsAdded).toBe(total);
+    // The lines of the file cut short were read again: they are this import's own items, not duplicates of anything.
+    expect(end.itemsDuplicate).toBe(0);
     const count = b.datanets.db.prepare('SELECT count(*) FROM items WHERE datanet_id = ?').pluck().get(d.id);
     expect(count).toBe(total);
     await expect(call(b, 'imports.resume', { import: started.import.id })).rejects.toThrow(/already finished/);
@@ -130,5 +132,6 @@ describe('import job', () => {
     expect((await b.jobs.settled(resumed.job.id)).state).toBe('succeeded');
     expect(b.datanets.db.prepare('SELECT count(*) FROM items').pluck().get()).toBe(total);
     expect(b.datanets.db.prepare('SELECT count(DISTINCT content_hash) FROM items').pluck().get()).toBe(total);
+    expect(b.datanets.imports.get(record!.id)).toMatchObject({ state: 'done', itemsAdded: total, itemsDuplicate: 0 });
   }, 120_000);
 });

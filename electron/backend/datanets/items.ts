@@ -55,7 +55,7 @@ export class Items {
        VALUES (@id, @datanetId, @hash, @content, @thumb, @source, @importId, @now)
        ON CONFLICT (id) DO NOTHING`,
     );
-    this.existingStmt = db.prepare('SELECT seq, content_hash FROM items WHERE id = ?');
+    this.existingStmt = db.prepare('SELECT seq, content_hash, import_id FROM items WHERE id = ?');
     this.ftsStmt = db.prepare('INSERT OR REPLACE INTO items_fts (rowid, text, labels) VALUES (?, ?, ?)');
     // A new item's seq has no row in the index yet (items are never deleted, and an insert that
     // rolls back takes its index row with it): a plain insert skips the delete lookup that OR
@@ -66,7 +66,11 @@ export class Items {
   }
 
   /** Adds an item unless the datanet already has the same content. Call inside a transaction for batches. */
-  insert(datanetId: string, item: NewItem, now = Date.now()): { seq: number; id: string; added: boolean } {
+  /**
+   * `added` false: the datanet had the content already; `again` says the same import put it there
+   * (a resumed import reading the rest of a file it was cut short in), which is no duplicate.
+   */
+  insert(datanetId: string, item: NewItem, now = Date.now()): { seq: number; id: string; added: true } | { seq: number; id: string; added: false; again: boolean } {
     const content = wellFormed(item.content);
     const canonical = canonicalContent(content);
     const hash = contentHash(canonical);
@@ -84,11 +88,11 @@ export class Items {
     if (result.changes === 0) {
       // The id is 96 bits of a hash of (datanet, content hash) and the only unique key (migration
       // 0011): a different hash under the same id would be a collision, never to be merged.
-      const existing = this.existingStmt.get(id) as { seq: number; content_hash: string };
+      const existing = this.existingStmt.get(id) as { seq: number; content_hash: string; import_id: string | null };
       if (existing.content_hash !== hash) {
         throw conflict(`Item id ${id} already belongs to other content (content hash ${existing.content_hash}, not ${hash}); the item was not added.`);
       }
-      return { seq: existing.seq, id, added: false };
+      return { seq: existing.seq, id, added: false, again: item.importId !== null && existing.import_id === item.importId };
     }
     const seq = Number(result.lastInsertRowid);
     this.ftsNewStmt.run(seq, content.text, '');

@@ -66,7 +66,8 @@ export class BatchWriter {
       for (const item of this.items) {
         const result = deps.items.insert(datanet.id, { content: item.content, source: item.source, importId }, Date.now());
         if (!result.added) {
-          duplicates++;
+          // Already counted as added when this import first wrote it (before a cancel or a crash).
+          if (!result.again) duplicates++;
           continue;
         }
         added++;
