@@ -50,7 +50,7 @@ describe('items', () => {
     const d = await call<Datanet>(b, 'datanets.create', { name: 'D', license: 'MIT', schema: SENTIMENT });
     const [a, dup, c] = addTexts(b, d.id, ['same', 'same', 'other']);
     expect(a!.added).toBe(true);
-    expect(dup).toEqual({ seq: a!.seq, id: a!.id, added: false });
+    expect(dup).toEqual({ seq: a!.seq, id: a!.id, added: false, again: false });
     expect(c!.id).not.toBe(a!.id);
     expect((await call<DatanetSummary>(b, 'datanets.get', { datanet: 'D' })).itemCount).toBe(2);
   });

@@ -68,7 +68,7 @@ describe('migration 11: the item id is the one unique key', () => {
 
     items = new Items(db);
     const again = items.insert('dn_a', text('amber falcon'));
-    expect(again).toEqual({ seq: first.seq, id: first.id, added: false });
+    expect(again).toEqual({ seq: first.seq, id: first.id, added: false, again: false });
     const next = items.insert('dn_a', text('dusky owl'));
     expect(next.added).toBe(true);
     expect(next.seq).toBe(other.seq + 1);
