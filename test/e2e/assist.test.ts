@@ -99,8 +99,13 @@ describe('assist in Chromium', () => {
       const empty = page.getByTestId('assist-no-model');
       await empty.waitFor();
       expect(await empty.textContent()).toContain('Settings → Assist');
-      expect(await empty.getByRole('link').getAttribute('href')).toBe('#/settings');
+      expect(await empty.getByRole('link').getAttribute('href')).toBe(`#/settings?section=assist&datanet=${datanet.id}`);
       await shootChecked(page, `assist-no-model-${scheme}`, { target: page.getByTestId('assist-panel'), within: '[data-testid="assist-panel"]' });
+      // It lands on the Assist section, its heading focused, not at the top of Settings.
+      await empty.getByRole('link').click();
+      const heading = page.getByTestId('assist-section').getByRole('heading', { name: 'Assist' });
+      await expect.poll(() => page.evaluate(`document.activeElement?.matches('[data-testid="assist-section"] h2')`)).toBe(true);
+      expect((await heading.boundingBox())!.y).toBeGreaterThanOrEqual(0);
       await context.close();
     }
   });

@@ -132,14 +132,25 @@ describe('semantic search in the dataset view', () => {
   });
 
   it('says why Meaning is off when the datanet has no embeddings, and links to Settings → Assist', async () => {
+    // Another datanet, newer than this one and older than Topics: whichever order Settings lists them in, this one is not first.
+    await app.call<Datanet>('datanets.create', { name: 'Later', license: 'MIT', schema: TOPIC_SCHEMA });
     const { context, page } = await openView(unembedded, 'light');
     const note = page.getByTestId('search-mode-note');
     await note.waitFor();
     expect(await note.getAttribute('data-reason')).toBe('no_embeddings');
     expect(await note.textContent()).toContain('Settings → Assist');
-    expect(await note.getByRole('link').getAttribute('href')).toBe('#/settings');
+    expect(await note.getByRole('link').getAttribute('href')).toBe(`#/settings?section=assist&datanet=${unembedded.id}`);
     expect(await page.getByTestId('search-mode-meaning').isDisabled()).toBe(true);
     await page.getByRole('search').screenshot({ path: screenshotPath('semantic-no-embeddings-light') });
+    // The link lands on the Assist section, not the top of Settings, with this datanet chosen (not the first).
+    await note.getByRole('link').click();
+    const section = page.getByTestId('assist-section');
+    await expect.poll(() => section.locator('#assist-datanet').inputValue()).toBe(unembedded.id);
+    await expect.poll(() => page.evaluate(`document.activeElement?.matches('[data-testid="assist-section"] h2')`)).toBe(true);
+    const heading = (await section.getByRole('heading', { name: 'Assist' }).boundingBox())!;
+    expect(heading.y).toBeGreaterThanOrEqual(0);
+    expect(heading.y + heading.height).toBeLessThanOrEqual(page.viewportSize()!.height);
+    await page.screenshot({ path: screenshotPath('semantic-no-embeddings-settings-light') });
     await context.close();
     expect(problems).toEqual([]);
   });
@@ -165,7 +176,7 @@ describe('semantic search in the dataset view', () => {
       await note.waitFor();
       expect(await note.getAttribute('data-reason')).toBe('no_model');
       expect(await note.textContent()).toMatch(/needs an embedding model.*Settings → Assist/);
-      expect(await note.getByRole('link').getAttribute('href')).toBe('#/settings');
+      expect(await note.getByRole('link').getAttribute('href')).toBe(`#/settings?section=assist&datanet=${topics.id}`);
       expect(await page.getByTestId('search-mode-meaning').isDisabled()).toBe(true);
       expect(await page.getByTestId('search-mode-words').isChecked()).toBe(true);
       await shootChecked(page, `semantic-no-model-${scheme}`, { within: '[data-testid="dataset-view"]' });

@@ -4,6 +4,7 @@ import type { LabelField, LabelSchema } from '../../../shared/datanets/schema';
 import { useCall, useEvent, type CallState } from '../../api';
 import { CallFallback } from '../../components/CallFallback';
 import { pageHref } from '../../route';
+import { assistSettingsHref } from '../settings/assist-link';
 import './AssistPanel.css';
 
 interface AssistPanelProps {
@@ -63,7 +64,7 @@ export function AssistPanel({ datanetId, itemId, schema, labels, onAccept }: Ass
       </h2>
       {status.data ? (
         status.data.model === null ? (
-          <NoModel />
+          <NoModel datanetId={datanetId} />
         ) : (
           <>
             {field ? <SuggestionView key={`${itemId}:${field.name}`} itemId={itemId} field={field} current={labels[field.name]} onAccept={onAccept} /> : null}
@@ -71,7 +72,7 @@ export function AssistPanel({ datanetId, itemId, schema, labels, onAccept }: Ass
             {status.data.embeddedCount < status.data.itemCount && (
               <p className="assist-note" data-testid="assist-coverage">
                 {status.data.job ? 'Embedding items…' : `${status.data.embeddedCount} of ${status.data.itemCount} items embedded.`}{' '}
-                <a href={pageHref('settings')}>Settings → Assist</a> computes the rest.
+                <a href={assistSettingsHref(datanetId)}>Settings → Assist</a> computes the rest.
               </p>
             )}
           </>
@@ -83,12 +84,12 @@ export function AssistPanel({ datanetId, itemId, schema, labels, onAccept }: Ass
   );
 }
 
-function NoModel() {
+function NoModel({ datanetId }: { datanetId: string }) {
   return (
     <div className="assist-empty" data-testid="assist-no-model">
       <p>Assist suggests labels from similar labeled items and spots near-duplicates, with an embedding model on this computer.</p>
       <p>
-        No model is installed yet: import a model folder or download one in <a href={pageHref('settings')}>Settings → Assist</a>.
+        No model is installed yet: import a model folder or download one in <a href={assistSettingsHref(datanetId)}>Settings → Assist</a>.
       </p>
     </div>
   );

@@ -1,4 +1,5 @@
-import { pageHref } from '../../route';
+import { useHashRoute } from '../../hooks/useHashRoute';
+import { assistSettingsHref } from '../settings/assist-link';
 import type { SemanticAvailability } from './semantic-availability';
 import type { SearchMode } from './view-controls';
 
@@ -47,8 +48,10 @@ export function SearchModeSwitch({ mode, availability, onChange }: SearchModeSwi
 }
 
 // A component, not a module-level element: routes.ts imports the pages, so pageHref is not there yet when this module loads.
+// To the Assist section with this datanet chosen; its id from the route (#/datanets/<id>), where this switch always is.
 function SettingsLink() {
-  return <a href={pageHref('settings')}>Settings → Assist</a>;
+  const [datanetId = ''] = useHashRoute().params;
+  return <a href={assistSettingsHref(datanetId)}>Settings → Assist</a>;
 }
 
 function noteFor(a: SemanticAvailability, mode: SearchMode) {

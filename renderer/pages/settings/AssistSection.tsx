@@ -1,4 +1,4 @@
-import { useState, type SubmitEvent } from 'react';
+import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 import type { Job } from '../../../shared/api';
 import type { EmbeddingModel } from '../../../shared/api/schemas/assist';
 import { formatBytes } from '../../../shared/format';
@@ -8,8 +8,10 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { JobProgress } from '../../components/JobProgress';
 import { Section } from '../../components/Section';
 import { StatusBadge } from '../../components/StatusBadge';
+import { useHashRoute } from '../../hooks/useHashRoute';
 import { useHubDownload } from '../../hooks/useHubDownload';
 import { useTrackedJob } from '../../hooks/useTrackedJob';
+import { assistLinkTarget } from './assist-link';
 import { FieldError } from './FieldError';
 import './AssistSection.css';
 
@@ -23,17 +25,39 @@ export function AssistSection() {
   useEvent('job.updated', (job) => {
     if (job.kind === 'assist.download' && job.state === 'succeeded') reload();
   });
+  // Read with the route: useHashRoute re-renders this section whenever the hash changes.
+  useHashRoute();
+  const linked = assistLinkTarget(location.hash);
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!linked.show) return;
+    // On the next frame: App focuses the page's h1 on a page change, in an effect that runs after
+    // this one, and would take focus (and the scroll) back to the top.
+    const frame = requestAnimationFrame(() => {
+      const heading = box.current?.querySelector<HTMLElement>('h2');
+      if (!heading) return;
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: true });
+      // The whole card at the top, its border above the heading too.
+      box.current?.scrollIntoView({ block: 'start' });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [linked.show, linked.datanet]);
   return (
-    <Section
-      title="Assist"
-      testId="assist-section"
-      description="A local embedding model suggests labels from similar labeled items, warns about near-duplicates and powers semantic search. It runs on this computer; nothing leaves it."
-    >
-      {models.data ? <ModelList models={models.data} onChange={models.setData} /> : <CallFallback call={models} what="the embedding models" />}
-      <ImportForm onImported={reload} />
-      <DownloadForm />
-      {models.data && models.data.length > 0 && <ComputeEmbeddings />}
-    </Section>
+    // A box to find the heading in when a link lands here (assist-link.ts): Section takes no ref.
+    <div ref={box} className="assist-landing">
+      <Section
+        title="Assist"
+        testId="assist-section"
+        description="A local embedding model suggests labels from similar labeled items, warns about near-duplicates and powers semantic search. It runs on this computer; nothing leaves it."
+      >
+        {models.data ? <ModelList models={models.data} onChange={models.setData} /> : <CallFallback call={models} what="the embedding models" />}
+        <ImportForm onImported={reload} />
+        <DownloadForm />
+        {/* Keyed: a link for another datanet chooses it afresh. */}
+        {models.data && models.data.length > 0 && <ComputeEmbeddings key={linked.datanet} linked={linked.datanet} />}
+      </Section>
+    </div>
   );
 }
 
@@ -202,10 +226,11 @@ function DownloadForm() {
   );
 }
 
-function ComputeEmbeddings() {
+/** `linked`: the datanet a link came from (assist-link.ts), chosen first while it exists. */
+function ComputeEmbeddings({ linked }: { linked: string | null }) {
   const datanets = useCall('datanets.list', {});
-  const [chosen, setChosen] = useState<string | null>(null);
-  const datanetId = chosen ?? datanets.data?.[0]?.id ?? null;
+  const [chosen, setChosen] = useState<string | null>(linked);
+  const datanetId = (datanets.data?.some((d) => d.id === chosen) ? chosen : datanets.data?.[0]?.id) ?? null;
 
   if (!datanets.data) return <CallFallback call={datanets} what="the datanets" />;
   if (!datanetId) return <p className="field-hint">Create a datanet to compute its embeddings.</p>;
