@@ -17,7 +17,7 @@ export const InferenceServerStatus = z.object({
   port: z.number().int().nullable(),
   /** Every request must carry it: Authorization: Bearer KEY. */
   apiKey: z.string().nullable(),
-  /** Requests answered since it started (any status), and completion tokens generated. */
+  /** Requests answered with a 2xx since it started (refusals are not counted), and completion tokens generated. */
   requests: z.number().int().nonnegative(),
   completionTokens: z.number().int().nonnegative(),
   /** Base models loaded, each with its batches so far. */
