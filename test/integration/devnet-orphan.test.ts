@@ -4,21 +4,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { Devnet } from '../../electron/backend/ledger/devnet';
+import { alive, Devnet } from '../../electron/backend/ledger/devnet';
 import { tempDir } from '../fixtures/temp-dir';
 
 async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
   return ((await res.json()) as { result: unknown }).result;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 it('stops the anvil a crashed app left behind, and goes on from its chain', async () => {

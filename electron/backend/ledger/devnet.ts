@@ -30,7 +30,8 @@ interface RunFile {
   port: number;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process of that pid exists (signal 0 checks without sending anything). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -2,10 +2,10 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { submitOnCtrlEnter } from '../../../components/ctrl-enter';
 import type { DatanetSummary } from '../../../../shared/api';
 import { ApiFailure } from '../../../../shared/api/errors';
-import { useAction } from '../../../api';
 import { ErrorMessage } from '../../../components/ErrorMessage';
 import { JobProgress } from '../../../components/JobProgress';
 import { PathField } from '../../../components/PathField';
+import { JobFormActions } from '../JobFormActions';
 import { useJobStart } from '../useJobStart';
 import './export.css';
 
@@ -21,7 +21,6 @@ const FORMATS: readonly { value: Format; label: string; hint: string; what: 'fil
 /** Export the datanet's items and current labels to a file or folder on the backend's machine, as a job. */
 export function ExportPanel({ datanet }: { datanet: DatanetSummary }) {
   const exp = useJobStart('exports.start');
-  const cancel = useAction('jobs.cancel');
   const [format, setFormat] = useState<Format>('jsonl');
   const [out, setOut] = useState('');
   const [testPercent, setTestPercent] = useState('10');
@@ -117,18 +116,15 @@ export function ExportPanel({ datanet }: { datanet: DatanetSummary }) {
           </span>
         </div>
       )}
-      <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={exp.busy || out.trim() === '' || !testValid} data-testid="export-start">
-          {exp.busy ? 'Exporting…' : 'Export'}
-        </button>
-        {job?.state === 'running' && (
-          <button type="button" className="button" disabled={cancel.pending} onClick={() => void cancel.run({ id: job.id })}>
-            Cancel
-          </button>
-        )}
-      </div>
-      {exp.error && !pathError && <ErrorMessage error={exp.error} context="The export did not start." testId="export-error" />}
-      {cancel.error && <ErrorMessage error={cancel.error} context="Could not cancel." />}
+      <JobFormActions
+        label="Export"
+        busyLabel="Exporting…"
+        busy={exp.busy}
+        disabled={out.trim() === '' || !testValid}
+        testId="export-start"
+        job={job}
+        startError={exp.error && !pathError && <ErrorMessage error={exp.error} context="The export did not start." testId="export-error" />}
+      />
       {job && (
         <div role="status" data-testid="export-job" data-state={job.state}>
           {job.state === 'running' && <JobProgress title="Exporting" progress={job.progress} />}

@@ -1,9 +1,10 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { Datanet, Version } from '../../../../shared/api';
 import { ApiFailure } from '../../../../shared/api/errors';
-import { useAction, useApi } from '../../../api';
+import { useApi } from '../../../api';
 import { ErrorMessage } from '../../../components/ErrorMessage';
 import { JobProgress } from '../../../components/JobProgress';
+import { JobFormActions } from '../JobFormActions';
 import { useJobStart } from '../useJobStart';
 import { RootCell } from './RootCell';
 
@@ -23,7 +24,6 @@ interface FreezeVersionFormProps {
 export function FreezeVersionForm({ datanet, onFrozen }: FreezeVersionFormProps) {
   const client = useApi();
   const freeze = useJobStart('versions.create');
-  const cancel = useAction('jobs.cancel');
   const [note, setNote] = useState('');
   const [frozen, setFrozen] = useState<Frozen | null>(null);
   const [listError, setListError] = useState<ApiFailure | null>(null);
@@ -93,18 +93,14 @@ export function FreezeVersionForm({ datanet, onFrozen }: FreezeVersionFormProps)
           Every item and its current labels, as one record each, under one Merkle root: what training, contributions and proofs name.
         </span>
       </div>
-      <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={freeze.busy} data-testid="version-freeze">
-          {freeze.busy ? 'Freezing…' : 'Freeze version'}
-        </button>
-        {job?.state === 'running' && (
-          <button type="button" className="button" disabled={cancel.pending} onClick={() => void cancel.run({ id: job.id })}>
-            Cancel
-          </button>
-        )}
-      </div>
-      {freeze.error && <ErrorMessage error={freeze.error} context="The version was not started." testId="version-freeze-error" />}
-      {cancel.error && <ErrorMessage error={cancel.error} context="Could not cancel." />}
+      <JobFormActions
+        label="Freeze version"
+        busyLabel="Freezing…"
+        busy={freeze.busy}
+        testId="version-freeze"
+        job={job}
+        startError={freeze.error && <ErrorMessage error={freeze.error} context="The version was not started." testId="version-freeze-error" />}
+      />
       {job && (
         <div role="status" data-testid="version-freeze-job" data-state={job.state}>
           {job.state === 'running' && <JobProgress title="Freezing" progress={job.progress} />}
