@@ -50,6 +50,29 @@ async function answers(rpcUrl: string): Promise<boolean> {
   }
 }
 
+/**
+ * The anvil a run file names, if it still runs and answers for this chain on its port (the pid
+ * alone could be another program's by now); a file naming none is removed.
+ */
+async function runningFrom(file: string): Promise<{ pid: number; rpcUrl: string } | null> {
+  let run: RunFile;
+  try {
+    run = JSON.parse(fs.readFileSync(file, 'utf8')) as RunFile;
+  } catch {
+    return null;
+  }
+  const rpcUrl = `http://127.0.0.1:${run.port}`;
+  if (alive(run.pid) && (await answers(rpcUrl))) return { pid: run.pid, rpcUrl };
+  fs.rmSync(file, { force: true });
+  return null;
+}
+
+/** SIGTERM (on which anvil writes its state), then up to 10 s for it to be gone. */
+async function terminate(pid: number): Promise<void> {
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -108,8 +131,7 @@ export class Devnet {
     }
     const detached = await this.detached();
     if (!detached) return false;
-    process.kill(detached.pid, 'SIGTERM');
-    for (let i = 0; i < 100 && alive(detached.pid); i++) await new Promise((r) => setTimeout(r, 100));
+    await terminate(detached.pid);
     fs.rmSync(this.runFile, { force: true });
     return true;
   }
@@ -180,31 +202,13 @@ export class Devnet {
    * state, so the new one starts from where the orphan's chain ended.
    */
   private async stopOrphan(): Promise<void> {
-    let run: RunFile;
-    try {
-      run = JSON.parse(fs.readFileSync(this.ownFile, 'utf8')) as RunFile;
-    } catch {
-      return;
-    }
-    // The pid alone could be another program's by now: only an anvil answering for this chain on that port is ours.
-    if (alive(run.pid) && (await answers(`http://127.0.0.1:${run.port}`))) {
-      process.kill(run.pid, 'SIGTERM');
-      for (let i = 0; i < 100 && alive(run.pid); i++) await new Promise((r) => setTimeout(r, 100));
-    }
+    const orphan = await runningFrom(this.ownFile);
+    if (orphan) await terminate(orphan.pid);
     fs.rmSync(this.ownFile, { force: true });
   }
 
   /** A devnet `studio devnet start` left running, if it still answers. */
-  private async detached(): Promise<{ pid: number; rpcUrl: string } | null> {
-    let run: RunFile;
-    try {
-      run = JSON.parse(fs.readFileSync(this.runFile, 'utf8')) as RunFile;
-    } catch {
-      return null;
-    }
-    const rpcUrl = `http://127.0.0.1:${run.port}`;
-    if (alive(run.pid) && (await answers(rpcUrl))) return { pid: run.pid, rpcUrl };
-    fs.rmSync(this.runFile, { force: true });
-    return null;
+  private detached(): Promise<{ pid: number; rpcUrl: string } | null> {
+    return runningFrom(this.runFile);
   }
 }
