@@ -4,6 +4,7 @@ import { ApiFailure } from '../../../shared/api/errors';
 import type { Datanet, Item } from '../../../shared/api/schemas/datanets';
 import type { Job } from '../../../shared/api/schemas/jobs';
 import type { JobRunner } from '../jobs/runner';
+import { isOutOfSpace } from '../store/out-of-space';
 import { exportItems, type ExportFormat } from './export';
 import type { DatanetService } from './service';
 
@@ -68,8 +69,7 @@ export function startExport(s: DatanetService, jobs: JobRunner, datanet: Datanet
       testFraction,
     }).catch((error: unknown) => {
       // Node's "ENOSPC: no space left on device, write" names neither the file nor what to do.
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOSPC' || code === 'EDQUOT') {
+      if (isOutOfSpace(error)) {
         throw new Error(`The disk is full (while writing ${target}). Free some space and export again; no half-written file was kept.`, { cause: error });
       }
       throw error;

@@ -6,6 +6,7 @@ import { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
 import * as Digest from 'multiformats/hashes/digest';
 import { sha256 } from 'multiformats/hashes/sha2';
+import { isOutOfSpace } from './out-of-space';
 
 /** CIDv1, raw codec, sha-256, base32: the id IPFS gives the same bytes (`ipfs add --cid-version 1 --raw-leaves`, one block). */
 export function cidOfDigest(digest: Uint8Array): string {
@@ -24,8 +25,7 @@ export class DiskFullError extends Error {
 }
 
 function rethrowIo(error: unknown, where: string): never {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') throw new DiskFullError(where, { cause: error });
+  if (isOutOfSpace(error)) throw new DiskFullError(where, { cause: error });
   throw error;
 }
 

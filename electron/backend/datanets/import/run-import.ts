@@ -11,6 +11,7 @@ import { BatchWriter, type Committed, type ImportProblem } from './batch-writer'
 import { readInOrder } from './read-in-order';
 import type { SourceFile } from './types';
 import { walkSources } from './walk';
+import { isOutOfSpace } from '../../store/out-of-space';
 
 /** The longest the import keeps the main thread before letting other work in (see runImport). */
 const YIELD_MS = 15;
@@ -46,7 +47,7 @@ function rootFor(file: string, inputs: readonly string[], isDir: (p: string) => 
 function isFullDisk(error: unknown): boolean {
   if (error instanceof DiskFullError) return true;
   const e = error as { code?: unknown; message?: unknown };
-  return e.code === 'SQLITE_FULL' || e.code === 'ENOSPC' || /database or disk is full/i.test(String(e.message));
+  return isOutOfSpace(error) || e.code === 'SQLITE_FULL' || /database or disk is full/i.test(String(e.message));
 }
 
 /**
