@@ -1,5 +1,6 @@
 import type { ItemFilter, ItemSort } from '../../../shared/api';
 import { pageHref } from '../../route';
+import { readStored } from '../datanets/useStoredState';
 import { isViewControls, toFilter, viewControlsKey } from '../dataset/view-controls';
 
 /**
@@ -16,13 +17,8 @@ export interface ViewList {
 
 /** The dataset view's list as this window last showed it, or null when it showed the whole datanet in arrival order. */
 export function viewList(datanetId: string): ViewList | null {
-  let stored: unknown;
-  try {
-    stored = JSON.parse(sessionStorage.getItem(viewControlsKey(datanetId)) ?? 'null');
-  } catch {
-    return null;
-  }
-  if (!isViewControls(stored)) return null;
+  const stored = readStored(viewControlsKey(datanetId), isViewControls, 'session');
+  if (!stored) return null;
   // Meaning search ranks by similarity, which is no filter to step through: its text is left out.
   const filter = toFilter(stored, stored.mode === 'words' ? stored.text : '');
   if (Object.keys(filter).length === 0 && stored.sort === 'arrival') return null;

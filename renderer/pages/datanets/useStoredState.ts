@@ -1,6 +1,17 @@
 import { useCallback, useState } from 'react';
 
-const storageOf = (where: 'local' | 'session'): Storage => (where === 'local' ? localStorage : sessionStorage);
+type Where = 'local' | 'session';
+const storageOf = (where: Where): Storage => (where === 'local' ? localStorage : sessionStorage);
+
+/** The value kept under `key`, or undefined when there is none, it no longer parses, or storage is off. */
+export function readStored<T>(key: string, isValid: (value: unknown) => value is T, where: Where = 'local'): T | undefined {
+  try {
+    const stored: unknown = JSON.parse(storageOf(where).getItem(key) ?? 'null');
+    return isValid(stored) ? stored : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * State that also lives in web storage, so a draft survives a closed dialog, a reload or a crash.
@@ -12,16 +23,9 @@ export function useStoredState<T>(
   key: string,
   initial: () => T,
   isValid: (value: unknown) => value is T,
-  where: 'local' | 'session' = 'local',
+  where: Where = 'local',
 ): [T, (next: T) => void, () => void] {
-  const [value, setValue] = useState<T>(() => {
-    try {
-      const stored: unknown = JSON.parse(storageOf(where).getItem(key) ?? 'null');
-      return isValid(stored) ? stored : initial();
-    } catch {
-      return initial();
-    }
-  });
+  const [value, setValue] = useState<T>(() => readStored(key, isValid, where) ?? initial());
   const set = useCallback(
     (next: T) => {
       setValue(next);
