@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { ImportRecord } from '../../../shared/api';
 import { ImportErrors } from './ImportErrors';
+import { dateTime } from '../../format';
 
-const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const n = new Intl.NumberFormat();
 
 const STATE_WORDS: Record<ImportRecord['state'], string> = {
@@ -32,7 +32,7 @@ export function ImportHistory({ imports, onResume, busy }: ImportHistoryProps) {
           <li key={r.id} className="import-history-item" data-testid="import-history-item" data-state={r.state}>
             <div className="import-history-row">
               <span className={`import-state import-state-${r.state}`}>{STATE_WORDS[r.state]}</span>
-              <span className="muted">{when.format(r.updatedAt)}</span>
+              <span className="muted">{dateTime.format(r.updatedAt)}</span>
               <span>
                 {n.format(r.itemsAdded)} items added
                 {r.itemsDuplicate > 0 && `, ${n.format(r.itemsDuplicate)} already there`}

@@ -2,6 +2,7 @@ import { memo } from 'react';
 import type { ItemPreview } from '../../../shared/api';
 import { CheckIcon } from '../../components/icons';
 import { LabelChips, ReviewedMark } from './row-cells';
+import { dateTime } from '../../format';
 
 interface ItemRowProps {
   id: string;
@@ -13,7 +14,6 @@ interface ItemRowProps {
 }
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
-const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** One row of the dataset table. Memoized: scrolling re-renders only rows that came into view. */
 export const ItemRow = memo(function ItemRow({ id, position, item, selected, focused }: ItemRowProps) {
@@ -60,7 +60,7 @@ function ItemCells({ item }: { item: ItemPreview }) {
       <div role="gridcell" className="dv-cell dv-cell-reviewed">
         <ReviewedMark reviewed={item.reviewed} />
       </div>
-      <div role="gridcell" className="dv-cell dv-cell-author" title={item.lastLabel ? timeFormat.format(item.lastLabel.at) : undefined}>
+      <div role="gridcell" className="dv-cell dv-cell-author" title={item.lastLabel ? dateTime.format(item.lastLabel.at) : undefined}>
         {item.lastLabel?.author ?? ''}
       </div>
       <div role="gridcell" className="dv-cell dv-cell-date">

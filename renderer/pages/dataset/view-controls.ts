@@ -1,5 +1,6 @@
 import type { ImportRecord, ItemFilter, ItemSort } from '../../../shared/api';
 import type { LabelSchema } from '../../../shared/datanets/schema';
+import { dateTime } from '../../format';
 
 /** What the toolbar's controls hold; the search text is debounced before it becomes a filter. */
 export interface ViewControls {
@@ -71,7 +72,6 @@ export function labelChoices(schema: LabelSchema): { key: string; text: string }
 
 /** The folder a browser's files were copied into for an import (electron/transport/uploads.ts names it). */
 const UPLOAD_FOLDER = /^up_[0-9a-f]{32}$/;
-const importDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /**
  * The import filter's choices: each import by what it read ("reviews.jsonl +2", or "files from
@@ -85,6 +85,6 @@ export function importChoices(imports: readonly ImportRecord[], chosen: string):
       const last = i.paths[0]?.split(/[/\\]/).filter(Boolean).at(-1);
       const first = last === undefined ? i.id : UPLOAD_FOLDER.test(last) ? 'files from the browser' : last;
       const more = i.paths.length > 1 ? ` +${i.paths.length - 1}` : '';
-      return { id: i.id, text: `${first}${more} · ${importDate.format(i.createdAt)} (${i.itemsAdded.toLocaleString()})` };
+      return { id: i.id, text: `${first}${more} · ${dateTime.format(i.createdAt)} (${i.itemsAdded.toLocaleString()})` };
     });
 }

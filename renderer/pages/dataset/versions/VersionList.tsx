@@ -1,8 +1,8 @@
 import type { Version } from '../../../../shared/api';
 import { TableScroll } from '../../../components/TableScroll';
 import { RootCell } from './RootCell';
+import { dateTime } from '../../../format';
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** The datanet's versions, newest first: number, when, how many records, the note, the root. */
 export function VersionList({ versions }: { versions: readonly Version[] }) {
@@ -32,7 +32,7 @@ export function VersionList({ versions }: { versions: readonly Version[] }) {
             <tr key={v.id} data-testid="version-row" data-number={v.number}>
               <td className="nowrap">v{v.number}</td>
               <td className="nowrap" title={new Date(v.createdAt).toLocaleString()}>
-                {dateFormat.format(v.createdAt)}
+                {dateTime.format(v.createdAt)}
               </td>
               <td className="num">{v.recordCount.toLocaleString()}</td>
               <td className="versions-note-cell">{v.note || <span className="muted">—</span>}</td>
