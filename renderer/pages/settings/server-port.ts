@@ -1,3 +1,5 @@
+import { wholeNumberIn } from './whole-number';
+
 /**
  * The inference server's port as typed in Settings, checked before it is sent: the backend's
  * answer to "abc" or 1.5 is the validator's wording ("port Invalid input: expected number, received
@@ -13,10 +15,7 @@ export const PORT_RULE = `Port must be a whole number from ${PORT_MIN} to ${PORT
 
 /** Empty: any free port (`port` undefined). Otherwise the number, or the sentence that says what is wrong. */
 export function parsePort(text: string): { port: number | undefined } | { error: string } {
-  const t = text.trim();
-  if (t === '') return { port: undefined };
-  // Digits only: Number() would take "1e3", "0x50" and " 80 " too.
-  if (!/^\d+$/.test(t)) return { error: PORT_RULE };
-  const port = Number(t);
-  return port >= PORT_MIN && port <= PORT_MAX ? { port } : { error: PORT_RULE };
+  if (text.trim() === '') return { port: undefined };
+  const port = wholeNumberIn(text, PORT_MIN, PORT_MAX);
+  return port === null ? { error: PORT_RULE } : { port };
 }

@@ -1,4 +1,5 @@
 import type { ContractAddresses, LedgerNetwork, NETWORK_PRESETS } from '../../../../shared/api';
+import { wholeNumberIn } from '../whole-number';
 
 /**
  * The presets Settings offers by name. A copy of shared NETWORK_PRESETS, whose module also builds
@@ -82,7 +83,7 @@ export function numberProblem(d: Draft): { field: keyof typeof WHOLE_NUMBERS; te
   for (const field of ['confirmations', 'batchSize'] as const) {
     const text = d[field].trim();
     const { label, max } = WHOLE_NUMBERS[field];
-    if (text !== '' && !(/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= max)) {
+    if (text !== '' && wholeNumberIn(text, 1, max) === null) {
       return { field, text: `${label} must be a whole number from 1 to ${max.toLocaleString()}, or empty for the default.` };
     }
   }
