@@ -39,7 +39,6 @@ export function itemIdFor(datanetId: string, hash: string): string {
   return `it_${createHash('sha256').update(`${datanetId}:${hash}`).digest('hex').slice(0, 24)}`;
 }
 
-
 export class Items {
   private readonly insertStmt;
   private readonly existingStmt;
@@ -65,10 +64,10 @@ export class Items {
     this.pendingStmt = db.prepare('INSERT OR IGNORE INTO items_fts_pending (item_seq) VALUES (?)');
   }
 
-  /** Adds an item unless the datanet already has the same content. Call inside a transaction for batches. */
   /**
-   * `added` false: the datanet had the content already; `again` says the same import put it there
-   * (a resumed import reading the rest of a file it was cut short in), which is no duplicate.
+   * Adds an item unless the datanet already has the same content. Call inside a transaction for
+   * batches. `added` false: the datanet had the content already; `again` says the same import put
+   * it there (a resumed import reading the rest of a file it was cut short in), which is no duplicate.
    */
   insert(datanetId: string, item: NewItem, now = Date.now()): { seq: number; id: string; added: true } | { seq: number; id: string; added: false; again: boolean } {
     const content = wellFormed(item.content);

@@ -28,11 +28,6 @@ function withValue(labels: Item['labels'], field: string, value: unknown): Item[
   return value === null || value === undefined ? rest : { ...rest, [field]: value };
 }
 
-/**
- * One item of a datanet with its schema's controls. Every change saves at once (annotations.set),
- * shown before the backend answers and put back with a sentence if it refuses. Undo and redo walk
- * this session's changes through the event log, going to the item a change was made on.
- */
 /** A field as the person knows it: the bookkeeping field is "reviewed". */
 const fieldName = (field: string) => (field === REVIEWED ? 'reviewed' : field);
 
@@ -43,6 +38,11 @@ function placeText(p: ItemPosition, inList: boolean): string {
   return `Item ${count.format(p.position)} of ${count.format(p.total)} in the dataset view’s list`;
 }
 
+/**
+ * One item of a datanet with its schema's controls. Every change saves at once (annotations.set),
+ * shown before the backend answers and put back with a sentence if it refuses. Undo and redo walk
+ * this session's changes through the event log, going to the item a change was made on.
+ */
 export function Workspace({ datanetId, itemId, inList }: { datanetId: string; itemId: string; inList: boolean }) {
   const api = useApi();
   const datanet = useCall('datanets.get', { datanet: datanetId });
@@ -226,7 +226,11 @@ export function Workspace({ datanetId, itemId, inList }: { datanetId: string; it
   const stuck = !current && (item.error !== null || datanet.error !== null);
 
   return (
-    <Page id="annotate" wide title={datanet.data?.name ?? 'Annotate'} lead={
+    <Page
+      id="annotate"
+      wide
+      title={datanet.data?.name ?? 'Annotate'}
+      lead={
         <>
           <span data-testid="annotate-position">{lead}</span>
           {list && (
