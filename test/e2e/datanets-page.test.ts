@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatanetSummary, ImportRecord } from '../../shared/api/schemas/datanets';
 import { checkSmallWindow, openApp, type Scheme, shootChecked, startBrowserApp } from '../fixtures/app-page';
@@ -25,6 +25,16 @@ async function dropFiles(page: Page, files: { name: string; text: string }[]): P
     return dt;
   })()`);
   await page.getByTestId('import-drop-zone').dispatchEvent('drop', { dataTransfer: transfer });
+}
+
+/** Adds a field to the create dialog's schema builder: its kind, name and labels; returns its index. */
+async function addField(dialog: Locator, kind: string, name: string, labels?: string): Promise<number> {
+  await dialog.getByTestId('schema-add-field').click();
+  const i = (await dialog.locator('[data-testid^="schema-field-name-"]').count()) - 1;
+  await dialog.getByTestId(`schema-field-name-${i}`).fill(name);
+  await dialog.getByTestId(`schema-field-kind-${i}`).selectOption(kind);
+  if (labels !== undefined) await dialog.getByTestId(`schema-field-labels-${i}`).fill(labels);
+  return i;
 }
 
 beforeAll(async () => {
@@ -59,14 +69,7 @@ describe('the Datanets page', () => {
 
     await dialog.getByTestId('schema-field-name-0').fill('sentiment');
     await dialog.getByTestId('schema-field-labels-0').fill('positive\nnegative\nneutral');
-    const add = async (kind: string, name: string, labels?: string) => {
-      await dialog.getByTestId('schema-add-field').click();
-      const i = (await dialog.locator('[data-testid^="schema-field-name-"]').count()) - 1;
-      await dialog.getByTestId(`schema-field-name-${i}`).fill(name);
-      await dialog.getByTestId(`schema-field-kind-${i}`).selectOption(kind);
-      if (labels !== undefined) await dialog.getByTestId(`schema-field-labels-${i}`).fill(labels);
-      return i;
-    };
+    const add = (kind: string, name: string, labels?: string) => addField(dialog, kind, name, labels);
     await add('multiple_choice', 'topics', 'billing\nbug\nfeature');
     const rating = await add('rating', 'urgency');
     await dialog.getByTestId(`schema-field-max-${rating}`).fill('4');
@@ -123,14 +126,7 @@ describe('the Datanets page', () => {
     expect(await labels0.inputValue()).toBe('');
     expect(await labels0.getAttribute('placeholder')).toMatch(/^e\.g\. /);
     await dialog.getByTestId('schema-field-name-0').fill('sentiment');
-    const add = async (kind: string, name: string, labels?: string) => {
-      await dialog.getByTestId('schema-add-field').click();
-      const i = (await dialog.locator('[data-testid^="schema-field-name-"]').count()) - 1;
-      await dialog.getByTestId(`schema-field-name-${i}`).fill(name);
-      await dialog.getByTestId(`schema-field-kind-${i}`).selectOption(kind);
-      if (labels !== undefined) await dialog.getByTestId(`schema-field-labels-${i}`).fill(labels);
-      return i;
-    };
+    const add = (kind: string, name: string, labels?: string) => addField(dialog, kind, name, labels);
     const score = await add('rating', 'score');
     await dialog.getByTestId(`schema-field-max-${score}`).fill('50');
     await add('single_choice', 'topic', 'billing\nbug');
