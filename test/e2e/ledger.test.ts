@@ -64,6 +64,8 @@ describe('the ledger UI in Chromium', () => {
     await shoot('wallet-empty');
     await page.getByTestId('wallet-create-start').click();
     await page.getByTestId('wallet-create-begin').click();
+    // The words come with wallet.create's answer: read them once they are shown, not as the click returns.
+    await page.getByTestId('wallet-word').first().waitFor();
     const words = await page.getByTestId('wallet-word').locator('.mono').allTextContents();
     expect(words).toHaveLength(12);
     expect(await page.getByTestId('wallet-words-next').isDisabled(), 'Continue waits for "I have written them down"').toBe(true);
