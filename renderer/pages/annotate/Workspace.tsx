@@ -38,6 +38,9 @@ function placeText(p: ItemPosition, inList: boolean): string {
   return `Item ${count.format(p.position)} of ${count.format(p.total)} in the dataset view’s list`;
 }
 
+/** One press of a move key, as it waits its turn. */
+type Step = { direction: 'next' | 'previous'; unlabeled: boolean };
+
 /**
  * One item of a datanet with its schema's controls. Every change saves at once (annotations.set),
  * shown before the backend answers and put back with a sentence if it refuses. Undo and redo walk
@@ -147,18 +150,39 @@ export function Workspace({ datanetId, itemId, inList }: { datanetId: string; it
     }
   };
 
-  const step = async (direction: 'next' | 'previous', unlabeled: boolean) => {
+  // Presses made while a step is on its way wait their turn, and each moves on from where the one before landed:
+  // k pressed twice goes back two items, however slow the answer, instead of dropping the second press.
+  const queuedSteps = useRef<Step[]>([]);
+  const landedAt = useRef(itemId);
+  useEffect(() => {
+    landedAt.current = itemId;
+  }, [itemId]);
+  const step = async (direction: Step['direction'], unlabeled: boolean) => {
+    queuedSteps.current.push({ direction, unlabeled });
     if (moving.current) return;
     moving.current = true;
     setNotice(null);
     try {
-      const { item: next } = await api.call('items.step', { datanet: datanetId, from: itemId, direction, unlabeled, exclude: [...skipped].slice(-1000), ...list });
-      if (next) navigate(href(next.id));
-      else {
+      for (let move = queuedSteps.current.shift(); move; move = queuedSteps.current.shift()) {
+        const { item: next } = await api.call('items.step', {
+          datanet: datanetId,
+          from: landedAt.current,
+          direction: move.direction,
+          unlabeled: move.unlabeled,
+          exclude: [...skipped].slice(-1000),
+          ...list,
+        });
+        if (next) {
+          landedAt.current = next.id;
+          navigate(href(next.id));
+          continue;
+        }
+        queuedSteps.current = [];
         const where = list ? ' of the list' : '';
-        setNotice(unlabeled ? `Every other item${where} has a label.` : direction === 'next' ? `This is the last item${where}.` : `This is the first item${where}.`);
+        setNotice(move.unlabeled ? `Every other item${where} has a label.` : move.direction === 'next' ? `This is the last item${where}.` : `This is the first item${where}.`);
       }
     } catch (err) {
+      queuedSteps.current = [];
       setFailure({ context: 'Could not move to another item.', error: toFailure(err) });
     } finally {
       moving.current = false;
