@@ -130,11 +130,15 @@ describe('the Models page', () => {
     const gguf = page.getByTestId('gguf-dialog');
     await gguf.getByTestId('gguf-type-q8_0').check();
     const file = path.join(tempDir(), 'sums-adapter.gguf');
-    // A file that exists is refused before anything is written.
+    // A file that exists is refused before anything is written, under the field, naming the file.
     fs.writeFileSync(file, 'taken');
-    await gguf.getByTestId('gguf-path').fill(file);
+    const field = gguf.getByTestId('gguf-path');
+    await field.fill(file);
     await gguf.getByTestId('gguf-start').click();
-    await expect.poll(() => gguf.getByTestId('gguf-error').textContent()).toContain('exists; export to a new file');
+    await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true');
+    expect(await gguf.locator('#gguf-path-error').textContent()).toBe(`${file} exists; export to a new file.`);
+    expect(await gguf.getByTestId('gguf-error').count()).toBe(0);
+    await shootChecked(page, 'models-export-gguf-exists-light');
     fs.rmSync(file);
     // The export job is held at its start until the progress bar has been seen: a tiny adapter's file is written in milliseconds.
     const jobs = app.backend.jobs;
@@ -150,8 +154,11 @@ describe('the Models page', () => {
         return body(control);
       });
     };
-    await gguf.getByTestId('gguf-start').click();
+    // Enter in the field starts the export; a name typed without .gguf gets it, in the field.
+    await field.fill(file.slice(0, -'.gguf'.length));
+    await field.press('Enter');
     await expect.poll(() => gguf.getByRole('progressbar').getAttribute('aria-valuetext')).toBe('0%');
+    expect(await field.inputValue()).toBe(file);
     expect(await gguf.getByTestId('gguf-job').textContent()).toContain('Export adapter sums-adapter to GGUF (q8_0)');
     await shootChecked(page, 'models-export-gguf-running-light');
     release();

@@ -41,7 +41,9 @@ describe('GGUF export from the app', () => {
 
       const fails = (input: object) => call(b, 'models.exportGguf', { model: 'tiny', type: 'f16', path: path.join(dir, 'x.gguf'), ...input });
       await expect(fails({ merge: true })).rejects.toThrow(/"code":"invalid_input".*merge needs an adapter.*"field":"merge"/);
-      await expect(fails({ path: out })).rejects.toThrow(/"code":"conflict".*tiny-adapter.gguf exists/);
+      await expect(fails({ path: out })).rejects.toThrow(/"code":"invalid_input","field":"path".*tiny-adapter.gguf exists; export to a new file/);
+      await expect(fails({ path: path.join(dir, 'x.bin') })).rejects.toThrow(/"code":"invalid_input","field":"path".*must end in \.gguf .*x\.bin does not/);
+      await expect(fails({ path: path.join(dir, 'x') })).rejects.toThrow(/"field":"path"/);
       await expect(fails({ path: path.join(dir, 'no', 'x.gguf') })).rejects.toThrow(/"code":"invalid_input".*The folder .*no does not exist/);
       await expect(fails({ model: 'nope' })).rejects.toThrow(/No language model named nope/);
       await expect(fails({ adapter: 'nope' })).rejects.toThrow(/"code":"not_found"/);
@@ -50,7 +52,7 @@ describe('GGUF export from the app', () => {
       await call(b, 'models.import', { path: other.dir, name: 'other' });
       other.cleanup();
       await expect(fails({ model: 'other', adapter: 'ad' })).rejects.toThrow(/"code":"invalid_input".*Adapter ad belongs to tiny, not other/);
-      expect(fs.existsSync(path.join(dir, 'x.gguf'))).toBe(false);
+      expect(fs.readdirSync(dir).filter((f) => f.startsWith('x'))).toEqual([]);
     } finally {
       model.cleanup();
     }

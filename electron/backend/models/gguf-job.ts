@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { exportGguf } from '../../../engine/gguf/index';
-import { ApiFailure, conflict } from '../../../shared/api/errors';
+import { ApiFailure } from '../../../shared/api/errors';
 import type { Job } from '../../../shared/api/schemas/jobs';
 import type { GgufExportInput } from '../../../shared/api/schemas/models';
 import type { JobRunner } from '../jobs/runner';
@@ -25,7 +25,12 @@ export function startGgufExport(models: ModelsService, jobs: JobRunner, input: z
     adapterDir = dirs.adapter;
   }
   const out = path.resolve(input.path);
-  if (fs.existsSync(out)) throw conflict(`${out} exists; export to a new file.`);
+  // The API writes exactly the file it is given, so a name without .gguf is refused here rather
+  // than renamed behind the caller's back; the dialog appends .gguf to what its user typed, in the
+  // field where they see it, before it calls (the kinder way for a person, who meant a GGUF file).
+  if (!/\.gguf$/i.test(out)) throw invalid('path', `The file's name must end in .gguf (the ending llama.cpp, Ollama and LM Studio look for); ${path.basename(out)} does not.`);
+  // Both are about the path the caller typed, so both are errors of that field (the dialog shows them under it).
+  if (fs.existsSync(out)) throw invalid('path', `${out} exists; export to a new file.`);
   if (!fs.statSync(path.dirname(out), { throwIfNoEntry: false })?.isDirectory()) throw invalid('path', `The folder ${path.dirname(out)} does not exist.`);
   const what = input.adapter === undefined ? input.model : input.merge ? `${input.model} with ${input.adapter} merged` : `adapter ${input.adapter}`;
   return jobs.start({ kind: 'models.exportGguf', title: `Export ${what} to GGUF (${input.type})`, unit: 'bytes' }, async (job) => {

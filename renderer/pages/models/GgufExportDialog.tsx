@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useState, type SubmitEvent } from 'react';
 import type { Adapter, LanguageModel } from '../../../shared/api/schemas/models';
 import { useAction } from '../../api';
 import { Dialog } from '../../components/Dialog';
@@ -18,8 +18,20 @@ const TYPES: { value: GgufType; label: string; hint: string }[] = [
 export type GgufTarget = { kind: 'model'; model: LanguageModel } | { kind: 'adapter'; adapter: Adapter };
 
 /**
+ * The path to write: what was typed, with .gguf appended when the name does not end in it. The
+ * backend refuses any other name; appending here, in the field the user sees, is kinder than a
+ * refusal for someone who is in a GGUF export and typed a name without its ending ("qwen-f16").
+ * A name with another ending gets .gguf after it ("model.bin.gguf"), visibly, not a refusal.
+ */
+export function ggufPath(typed: string): string {
+  const trimmed = typed.trim();
+  return trimmed === '' || /\.gguf$/i.test(trimmed) ? trimmed : `${trimmed}.gguf`;
+}
+
+/**
  * One GGUF file for llama.cpp, Ollama and LM Studio, written by a job with a progress bar; the
- * output path is on the computer the app runs on and must not exist yet.
+ * output path is on the computer the app runs on and must not exist yet. Enter in the path field
+ * starts the export (the fields are a form; the footer's Export button submits it).
  */
 export function GgufExportDialog({ target, onClose }: { target: GgufTarget; onClose: () => void }) {
   const start = useAction('models.exportGguf');
@@ -30,16 +42,21 @@ export function GgufExportDialog({ target, onClose }: { target: GgufTarget; onCl
   const [file, setFile] = useState('');
   const typeName = useId();
   const mergeName = useId();
+  const formId = useId();
   const name = target.kind === 'model' ? target.model.name : target.adapter.name;
   const running = start.pending || job?.state === 'running';
   const err = start.error?.error;
   const pathError = err?.code === 'invalid_input' && err.field === 'path' ? err : undefined;
 
-  async function onStart(): Promise<void> {
+  async function onSubmit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
+    e.preventDefault();
+    if (running || job?.state === 'succeeded' || file.trim() === '') return;
+    const out = ggufPath(file);
+    setFile(out);
     const input =
       target.kind === 'model'
-        ? { model: target.model.name, type, path: file.trim() }
-        : { model: target.adapter.base, adapter: target.adapter.name, merge, type, path: file.trim() };
+        ? { model: target.model.name, type, path: out }
+        : { model: target.adapter.base, adapter: target.adapter.name, merge, type, path: out };
     const started = await start.run(input);
     if (started) track(started);
   }
@@ -62,14 +79,14 @@ export function GgufExportDialog({ target, onClose }: { target: GgufTarget; onCl
             </button>
           )}
           {job?.state !== 'succeeded' && (
-            <button type="button" className="button button-primary" data-testid="gguf-start" disabled={running || file.trim() === ''} onClick={() => void onStart()}>
+            <button type="submit" form={formId} className="button button-primary" data-testid="gguf-start" disabled={running || file.trim() === ''}>
               Export
             </button>
           )}
         </>
       }
     >
-      <div className="form">
+      <form id={formId} className="form" noValidate onSubmit={(e) => void onSubmit(e)}>
         {target.kind === 'adapter' && (
           <fieldset className="radio-group" disabled={running}>
             <legend className="field-label">What to write</legend>
@@ -97,7 +114,7 @@ export function GgufExportDialog({ target, onClose }: { target: GgufTarget; onCl
         <PathField
           id="gguf-path"
           label="File to write"
-          hint="A new .gguf file on the computer the app runs on; its folder must exist."
+          hint="A new .gguf file on the computer the app runs on, in a folder that exists. A name that does not end in .gguf gets it added."
           placeholder={`/home/me/${name}-${type}.gguf`}
           value={file}
           onChange={setFile}
@@ -118,7 +135,7 @@ export function GgufExportDialog({ target, onClose }: { target: GgufTarget; onCl
             {(job.state === 'cancelled' || job.state === 'interrupted') && <p className="muted">The export stopped; nothing was left at that path.</p>}
           </div>
         )}
-      </div>
+      </form>
     </Dialog>
   );
 }
