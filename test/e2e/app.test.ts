@@ -101,6 +101,18 @@ describe('the app in Chromium, served by studio serve', () => {
     await expect.poll(() => page.getByTestId('ledger-error').textContent()).toMatch(/URL/);
     await page.screenshot({ path: screenshotPath('settings-ledger-error') });
     await page.getByLabel(/rpc url/i).fill('https://rpc.testnet.example.org');
+    // Unsaved edits outlive a trip to another page (Ctrl+1) and a reload.
+    await expect.poll(() => page.getByTestId('ledger-unsaved').textContent()).toBe('Not saved yet.');
+    await page.keyboard.press('Control+1');
+    await expect.poll(() => page.url()).not.toContain('#/settings');
+    await page.getByTestId('nav-settings').click();
+    expect(await page.getByLabel(/rpc url/i).inputValue()).toBe('https://rpc.testnet.example.org');
+    await page.reload();
+    expect(await page.getByLabel(/^name/i).inputValue()).toBe('OpenLedger testnet');
+    expect(await page.getByLabel(/rpc url/i).inputValue()).toBe('https://rpc.testnet.example.org');
+    expect(await page.getByTestId('ledger-unsaved').isVisible()).toBe(true);
+    await page.getByTestId('ledger-save').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('settings-ledger-unsaved') });
     // A number the backend refuses is said in a sentence, not in zod's words ("expected int, received number").
     for (const value of ['2.5', '0']) {
       await page.getByLabel(/^confirmations/i).fill(value);
@@ -112,6 +124,13 @@ describe('the app in Chromium, served by studio serve', () => {
     await page.getByTestId('ledger-save').click();
     await expect.poll(() => page.getByTestId('status-ledger').textContent()).toContain('OpenLedger testnet');
     expect(await app.call('settings.get')).toMatchObject({ ledger: { kind: 'rpc', chainId: 1612 } });
+    expect(await page.getByTestId('ledger-unsaved').count()).toBe(0);
+    // Discard puts the saved network back in the form, and nothing is kept for the next visit.
+    await page.getByLabel(/rpc url/i).fill('https://elsewhere.example.org');
+    await page.getByTestId('ledger-discard').click();
+    expect(await page.getByLabel(/rpc url/i).inputValue()).toBe('https://rpc.testnet.example.org');
+    await page.reload();
+    expect(await page.getByLabel(/rpc url/i).inputValue()).toBe('https://rpc.testnet.example.org');
     await app.call('settings.update', { ledger: { kind: 'devnet' } });
     await expect.poll(() => page.getByTestId('status-ledger').textContent()).toContain('Local devnet');
     await context.close();

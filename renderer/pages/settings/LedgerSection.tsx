@@ -10,7 +10,8 @@ import { fieldError, FieldMessage } from '../wallet/field-error';
 import { ConnectionActions } from './ledger/ConnectionActions';
 import { DevnetStatus } from './ledger/DevnetStatus';
 import './ledger/ledger.css';
-import { CONTRACTS, DEFAULT_BATCH_SIZE, DEFAULT_CONFIRMATIONS, PRESETS, draftOf, networkOf, numberProblem, type Draft, type Profile } from './ledger/draft';
+import { CONTRACTS, DEFAULT_BATCH_SIZE, DEFAULT_CONFIRMATIONS, PRESETS, draftOf, networkOf, numberProblem, isUnsavedDraft, type Draft, type Profile, type UnsavedDraft } from './ledger/draft';
+import { useStoredState } from '../datanets/useStoredState';
 
 const PROFILES: { profile: Profile; label: string }[] = [
   { profile: 'devnet', label: 'Local devnet (anvil, started by the app)' },
@@ -31,6 +32,9 @@ const LABELS = {
 };
 type Field = keyof typeof LABELS;
 
+const UNSAVED_KEY = 'settings.ledger.unsaved';
+const noDraft = (): UnsavedDraft | null => null;
+
 export function LedgerSection() {
   const settings = useSettings();
   return (
@@ -49,17 +53,13 @@ function LedgerForm({ saved }: { saved: LedgerNetwork }) {
   const update = useAction('settings.update');
   const check = useAction('ledger.check');
   const deploy = useAction('ledger.deploy');
-  const [draft, setDraft] = useState<Draft>(() => draftOf(saved));
-  const [dirty, setDirty] = useState(false);
-  const [justSaved, setJustSaved] = useState(false);
-  // A change saved elsewhere (another window, a deployment filling in addresses) resets the form to it.
+  // Unsaved edits live in the window's storage until Save or Discard: leaving Settings (Ctrl+1..8,
+  // a link, Back) or reloading comes back to them instead of dropping them.
+  const [unsaved, keepUnsaved, dropUnsaved] = useStoredState<UnsavedDraft | null>(UNSAVED_KEY, noDraft, isUnsavedDraft, 'session');
   const savedKey = JSON.stringify(saved);
-  const [seenKey, setSeenKey] = useState(savedKey);
-  if (seenKey !== savedKey) {
-    setSeenKey(savedKey);
-    setDraft(draftOf(saved));
-    setDirty(false);
-  }
+  const dirty = unsaved !== null && unsaved.base === savedKey;
+  const draft = dirty ? unsaved.draft : draftOf(saved);
+  const [justSaved, setJustSaved] = useState(false);
 
   // The numbers are checked here first: the backend's refusal of 2.5 or 0 is zod's wording, not a sentence.
   const [numberErr, setNumberErr] = useState<{ field: Field; text: string } | null>(null);
@@ -68,8 +68,7 @@ function LedgerForm({ saved }: { saved: LedgerNetwork }) {
   const preset = PRESETS.find((p) => p.id === draft.profile);
 
   function edit(patch: Partial<Draft>): void {
-    setDraft((d) => ({ ...d, ...patch }));
-    setDirty(true);
+    keepUnsaved({ base: savedKey, draft: { ...draft, ...patch } });
     setJustSaved(false);
     setNumberErr(null);
     update.reset();
@@ -83,10 +82,16 @@ function LedgerForm({ saved }: { saved: LedgerNetwork }) {
     if (problem) return false;
     const out = await update.run({ ledger: networkOf(draft) });
     if (!out) return false;
-    setDirty(false);
+    dropUnsaved();
     setJustSaved(true);
     settings.setData(out);
     return true;
+  }
+
+  function discard(): void {
+    dropUnsaved();
+    setNumberErr(null);
+    update.reset();
   }
 
   async function onSubmit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
@@ -207,7 +212,17 @@ function LedgerForm({ saved }: { saved: LedgerNetwork }) {
           Save
         </button>
         {update.pending && <Spinner label="Saving…" />}
-        {justSaved && !update.pending && (
+        {dirty && !update.pending && (
+          <>
+            <button type="button" className="button" data-testid="ledger-discard" onClick={discard}>
+              Discard changes
+            </button>
+            <span className="form-note form-note-pending" role="status" data-testid="ledger-unsaved">
+              Not saved yet.
+            </span>
+          </>
+        )}
+        {justSaved && !dirty && !update.pending && (
           <span className="form-note" role="status">
             Saved.
           </span>

@@ -89,3 +89,32 @@ export function numberProblem(d: Draft): { field: keyof typeof WHOLE_NUMBERS; te
   }
   return null;
 }
+
+/**
+ * Edits not saved yet, with the saved network they started from (`base`, its JSON). Kept for the
+ * window, so a trip to another page or a reload does not throw them away; a change saved meanwhile
+ * (another window, a deployment) makes them stale, and the form shows the saved network instead.
+ */
+export interface UnsavedDraft {
+  base: string;
+  draft: Draft;
+}
+
+const TEXT_FIELDS = ['name', 'rpcUrl', 'chainId', 'confirmations', 'batchSize'] as const;
+const PROFILE_IDS: readonly string[] = ['devnet', 'custom', ...PRESETS.map((p) => p.id)];
+
+export function isUnsavedDraft(value: unknown): value is UnsavedDraft {
+  if (typeof value !== 'object' || value === null) return false;
+  const { base, draft } = value as Record<string, unknown>;
+  if (typeof base !== 'string' || typeof draft !== 'object' || draft === null) return false;
+  const d = draft as Record<string, unknown>;
+  const contracts = d.contracts as Record<string, unknown> | null | undefined;
+  return (
+    typeof d.profile === 'string' &&
+    PROFILE_IDS.includes(d.profile) &&
+    TEXT_FIELDS.every((f) => typeof d[f] === 'string') &&
+    typeof contracts === 'object' &&
+    contracts !== null &&
+    CONTRACTS.every((c) => typeof contracts[c] === 'string')
+  );
+}
