@@ -4,8 +4,10 @@
 // dialog; a wrong password; Settings' network profiles. Every view is shot light and dark into
 // test-results/ (ledger-*.png) and checked by axe-core.
 import fs from 'node:fs';
+import { Wallet } from 'ethers';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANVIL_DEV_KEY } from '../../electron/backend/ledger/anvil-process';
 import type { Datanet } from '../../shared/api/schemas/datanets';
 import type { Job } from '../../shared/api/schemas/jobs';
 import { checkAxe, checkSmallWindow, openApp, shootBothThemes, startBrowserApp } from '../fixtures/app-page';
@@ -264,6 +266,22 @@ describe('the ledger UI in Chromium', () => {
     await section.getByTestId('ledger-save').click();
     await expect.poll(async () => (await app.call<{ ledger: { kind: string } }>('settings.get')).ledger.kind).toBe('devnet');
     await expect.poll(() => page.getByTestId('status-ledger').textContent()).toContain('Local devnet');
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it("the faucet does not claim to fund the devnet's own account: that wallet is the one it pays from", async () => {
+    const dev = new Wallet(ANVIL_DEV_KEY);
+    await app.call('wallet.import', { source: { kind: 'privateKey', privateKey: ANVIL_DEV_KEY }, password: PASSWORD, replace: true });
+    await go('#/contributions', 'contribute-open'); // away and back: the Wallet page reads the new wallet
+    await go('#/wallet', 'wallet-fund');
+    await expect.poll(() => page.getByTestId('wallet-address').textContent()).toBe(dev.address);
+    await expect.poll(() => page.getByTestId('wallet-balance').textContent(), { timeout: 30_000 }).toMatch(/ ETH \(devnet\)$/);
+    await page.getByTestId('wallet-fund').click();
+    // What the section says once the faucet answered (read without waiting, so "Funded." would show here too).
+    const said = page.getByTestId('wallet-balance-section').locator('.form-note');
+    await expect.poll(() => said.allTextContents(), { timeout: 15_000 }).toEqual(["This wallet is the devnet's own funded account, the one the faucet pays from; it needs no faucet."]);
+    expect(await page.getByTestId('wallet-fund-declined').getAttribute('role')).toBe('status');
+    await shoot('wallet-faucet-self', page.getByTestId('wallet-balance-section'));
     expect(problems).toEqual([]);
   }, 60_000);
 });

@@ -154,6 +154,10 @@ export class LedgerService {
     if (this.deps.network().kind !== 'devnet') throw conflict('The faucet exists only on the embedded devnet; on a public chain get tokens from its own faucet or a bridge.');
     const address = this.wallet.status().address;
     if (!address) throw new ApiFailure({ code: 'not_found', message: 'There is no wallet yet: create or import one first.' });
+    // Imported from anvil's well-known key, the wallet *is* the faucet: a transfer would pay it to itself.
+    if (address.toLowerCase() === new Wallet(ANVIL_DEV_KEY).address.toLowerCase()) {
+      throw conflict("This wallet is the devnet's own funded account, the one the faucet pays from; it needs no faucet.");
+    }
     const c = await this.connect();
     try {
       const tx = await new Wallet(ANVIL_DEV_KEY, c.provider).sendTransaction({ to: address, value: parseEther(eth) });

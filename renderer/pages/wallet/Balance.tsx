@@ -17,6 +17,7 @@ export function Balance({ onDevnet, refreshKey = 0 }: { onDevnet: boolean; refre
   }, [refreshKey, reload]);
 
   async function onFund(): Promise<void> {
+    fund.reset(); // a refusal after an earlier success must not still read "Funded."
     if (await fund.run({ eth: '10' })) balance.reload();
   }
 
@@ -49,7 +50,14 @@ export function Balance({ onDevnet, refreshKey = 0 }: { onDevnet: boolean; refre
         )}
       </div>
       {!onDevnet && <p className="field-hint">On a public chain, get tokens from its own faucet or a bridge and send them to the address above.</p>}
-      {fund.error && <ErrorMessage error={fund.error} context="The faucet could not fund the wallet." />}
+      {/* A conflict is the faucet declining (this wallet is the one it pays from): said plainly, not as a failure. */}
+      {fund.error?.error.code === 'conflict' ? (
+        <p className="form-note" role="status" data-testid="wallet-fund-declined">
+          {fund.error.message}
+        </p>
+      ) : (
+        fund.error && <ErrorMessage error={fund.error} context="The faucet could not fund the wallet." />
+      )}
     </div>
   );
 }
