@@ -92,7 +92,10 @@ describe('rewards in the Wallet page', () => {
     await expect.poll(() => section.getByTestId('wallet-claims-imported').textContent()).toBe('Checked 2 claims; 1 paid to this wallet.');
     const row = section.getByTestId('wallet-reward');
     await expect.poll(() => row.getAttribute('data-state')).toBe('claimable');
-    expect(await row.locator('td').nth(3).textContent()).toBe(formatEther(SHARE));
+    // Amounts carry the chain's unit; the total is a sentence with "share" in the right number.
+    expect(await row.locator('td').nth(3).textContent()).toBe(`${formatEther(SHARE)} ETH`);
+    const total = section.getByTestId('wallet-claimable-total');
+    expect(await total.textContent()).toBe('Claimable: 0.25 ETH in 1 share.');
     await shoot('claimable', section);
 
     const balance = page.getByTestId('wallet-balance');
@@ -103,7 +106,7 @@ describe('rewards in the Wallet page', () => {
       await row.getByTestId('wallet-reward-claim').click();
       await expect.poll(() => row.getAttribute('data-state'), { timeout: 30_000 }).toBe('claimed');
       const txText = (await section.getByTestId('wallet-claimed').textContent()) ?? '';
-      expect(txText).toMatch(/^Claimed 0\.25 \(tx 0x[0-9a-f]{6}…[0-9a-f]{6}\)\.$/);
+      expect(txText).toMatch(/^Claimed 0\.25 ETH \(tx 0x[0-9a-f]{6}…[0-9a-f]{6}\)\.$/);
       const after = await provider.getBalance(address);
       const claimTx = (await app.call<{ claimTx: string }[]>('rewards.list'))[0]!.claimTx;
       const receipt = (await provider.getTransactionReceipt(claimTx))!;
@@ -115,6 +118,9 @@ describe('rewards in the Wallet page', () => {
       provider.destroy();
     }
     expect(await row.getByTestId('wallet-reward-claim').count(), 'no Claim button on a claimed share').toBe(0);
+    // Nothing left: said in a sentence, not "Claimable: 0 in 0 shares".
+    await expect.poll(() => total.textContent()).toBe('Nothing to claim now: every imported share is claimed or invalid.');
+    expect(await total.getAttribute('data-wei')).toBe('0');
     await shoot('claimed', section);
     expect(problems).toEqual([]);
   }, 120_000);

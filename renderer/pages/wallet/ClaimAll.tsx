@@ -4,12 +4,28 @@ import { useAction } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
 import { formatWei } from '../../format-wei';
+import { shares } from './token-unit';
 
 /**
  * The claimable total of the imported shares and one button that claims them all, one
  * transaction each (Settlement.claim pays one leaf); it stops at the first that fails and says which.
  */
-export function ClaimAll({ rows, unlocked, busy, onRunning, onClaimed }: { rows: readonly Reward[]; unlocked: boolean; busy: boolean; onRunning: (running: boolean) => void; onClaimed: () => void }) {
+export function ClaimAll({
+  rows,
+  unit,
+  unlocked,
+  busy,
+  onRunning,
+  onClaimed,
+}: {
+  rows: readonly Reward[];
+  /** The native token's unit, as the amounts are written ("ETH"). */
+  unit: string;
+  unlocked: boolean;
+  busy: boolean;
+  onRunning: (running: boolean) => void;
+  onClaimed: () => void;
+}) {
   const claim = useAction('rewards.claim');
   const [progress, setProgress] = useState<{ done: number; of: number; failed: Reward | null } | null>(null);
   const claimable = rows.filter((r) => r.state === 'claimable');
@@ -37,12 +53,18 @@ export function ClaimAll({ rows, unlocked, busy, onRunning, onClaimed }: { rows:
   const running = progress !== null && progress.done < progress.of && progress.failed === null;
   return (
     <div className="wallet-claimable" data-testid="wallet-claimable">
-      <p className="wallet-claimable-total">
-        Claimable:{' '}
-        <span className="mono" data-testid="wallet-claimable-total" data-wei={total.toString()} title={`${total} wei`}>
-          {formatWei(total)}
-        </span>{' '}
-        in {claimable.length} share{claimable.length === 1 ? '' : 's'}
+      <p className="wallet-claimable-total" data-testid="wallet-claimable-total" data-wei={total.toString()}>
+        {claimable.length > 0 ? (
+          <>
+            Claimable:{' '}
+            <span className="mono" title={`${total} wei`}>
+              {formatWei(total)}
+            </span>{' '}
+            {unit} in {shares(claimable.length)}.
+          </>
+        ) : (
+          <>Nothing to claim now: every imported share is claimed or invalid.</>
+        )}
       </p>
       {claimable.length > 0 && (
         <button type="button" className="button button-small button-primary" data-testid="wallet-claim-all" disabled={!unlocked || busy || running} onClick={() => void onClaimAll()}>
@@ -52,7 +74,7 @@ export function ClaimAll({ rows, unlocked, busy, onRunning, onClaimed }: { rows:
       {running && <Spinner label={`Claiming ${progress.done + 1} of ${progress.of}…`} />}
       {progress && !running && progress.failed === null && progress.of > 0 && (
         <p className="form-note" role="status" data-testid="wallet-claimed-all">
-          Claimed {progress.of} share{progress.of === 1 ? '' : 's'}.
+          Claimed {shares(progress.of)}.
         </p>
       )}
       {progress?.failed && claim.error && (

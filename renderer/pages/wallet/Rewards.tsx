@@ -7,10 +7,12 @@ import { IconBadge } from '../../components/IconBadge';
 import { CheckIcon, ErrorIcon, LedgerIcon } from '../../components/icons';
 import { Spinner } from '../../components/Spinner';
 import { shortHex } from '../../format';
+import { formatWei } from '../../format-wei';
 import { fieldError, FieldMessage } from './field-error';
 import { ClaimAll } from './ClaimAll';
 import { readText } from './read-text';
 import { TableScroll } from '../../components/TableScroll';
+import { tokenUnit } from './token-unit';
 
 /** A state in a word, an icon and a colour (never colour alone); the hint says what it means. */
 const LOOK: Record<RewardState, { label: string; Icon: typeof CheckIcon; hint: string }> = {
@@ -24,7 +26,8 @@ const LOOK: Record<RewardState, { label: string; Icon: typeof CheckIcon; hint: s
  * settles a fee hands out a claim file, the user imports it here (every proof is checked against
  * the chain), and each share is claimed with the wallet. Until a file is imported this says so.
  */
-export function Rewards({ unlocked, onClaimed }: { unlocked: boolean; onClaimed: () => void }) {
+export function Rewards({ unlocked, onDevnet, onClaimed }: { unlocked: boolean; onDevnet: boolean; onClaimed: () => void }) {
+  const unit = tokenUnit(onDevnet);
   const list = useCall('rewards.list', {});
   const importFile = useAction('rewards.import');
   const claim = useAction('rewards.claim');
@@ -73,6 +76,7 @@ export function Rewards({ unlocked, onClaimed }: { unlocked: boolean; onClaimed:
       {rows.length > 0 && (
         <ClaimAll
           rows={rows}
+          unit={unit}
           unlocked={unlocked}
           busy={claim.pending}
           onRunning={setClaimingAll}
@@ -82,11 +86,11 @@ export function Rewards({ unlocked, onClaimed }: { unlocked: boolean; onClaimed:
           }}
         />
       )}
-      {rows.length > 0 && <RewardsTable rows={rows} unlocked={unlocked} pending={claimingAll ? 'all' : claim.pending ? claiming : null} onClaim={(r) => void onClaim(r)} />}
+      {rows.length > 0 && <RewardsTable rows={rows} unit={unit} unlocked={unlocked} pending={claimingAll ? 'all' : claim.pending ? claiming : null} onClaim={(r) => void onClaim(r)} />}
       {claim.error && claiming && <ErrorMessage error={claim.error} context={`Could not claim share ${claiming.split('/')[1]} of payment ${claiming.split('/')[0]}.`} testId="wallet-claim-error" />}
       {claim.data && !claim.pending && (
         <p className="form-note" role="status" data-testid="wallet-claimed">
-          Claimed {claim.data.formatted} (tx <span className="mono">{shortHex(claim.data.txHash)}</span>).
+          Claimed {formatWei(claim.data.amount, 18)} {unit} (tx <span className="mono">{shortHex(claim.data.txHash)}</span>).
         </p>
       )}
       <div className="field field-wide">
@@ -121,7 +125,7 @@ export function Rewards({ unlocked, onClaimed }: { unlocked: boolean; onClaimed:
   );
 }
 
-function RewardsTable({ rows, unlocked, pending, onClaim }: { rows: readonly Reward[]; unlocked: boolean; pending: string | null; onClaim: (r: Reward) => void }) {
+function RewardsTable({ rows, unit, unlocked, pending, onClaim }: { rows: readonly Reward[]; unit: string; unlocked: boolean; pending: string | null; onClaim: (r: Reward) => void }) {
   return (
     <>
       {!unlocked && rows.some((r) => r.state === 'claimable') && <p className="field-hint">Claiming signs a transaction: unlock the wallet above first.</p>}
@@ -152,8 +156,8 @@ function RewardsTable({ rows, unlocked, pending, onClaim }: { rows: readonly Rew
                   </td>
                   <td className="mono">#{r.paymentId}</td>
                   <td className="mono">{r.index}</td>
-                  <td className="num mono" title={`${r.amount} wei`}>
-                    {r.formatted}
+                  <td className="num" title={`${r.amount} wei`}>
+                    <span className="mono">{formatWei(r.amount, 18)}</span> {unit}
                   </td>
                   <td className="nowrap">
                     {r.state === 'claimable' && (

@@ -31,7 +31,7 @@ export function WalletDetails({ status, onStatus }: { status: WalletStatus; onSt
         <LockControl status={status} onStatus={onStatus} />
       </Section>
       <Section title="Rewards" description="Your shares of fees paid for models trained on your data, from the claim files of whoever settled them; each is claimed to this address." testId="wallet-rewards-section">
-        <Rewards unlocked={status.unlocked} onClaimed={() => setClaims((n) => n + 1)} />
+        <Rewards unlocked={status.unlocked} onDevnet={onDevnet} onClaimed={() => setClaims((n) => n + 1)} />
       </Section>
       <Section title="Back up" description="The keystore file is your key encrypted with your password. Keep a copy elsewhere: with it and the password you can restore the wallet here or in MetaMask." testId="wallet-export-section">
         <ExportKeystore />

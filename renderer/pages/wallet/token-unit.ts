@@ -1,0 +1,12 @@
+/**
+ * The unit amounts of the ledger's native token are written in: the devnet's is ETH (anvil's
+ * chain); a custom network's symbol is not known to the app, so it is named for what it is.
+ */
+export function tokenUnit(onDevnet: boolean): string {
+  return onDevnet ? 'ETH' : 'native tokens';
+}
+
+/** "1 share", "3 shares". */
+export function shares(n: number): string {
+  return `${n} share${n === 1 ? '' : 's'}`;
+}
