@@ -24,6 +24,17 @@ interface RegisterDialogProps {
 const DEFAULT_SHARE = '20';
 
 /**
+ * Whether typing on could still make `text` a share (0 to 100, two decimals): "", "1", "12." and
+ * "100." could; "150", "abc" and "1.234" never can. While the field is being typed in, only those
+ * are called wrong; an emptied field is not, until the user leaves it or tries to register.
+ */
+export function couldBecomeShare(text: string): boolean {
+  const t = text.trim();
+  if (!/^\d{0,3}(\.\d{0,2})?$/.test(t)) return false;
+  return t === '' || t === '.' || Number(t) <= 100;
+}
+
+/**
  * Register an adapter trained here on the network's ModelRegistry: the owner's share of fees (fixed
  * on chain), an optional URI, the training manifest previewed as it will be sent, then a
  * confirmation before the wallet signs.
@@ -36,9 +47,12 @@ export function RegisterDialog({ adapter, network, onClose, onRegistered }: Regi
   const [share, setShare] = useState(DEFAULT_SHARE);
   const [uri, setUri] = useState('');
   const [confirming, setConfirming] = useState(false);
+  // Left after being focused, or Register tried: from then on the share's check is said in full.
+  const [shareTouched, setShareTouched] = useState(false);
   const bps = percentToBps(share);
   const serverField = fieldError(register.error, { ownerShareBps: 'The owner share', uri: 'The URI' });
-  const shareError = bps === null ? 'The owner share must be a percentage from 0 to 100, with at most two decimals.' : serverField?.field === 'ownerShareBps' ? serverField.text : null;
+  const shareWrong = bps === null && (shareTouched || !couldBecomeShare(share));
+  const shareError = shareWrong ? 'The owner share must be a percentage from 0 to 100, with at most two decimals.' : serverField?.field === 'ownerShareBps' ? serverField.text : null;
   const uriError = serverField?.field === 'uri' ? serverField.text : null;
   const done = register.data;
   const unlocked = wallet.data?.unlocked === true;
@@ -47,6 +61,7 @@ export function RegisterDialog({ adapter, network, onClose, onRegistered }: Regi
   function onSubmit(e: SubmitEvent<HTMLFormElement>): void {
     e.preventDefault();
     register.reset();
+    setShareTouched(true);
     if (ready) setConfirming(true);
   }
 
@@ -127,6 +142,7 @@ export function RegisterDialog({ adapter, network, onClose, onRegistered }: Regi
               setShare(e.target.value);
               register.reset();
             }}
+            onBlur={() => setShareTouched(true)}
           />
           <p className="field-hint" id="register-share-hint">
             Fixed on chain once registered: it can never change. The other {bps === null ? 'part' : formatPercent(10_000 - bps)} of every fee goes to the contributors
