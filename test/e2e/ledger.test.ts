@@ -25,6 +25,9 @@ const problems: string[] = [];
 /** The view in both themes (the app follows the system's), each screenshot checked by axe-core. */
 const shoot = (name: string, target?: Locator) => shootBothThemes(page, `ledger-${name}`, { target });
 
+/** The focused element's test id (or its tag), for where focus went after a control went away. */
+const focused = () => page.evaluate<string | null>("document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? null");
+
 /** One more block on the devnet, so an included batch gathers confirmations. */
 async function mineBlock(): Promise<void> {
   const { rpcUrl } = await app.backend.ledger.devnet.info();
@@ -124,6 +127,8 @@ describe('the ledger UI in Chromium', () => {
     await page.getByTestId('contribute-open').click();
     await page.getByTestId('contribute-datanet').waitFor();
     expect(await page.getByTestId('contribute-datanet').inputValue()).toBe(datanet.id);
+    // The dialog opens on its first control, not on its close button.
+    await expect.poll(focused).toBe('contribute-datanet');
     await expect.poll(() => page.getByTestId('contribute-version').locator('option').count()).toBe(2);
     await shoot('contribute-dialog');
     await checkSmallWindow(page, 'ledger-contribute-dialog');
@@ -214,6 +219,8 @@ describe('the ledger UI in Chromium', () => {
     await expect.poll(() => page.getByTestId('wallet-balance').textContent()).toMatch(/^9\.\d{1,6} ETH/);
     await page.getByTestId('wallet-lock').click();
     await expect.poll(() => page.getByTestId('wallet-lock-state').getAttribute('data-unlocked')).toBe('false');
+    // The Lock button is gone: focus goes to the password that unlocks, not to the page.
+    await expect.poll(focused).toBe('wallet-unlock-password');
     await page.getByTestId('wallet-unlock-password').fill('not the password');
     await page.getByTestId('wallet-unlock').click();
     await expect.poll(() => page.getByTestId('wallet-unlock-error').textContent()).toBe('The password is not the password of this keystore.');
@@ -222,6 +229,10 @@ describe('the ledger UI in Chromium', () => {
     await page.getByTestId('wallet-unlock-password').fill(PASSWORD);
     await page.getByTestId('wallet-unlock').click();
     await expect.poll(() => page.getByTestId('wallet-lock-state').getAttribute('data-unlocked')).toBe('true');
+    // The form is gone: focus goes to the line that says the wallet is unlocked (Lock now is the next Tab).
+    await expect.poll(focused).toBe('wallet-lock-state');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('wallet-lock');
   });
 
   it('Settings: the devnet profile checks its connection; a custom RPC with a bad URL is an error; back to the devnet', async () => {

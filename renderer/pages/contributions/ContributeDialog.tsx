@@ -1,4 +1,4 @@
-import { useState, type SubmitEvent } from 'react';
+import { useCallback, useRef, useState, type SubmitEvent } from 'react';
 import type { Contribution } from '../../../shared/api';
 import { useAction, useCall } from '../../api';
 import { CallFallback } from '../../components/CallFallback';
@@ -21,7 +21,26 @@ export function ContributeDialog({ open, onClose, onCreated }: ContributeDialogP
   );
 }
 
+/**
+ * A ref for the dialog's first real control. The form is drawn once the wallet and the datanets are
+ * read, after showModal put focus on the close button: focus moves to the control then, a frame
+ * later (the <dialog> opens after its children's effects), unless the user has moved it meanwhile.
+ */
+function useFirstControl(): (el: HTMLElement | null) => void {
+  const done = useRef(false);
+  return useCallback((el: HTMLElement | null) => {
+    if (!el || done.current) return;
+    done.current = true;
+    requestAnimationFrame(() => {
+      const active = document.activeElement;
+      const untouched = !active || active === document.body || active.matches('dialog, .dialog-close');
+      if (untouched && el.isConnected) el.focus();
+    });
+  }, []);
+}
+
 function ContributeForm({ onClose, onCreated }: Omit<ContributeDialogProps, 'open'>) {
+  const firstControl = useFirstControl();
   const wallet = useCall('wallet.status', {});
   const datanets = useCall('datanets.list', {});
   const create = useAction('contributions.create');
@@ -47,7 +66,7 @@ function ContributeForm({ onClose, onCreated }: Omit<ContributeDialogProps, 'ope
     return (
       <p className="contribute-locked" data-testid="contribute-locked">
         {wallet.data.exists ? 'Signing needs the wallet unlocked.' : 'Signing needs a wallet, and there is none yet.'}{' '}
-        <a href="#/wallet" onClick={onClose}>
+        <a href="#/wallet" ref={firstControl} onClick={onClose}>
           {wallet.data.exists ? 'Unlock it on the Wallet page' : 'Create or import one on the Wallet page'}
         </a>
         , then come back.
@@ -57,7 +76,8 @@ function ContributeForm({ onClose, onCreated }: Omit<ContributeDialogProps, 'ope
   if (versioned.length === 0) {
     return (
       <p data-testid="contribute-no-versions">
-        No datanet has a version yet. A contribution is a frozen version: open the datanet from the <a href="#/datanets" onClick={onClose}>Datanets page</a> and freeze one with <strong>Versions…</strong> at the top of its page (or with <code>studio version create</code>).
+        No datanet has a version yet. A contribution is a frozen version: open the datanet from the{' '}
+        <a href="#/datanets" ref={firstControl} onClick={onClose}>Datanets page</a> and freeze one with <strong>Versions…</strong> at the top of its page (or with <code>studio version create</code>).
       </p>
     );
   }
@@ -70,6 +90,7 @@ function ContributeForm({ onClose, onCreated }: Omit<ContributeDialogProps, 'ope
         </label>
         <select
           id="contribute-datanet"
+          ref={firstControl}
           className="select"
           data-testid="contribute-datanet"
           value={chosen}

@@ -1,4 +1,4 @@
-import { useEffect, useState, type SubmitEvent } from 'react';
+import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 import type { WalletStatus } from '../../../shared/api';
 import { useAction } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -6,14 +6,32 @@ import { Spinner } from '../../components/Spinner';
 import { fieldError, FieldMessage } from './field-error';
 
 export function LockControl({ status, onStatus }: { status: WalletStatus; onStatus: (status: WalletStatus) => void }) {
+  useFocusAcrossLock(status.unlocked);
   return status.unlocked ? <Unlocked status={status} onStatus={onStatus} /> : <Locked onStatus={onStatus} />;
+}
+
+/**
+ * Lock and Unlock replace the control that was pressed, and focus would fall to the page: after
+ * locking it goes to the password field, after unlocking to the state line ("Unlocked, locks itself
+ * in…"), which says what happened, with Lock now the next Tab. Focus the user has put elsewhere
+ * (auto-lock while they work on another part of the page) is left where it is.
+ */
+function useFocusAcrossLock(unlocked: boolean): void {
+  const was = useRef(unlocked);
+  useEffect(() => {
+    if (was.current === unlocked) return;
+    was.current = unlocked;
+    const active = document.activeElement;
+    if (active && active !== document.body) return;
+    document.getElementById(unlocked ? 'wallet-lock-state' : 'wallet-unlock-password')?.focus();
+  }, [unlocked]);
 }
 
 function Unlocked({ status, onStatus }: { status: WalletStatus; onStatus: (status: WalletStatus) => void }) {
   const lock = useAction('wallet.lock');
   return (
     <div className="wallet-lock">
-      <p className="wallet-lock-state" data-testid="wallet-lock-state" data-unlocked="true">
+      <p className="wallet-lock-state" id="wallet-lock-state" tabIndex={-1} data-testid="wallet-lock-state" data-unlocked="true">
         <span className="badge badge-ok">Unlocked</span>
         {status.locksAt !== null && <Countdown until={status.locksAt} />}
       </p>
