@@ -188,6 +188,18 @@ describe('the app in Chromium, served by studio serve', () => {
     const models = await fetch(`${url}/models`, { headers: { authorization: `Bearer ${key}` } });
     expect(models.status).toBe(200);
     expect(await models.json()).toMatchObject({ object: 'list' });
+    // The example command holds the key whole on one line, even in a narrow window (copied, a broken key fails).
+    const example = section.getByTestId('inference-server-example');
+    expect(await example.textContent()).toBe(`curl ${url}/models \\\n  -H "Authorization: Bearer ${key}"`);
+    await page.setViewportSize({ width: 900, height: 800 });
+    const keyLines = await page.evaluate(`(() => {
+      const text = document.querySelector('[data-testid="inference-server-example"]').firstChild;
+      const range = document.createRange();
+      range.setStart(text, text.data.indexOf('Bearer'));
+      range.setEnd(text, text.data.length - 1);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    })()`);
+    expect(keyLines).toBe(1);
     await section.scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath('settings-inference-server') });
     await checkAxe(page, 'the settings page with the inference server running');

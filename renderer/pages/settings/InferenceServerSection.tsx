@@ -112,9 +112,16 @@ function ServerControls({ status, onChange }: { status: InferenceServerStatus; o
           </div>
         ))}
       </dl>
-      <p className="field-hint">
-        For example: <code className="selectable">{`curl ${status.url}/models -H "Authorization: Bearer ${status.apiKey}"`}</code>
-      </p>
+      <div className="command-example">
+        <span className="field-hint" id="inference-server-example-label">
+          For example, in a terminal:
+        </span>
+        {/* One argument a line, never wrapped inside one: a key broken across lines gets copied broken. */}
+        {/* Focusable: a keyboard can scroll it sideways in a narrow window. */}
+        <pre className="command-example-text selectable" tabIndex={0} role="region" aria-labelledby="inference-server-example-label" data-testid="inference-server-example">
+          {`curl ${status.url}/models \\\n  -H "Authorization: Bearer ${status.apiKey}"`}
+        </pre>
+      </div>
       <div className="form-actions">
         <button
           type="button"
