@@ -86,7 +86,7 @@ function LoadedDataset({ datanet, onChanged }: { datanet: DatanetSummary; onChan
       </header>
       <DatasetToolbar controls={shown} onChange={setControls} schema={datanet.schema} imports={imports.data ?? []} semantic={semantic} />
       {shown.mode === 'meaning' ? (
-        <SemanticResults datanet={datanet} query={query} />
+        <SemanticResults datanet={datanet} query={query} onFailed={reloadAssist} />
       ) : (
         <ItemBrowser
           key={`${filterKey}\n${controls.sort}`}

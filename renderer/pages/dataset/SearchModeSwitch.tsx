@@ -1,6 +1,6 @@
 import { useHashRoute } from '../../hooks/useHashRoute';
 import { assistSettingsHref } from '../settings/assist-link';
-import type { SemanticAvailability } from './semantic-availability';
+import { useRemovedModel, type SemanticAvailability } from './semantic-availability';
 import type { SearchMode } from './view-controls';
 
 interface SearchModeSwitchProps {
@@ -11,11 +11,13 @@ interface SearchModeSwitchProps {
 
 /**
  * "Words | Meaning" beside the search box: two radios (arrow keys move between them), Meaning
- * disabled with the reason and a way to fix it when assist cannot answer for this datanet.
+ * disabled with the reason and a way to fix it when assist cannot answer for this datanet. When
+ * the model was removed while the view was open, the view searches by words and this says why.
  */
 export function SearchModeSwitch({ mode, availability, onChange }: SearchModeSwitchProps) {
   const ready = availability.kind === 'ready';
-  const note = noteFor(availability, mode);
+  const removed = useRemovedModel(availability);
+  const note = removed !== null ? <RemovedNote model={removed} /> : noteFor(availability, mode);
   return (
     <div className="dv-mode">
       <fieldset className="dv-mode-switch" data-testid="search-mode">
@@ -52,6 +54,14 @@ export function SearchModeSwitch({ mode, availability, onChange }: SearchModeSwi
 function SettingsLink() {
   const [datanetId = ''] = useHashRoute().params;
   return <a href={assistSettingsHref(datanetId)}>Settings → Assist</a>;
+}
+
+function RemovedNote({ model }: { model: string }) {
+  return (
+    <>
+      The embedding model {model} was removed; searching by words. Import or download one in <SettingsLink /> to search by meaning again.
+    </>
+  );
 }
 
 function noteFor(a: SemanticAvailability, mode: SearchMode) {

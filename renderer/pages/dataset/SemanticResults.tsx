@@ -23,10 +23,16 @@ interface SemanticResultsProps {
   datanet: DatanetSummary;
   /** The debounced search text. */
   query: string;
+  /**
+   * A search failed: the view checks again whether Meaning search can answer at all. A model
+   * removed elsewhere (another window, the CLI) makes every search fail; then the view falls
+   * back to words and says why, instead of offering a Try again that cannot succeed.
+   */
+  onFailed: () => void;
 }
 
 /** Meaning mode's results: the items closest in meaning to the query, best first. */
-export function SemanticResults({ datanet, query }: SemanticResultsProps) {
+export function SemanticResults({ datanet, query, onFailed }: SemanticResultsProps) {
   const q = query.trim();
   if (!q) {
     return (
@@ -37,12 +43,15 @@ export function SemanticResults({ datanet, query }: SemanticResultsProps) {
       </div>
     );
   }
-  return <RankedResults datanet={datanet} query={q} />;
+  return <RankedResults datanet={datanet} query={q} onFailed={onFailed} />;
 }
 
-function RankedResults({ datanet, query }: { datanet: DatanetSummary; query: string }) {
+function RankedResults({ datanet, query, onFailed }: { datanet: DatanetSummary; query: string; onFailed: () => void }) {
   const results = useCall('assist.search', { datanet: datanet.id, query, limit: LIMIT });
-  const { reload } = results;
+  const { reload, error } = results;
+  useEffect(() => {
+    if (error) onFailed();
+  }, [error, onFailed]);
   // Newly embedded items can rank among the closest.
   useEvent('job.updated', (job) => {
     if (job.kind === 'assist.embeddings' && job.state === 'succeeded') reload();
