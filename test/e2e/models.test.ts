@@ -184,6 +184,27 @@ describe('the Models page', () => {
     await context.close();
   });
 
+  it("says what is wrong with a pasted manifest in a sentence, not in the validator's words", async () => {
+    const { context, page } = await open();
+    await page.getByTestId('manifest-verify-any').click();
+    const dialog = page.getByTestId('manifest-verify-dialog');
+    const text = dialog.getByTestId('manifest-text');
+    const error = dialog.getByTestId('manifest-error');
+    await text.fill('{"format": "datanet-studio/training-manifest@1",');
+    await dialog.getByTestId('manifest-verify').click();
+    await expect.poll(() => error.textContent()).toMatch(/^The manifest is not valid JSON: .+\.$/);
+    expect(await text.getAttribute('aria-invalid')).toBe('true');
+    await text.fill('{"format": "datanet-studio/training-manifest@1"}');
+    expect(await error.count()).toBe(0);
+    await dialog.getByTestId('manifest-verify').click();
+    await expect.poll(() => error.textContent()).toBe('The manifest lacks its “adapter” field.');
+    await shootChecked(page, 'models-manifest-invalid-light', { target: dialog.locator('.dialog-panel') });
+    await text.fill('{"format": "datanet-studio/training-manifest@1", "adapter": {"hash": "0x12"}}');
+    await dialog.getByTestId('manifest-verify').click();
+    await expect.poll(() => error.textContent()).toBe('The manifest\'s “adapter.hash” must be 32 bytes of lower-case hex (0x and 64 hex digits).');
+    await context.close();
+  });
+
   it('deletes behind a confirmation: a base model with adapters is refused with the reason, the adapter then the model go', async () => {
     const { context, page } = await open();
     await page.locator('[data-testid="model-row"][data-name="tiny-qwen"]').getByTestId('model-remove').click();

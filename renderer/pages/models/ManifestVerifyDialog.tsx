@@ -6,6 +6,7 @@ import { Spinner } from '../../components/Spinner';
 import { JsonPickOrPaste } from '../../components/JsonPickOrPaste';
 import { VerifyChecks } from '../../components/VerifyChecks';
 import { fieldError } from '../wallet/field-error';
+import { manifestProblem } from './manifest-problem';
 // The wide fields, as the contribution bundles' dialog has them.
 import '../contributions/contributions.css';
 
@@ -20,10 +21,16 @@ export function ManifestVerifyDialog({ adapter, onClose }: ManifestVerifyDialogP
   const verify = useAction('models.verifyManifest');
   const [text, setText] = useState('');
   const [againstAdapter, setAgainstAdapter] = useState(adapter !== null);
-  const err = fieldError(verify.error, { manifest: 'The manifest', adapter: 'The adapter' });
+  // What is wrong with the pasted text, worded here from the schema's first issue (the backend's
+  // message would be the validator's: a path and "expected object, received undefined").
+  const [problem, setProblem] = useState<string | null>(null);
+  const err = problem !== null ? { text: problem } : fieldError(verify.error, { manifest: 'The manifest', adapter: 'The adapter' });
 
   async function onSubmit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
     e.preventDefault();
+    const found = manifestProblem(text);
+    setProblem(found);
+    if (found !== null) return;
     await verify.run({ manifest: text, ...(adapter !== null && againstAdapter ? { adapter } : {}) });
   }
 
@@ -41,6 +48,7 @@ export function ManifestVerifyDialog({ adapter, onClose }: ManifestVerifyDialogP
           error={err}
           onText={(t) => {
             setText(t);
+            setProblem(null);
             verify.reset();
           }}
         />
