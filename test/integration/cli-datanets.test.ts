@@ -68,7 +68,7 @@ describe('studio datanet commands', () => {
     const copy = new Database(backup, { readonly: true });
     expect(copy.prepare('SELECT count(*) FROM items').pluck().get()).toBe(3);
     copy.close();
-  });
+  }, 120_000); // two dozen CLI processes, each ~0.4 s alone and several times that on a loaded 2-core machine
 
   it('db backup works while a server holds the data folder, and refuses to overwrite', async () => {
     const dir = tempDir();
