@@ -92,6 +92,34 @@ describe('assist in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('asks before removing a model; Escape, as Keep, cancels and gives focus back to Remove…', async () => {
+    const { context, page } = await open('#/settings');
+    const row = page.getByTestId('assist-section').locator('[data-testid="assist-model"][data-name="tiny-model"]');
+    const focused = (testId: string) => page.evaluate(`document.activeElement?.matches('[data-testid="${testId}"]')`);
+    for (const cancel of ['Escape', 'Keep'] as const) {
+      await row.getByTestId('assist-remove').click();
+      const confirmation = row.getByTestId('assist-remove-confirmation');
+      await confirmation.waitFor();
+      expect(await confirmation.getAttribute('aria-label')).toBe('Remove tiny-model?');
+      // Focus is in the confirmation, not lost with the Remove… button it replaced.
+      await expect.poll(() => focused('assist-remove-confirm')).toBe(true);
+      if (cancel === 'Escape') {
+        await shootChecked(page, 'assist-remove-confirm-light', { target: row });
+        await page.keyboard.press('Escape');
+      } else {
+        await row.getByTestId('assist-remove-keep').click();
+      }
+      await expect.poll(() => confirmation.count()).toBe(0);
+      await expect.poll(() => focused('assist-remove')).toBe(true);
+    }
+    // Enter on Remove… opens the confirmation again, from the keyboard alone; nothing was removed.
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused('assist-remove-confirm')).toBe(true);
+    expect((await app.call<{ name: string }[]>('assist.models.list')).map((m) => m.name)).toEqual(['tiny-model']);
+    await context.close();
+    expect(problems).toEqual([]);
+  });
+
   it('says how to get a model when none is installed', async () => {
     await app.call('assist.models.remove', { name: 'tiny-model' });
     for (const scheme of ['light', 'dark'] as const) {

@@ -65,6 +65,22 @@ function ModelList({ models, onChange }: { models: EmbeddingModel[]; onChange: (
   const activate = useAction('assist.models.activate');
   const remove = useAction('assist.models.remove');
   const [confirming, setConfirming] = useState<string | null>(null);
+  // Which button takes focus as it mounts: the confirmation's, opened from Remove…; Remove… again, after Keep or Escape.
+  const focusNext = useRef<{ name: string; on: 'confirm' | 'remove' } | null>(null);
+  const focusIf = (name: string, on: 'confirm' | 'remove') => (el: HTMLButtonElement | null) => {
+    if (el && focusNext.current?.name === name && focusNext.current.on === on) {
+      focusNext.current = null;
+      el.focus();
+    }
+  };
+  const confirm = (name: string) => {
+    focusNext.current = { name, on: 'confirm' };
+    setConfirming(name);
+  };
+  const keep = (name: string) => {
+    focusNext.current = { name, on: 'remove' };
+    setConfirming(null);
+  };
 
   if (models.length === 0) {
     return (
@@ -100,16 +116,38 @@ function ModelList({ models, onChange }: { models: EmbeddingModel[]; onChange: (
                 </button>
               )}
               {confirming === m.name ? (
-                <>
-                  <button type="button" className="button button-small button-danger" data-testid="assist-remove-confirm" disabled={remove.pending} onClick={() => void run(remove, m.name)}>
+                // Focus moves to the confirmation (the Remove… button it replaces is gone); Escape or Keep cancels it and focus goes back to Remove….
+                <span
+                  className="boxed-row-actions"
+                  role="group"
+                  aria-label={`Remove ${m.name}?`}
+                  data-testid="assist-remove-confirmation"
+                  onKeyDown={(e) => {
+                    if (e.key === 'Escape') keep(m.name);
+                  }}
+                >
+                  <button
+                    ref={focusIf(m.name, 'confirm')}
+                    type="button"
+                    className="button button-small button-danger"
+                    data-testid="assist-remove-confirm"
+                    disabled={remove.pending}
+                    onClick={() => void run(remove, m.name)}
+                  >
                     Remove {m.name} and its embeddings
                   </button>
-                  <button type="button" className="button button-small" onClick={() => setConfirming(null)}>
+                  <button type="button" className="button button-small" data-testid="assist-remove-keep" onClick={() => keep(m.name)}>
                     Keep
                   </button>
-                </>
+                </span>
               ) : (
-                <button type="button" className="button button-small" data-testid="assist-remove" onClick={() => setConfirming(m.name)}>
+                <button
+                  ref={focusIf(m.name, 'remove')}
+                  type="button"
+                  className="button button-small"
+                  data-testid="assist-remove"
+                  onClick={() => confirm(m.name)}
+                >
                   Remove…
                 </button>
               )}
