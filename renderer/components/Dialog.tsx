@@ -1,6 +1,9 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import './Dialog.css';
 
+/** What a user acts on, in document order; the body's prose links count (a "go to the Wallet page" way out). */
+const FIRST_CONTROL = 'input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
+
 interface DialogProps {
   open: boolean;
   title: string;
@@ -27,6 +30,28 @@ export function Dialog({ open, title, onClose, children, footer, testId, size = 
     if (!dialog) return;
     if (open && !dialog.open) dialog.showModal();
     if (!open && dialog.open) dialog.close();
+  }, [open]);
+
+  // showModal focuses the first control it finds, the header's close button. The dialog's first
+  // real control (or the first within an element marked data-autofocus) takes focus instead, as soon as it is drawn: many
+  // bodies read their data first. Once the user has put focus anywhere else, it is left there.
+  useEffect(() => {
+    const body = ref.current?.querySelector('.dialog-body');
+    if (!open || !body) return;
+    const place = (): boolean => {
+      const active = document.activeElement;
+      if (active && active !== document.body && active !== ref.current && !active.matches('.dialog-close')) return true;
+      const marked = body.querySelector<HTMLElement>('[data-autofocus]');
+      const target = marked?.matches(FIRST_CONTROL) ? marked : (marked ?? body).querySelector<HTMLElement>(FIRST_CONTROL);
+      target?.focus();
+      return target !== null;
+    };
+    if (place()) return;
+    const observer = new MutationObserver(() => {
+      if (place()) observer.disconnect();
+    });
+    observer.observe(body, { childList: true, subtree: true, attributes: true, attributeFilter: ['disabled'] });
+    return () => observer.disconnect();
   }, [open]);
 
   return (

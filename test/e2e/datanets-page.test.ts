@@ -100,6 +100,10 @@ describe('the Datanets page', () => {
     await dialog.getByTestId('create-datanet-submit').click();
     // The new datanet's next step opens: its import.
     await page.getByTestId('import-dialog').getByTestId('import-drop-zone').waitFor();
+    // It opens on its first control, not on its close button (where showModal puts focus).
+    await expect
+      .poll(() => page.evaluate(`(() => { const a = document.activeElement; return a?.closest('[data-testid="import-panel"]') ? a.tagName : a?.className; })()`))
+      .toMatch(/^(BUTTON|INPUT|SELECT)$/);
     const created = await datanetNamed('Support tickets');
     expect(created?.license).toBe('CC-BY-SA-4.0');
     expect(created?.schema.fields.map((f) => `${f.name}:${f.kind}`)).toEqual([

@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState, type SubmitEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import type { Contribution } from '../../../shared/api';
 import { useAction, useCall } from '../../api';
 import { CallFallback } from '../../components/CallFallback';
@@ -21,26 +21,7 @@ export function ContributeDialog({ open, onClose, onCreated }: ContributeDialogP
   );
 }
 
-/**
- * A ref for the dialog's first real control. The form is drawn once the wallet and the datanets are
- * read, after showModal put focus on the close button: focus moves to the control then, a frame
- * later (the <dialog> opens after its children's effects), unless the user has moved it meanwhile.
- */
-function useFirstControl(): (el: HTMLElement | null) => void {
-  const done = useRef(false);
-  return useCallback((el: HTMLElement | null) => {
-    if (!el || done.current) return;
-    done.current = true;
-    requestAnimationFrame(() => {
-      const active = document.activeElement;
-      const untouched = !active || active === document.body || active.matches('dialog, .dialog-close');
-      if (untouched && el.isConnected) el.focus();
-    });
-  }, []);
-}
-
 function ContributeForm({ onClose, onCreated }: Omit<ContributeDialogProps, 'open'>) {
-  const firstControl = useFirstControl();
   const wallet = useCall('wallet.status', {});
   const datanets = useCall('datanets.list', {});
   const create = useAction('contributions.create');
@@ -66,7 +47,7 @@ function ContributeForm({ onClose, onCreated }: Omit<ContributeDialogProps, 'ope
     return (
       <p className="contribute-locked" data-testid="contribute-locked">
         {wallet.data.exists ? 'Signing needs the wallet unlocked.' : 'Signing needs a wallet, and there is none yet.'}{' '}
-        <a href="#/wallet" ref={firstControl} onClick={onClose}>
+        <a href="#/wallet" onClick={onClose}>
           {wallet.data.exists ? 'Unlock it on the Wallet page' : 'Create or import one on the Wallet page'}
         </a>
         , then come back.
@@ -77,7 +58,7 @@ function ContributeForm({ onClose, onCreated }: Omit<ContributeDialogProps, 'ope
     return (
       <p data-testid="contribute-no-versions">
         No datanet has a version yet. A contribution is a frozen version: open the datanet from the{' '}
-        <a href="#/datanets" ref={firstControl} onClick={onClose}>Datanets page</a> and freeze one with <strong>Versions…</strong> at the top of its page (or with <code>studio version create</code>).
+        <a href="#/datanets" onClick={onClose}>Datanets page</a> and freeze one with <strong>Versions…</strong> at the top of its page (or with <code>studio version create</code>).
       </p>
     );
   }
@@ -90,7 +71,7 @@ function ContributeForm({ onClose, onCreated }: Omit<ContributeDialogProps, 'ope
         </label>
         <select
           id="contribute-datanet"
-          ref={firstControl}
+         
           className="select"
           data-testid="contribute-datanet"
           value={chosen}

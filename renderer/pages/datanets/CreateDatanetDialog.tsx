@@ -44,17 +44,12 @@ export function CreateDatanetDialog({ open, onClose, onCreated }: CreateDatanetD
   const create = useAction('datanets.create');
   const formId = useId();
   const listId = useId();
-  const nameInput = useRef<HTMLInputElement>(null);
   const form = useRef<HTMLFormElement>(null);
   // Set by a submit that found problems: the first one is brought into view and focused once they are drawn.
   const [focusRequest, setFocusRequest] = useState(0);
   // The builder's own check is said in full once Create was pressed; before, only what is plainly
   // wrong as it is typed (a rating out of range), not a new field's labels not given yet.
   const [checkedAll, setCheckedAll] = useState(false);
-  // After the <dialog> opened (the child's effect runs first): showModal would otherwise focus the close button.
-  useEffect(() => {
-    if (open) nameInput.current?.focus();
-  }, [open]);
   const patch = useCallback((p: Partial<Draft>) => setDraft({ ...draft, ...p }), [draft, setDraft]);
 
   const problem = create.error?.error;
@@ -149,7 +144,6 @@ export function CreateDatanetDialog({ open, onClose, onCreated }: CreateDatanetD
             <span className="field-label">Name</span>
             <input
               className="input"
-              ref={nameInput}
               value={draft.name}
               maxLength={80}
               placeholder="e.g. Support tickets"

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import { submitOnCtrlEnter } from '../../../components/ctrl-enter';
 import type { DatanetSummary } from '../../../../shared/api';
 import { ApiFailure } from '../../../../shared/api/errors';
@@ -26,19 +26,12 @@ export function ExportPanel({ datanet }: { datanet: DatanetSummary }) {
   const [testPercent, setTestPercent] = useState('10');
   const formatName = useId();
   const testId = useId();
-  const pathBox = useRef<HTMLDivElement>(null);
   const chosen = FORMATS.find((f) => f.value === format)!;
   const { job } = exp;
   const err = exp.error?.error;
   const pathError = err?.code === 'invalid_input' && err.field === 'out' ? err : undefined;
   const testFraction = Number(testPercent) / 100;
   const testValid = format !== 'hf' || (testPercent.trim() !== '' && testFraction >= 0 && testFraction <= 0.9);
-
-  // After the <dialog> has opened (showModal would leave focus on its close button): the path to type.
-  useEffect(() => {
-    const frame = requestAnimationFrame(() => pathBox.current?.querySelector('input')?.focus());
-    return () => cancelAnimationFrame(frame);
-  }, []);
 
   function submit(): void {
     if (out.trim() === '' || !testValid) return;
@@ -72,7 +65,8 @@ export function ExportPanel({ datanet }: { datanet: DatanetSummary }) {
           </label>
         ))}
       </fieldset>
-      <div ref={pathBox}>
+      {/* The dialog opens on the path to type: the format has a default, the path has none. */}
+      <div data-autofocus>
         <PathField
           id="export-path"
           label={chosen.what === 'folder' ? 'Folder to write' : 'File to write'}

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { Datanet, Version } from '../../../../shared/api';
 import { ApiFailure } from '../../../../shared/api/errors';
 import { useApi } from '../../../api';
@@ -28,14 +28,7 @@ export function FreezeVersionForm({ datanet, onFrozen }: FreezeVersionFormProps)
   const [frozen, setFrozen] = useState<Frozen | null>(null);
   const [listError, setListError] = useState<ApiFailure | null>(null);
   const noteId = useId();
-  const noteInput = useRef<HTMLInputElement>(null);
   const { job } = freeze;
-
-  // After the <dialog> has opened: its showModal would otherwise leave focus on the close button.
-  useEffect(() => {
-    const frame = requestAnimationFrame(() => noteInput.current?.focus());
-    return () => cancelAnimationFrame(frame);
-  }, []);
 
   // The job says "version N: …" in words; the list says it in fields. The newest is the one made
   // here (versions are numbered in one transaction, and one freeze is followed at a time).
@@ -80,7 +73,6 @@ export function FreezeVersionForm({ datanet, onFrozen }: FreezeVersionFormProps)
         </label>
         <input
           id={noteId}
-          ref={noteInput}
           className="input"
           maxLength={2000}
           placeholder="What changed, e.g. relabeled the refunds"
