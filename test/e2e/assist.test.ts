@@ -101,8 +101,8 @@ describe('assist in Chromium', () => {
       const confirmation = row.getByTestId('assist-remove-confirmation');
       await confirmation.waitFor();
       expect(await confirmation.getAttribute('aria-label')).toBe('Remove tiny-model?');
-      // Focus is in the confirmation, not lost with the Remove… button it replaced.
-      await expect.poll(() => focused('assist-remove-confirm')).toBe(true);
+      // Focus is in the confirmation, not lost with the Remove… button it replaced; on Keep, so Enter twice removes nothing.
+      await expect.poll(() => focused('assist-remove-keep')).toBe(true);
       if (cancel === 'Escape') {
         await shootChecked(page, 'assist-remove-confirm-light', { target: row });
         await page.keyboard.press('Escape');
@@ -114,7 +114,7 @@ describe('assist in Chromium', () => {
     }
     // Enter on Remove… opens the confirmation again, from the keyboard alone; nothing was removed.
     await page.keyboard.press('Enter');
-    await expect.poll(() => focused('assist-remove-confirm')).toBe(true);
+    await expect.poll(() => focused('assist-remove-keep')).toBe(true);
     expect((await app.call<{ name: string }[]>('assist.models.list')).map((m) => m.name)).toEqual(['tiny-model']);
     await context.close();
     expect(problems).toEqual([]);

@@ -65,7 +65,7 @@ function ModelList({ models, onChange }: { models: EmbeddingModel[]; onChange: (
   const activate = useAction('assist.models.activate');
   const remove = useAction('assist.models.remove');
   const [confirming, setConfirming] = useState<string | null>(null);
-  // Which button takes focus as it mounts: the confirmation's, opened from Remove…; Remove… again, after Keep or Escape.
+  // Which button takes focus as it mounts: the confirmation's Keep, opened from Remove…; Remove… again, after Keep or Escape.
   const focusNext = useRef<{ name: string; on: 'confirm' | 'remove' } | null>(null);
   const focusIf = (name: string, on: 'confirm' | 'remove') => (el: HTMLButtonElement | null) => {
     if (el && focusNext.current?.name === name && focusNext.current.on === on) {
@@ -116,7 +116,8 @@ function ModelList({ models, onChange }: { models: EmbeddingModel[]; onChange: (
                 </button>
               )}
               {confirming === m.name ? (
-                // Focus moves to the confirmation (the Remove… button it replaces is gone); Escape or Keep cancels it and focus goes back to Remove….
+                // Focus moves to the confirmation's Keep (the Remove… button it replaces is gone, and Enter pressed twice must not
+                // remove); Escape or Keep cancels it and focus goes back to Remove….
                 <span
                   className="boxed-row-actions"
                   role="group"
@@ -127,7 +128,6 @@ function ModelList({ models, onChange }: { models: EmbeddingModel[]; onChange: (
                   }}
                 >
                   <button
-                    ref={focusIf(m.name, 'confirm')}
                     type="button"
                     className="button button-small button-danger"
                     data-testid="assist-remove-confirm"
@@ -136,7 +136,7 @@ function ModelList({ models, onChange }: { models: EmbeddingModel[]; onChange: (
                   >
                     Remove {m.name} and its embeddings
                   </button>
-                  <button type="button" className="button button-small" data-testid="assist-remove-keep" onClick={() => keep(m.name)}>
+                  <button ref={focusIf(m.name, 'confirm')} type="button" className="button button-small" data-testid="assist-remove-keep" onClick={() => keep(m.name)}>
                     Keep
                   </button>
                 </span>
