@@ -78,7 +78,7 @@ export function openBackend(options: BackendOptions): Backend {
     });
     const interrupted = jobs.markInterrupted();
     if (interrupted > 0) log.warn(`${interrupted} job(s) were interrupted when the app last stopped`);
-    let ledgerSync: BackendContext['ledgerSync'] = () => ({ state: 'idle', message: null });
+    let ledgerSync: BackendContext['ledgerSync'] = () => ({ state: 'idle', message: null, lastSyncAt: null });
     const ctx: BackendContext = { dataDir, runtime: options.runtime, db, bus, jobs, log, statusChanged: () => statusChanged(), ledgerSync: () => ledgerSync() };
     statusChanged = () => bus.emit('status.changed', currentStatus(ctx));
 
@@ -103,8 +103,8 @@ export function openBackend(options: BackendOptions): Backend {
     const influence = new InfluenceService({ dataDir, db, datanets, models, jobs });
     const attribution = new AttributionService({ db, dataDir, models, datanets, jobs, ledger, inference, spans: spanIndexes, influence });
     ledgerSync = () => {
-      const { state, message } = ledger.syncStatus();
-      return { state, message };
+      const { state, message, lastSyncAt } = ledger.syncStatus();
+      return { state, message, lastSyncAt };
     };
     const handlers: Handlers = {
       ...systemApp(ctx),

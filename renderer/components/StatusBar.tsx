@@ -33,9 +33,13 @@ function OnlineItem() {
 }
 
 function StatusItems() {
-  const { data, error } = useStatus();
-  // While the backend can't be asked, say "unknown" rather than show stale or made-up numbers.
-  const unknown = error && !data ? 'unknown' : '…';
+  const { state } = useConnection();
+  const { data: fetched, error } = useStatus();
+  // While the backend is out of reach its last numbers may already be wrong (a job ended, a record
+  // was sent): say "unknown" rather than show them. A reconnect fetches them again.
+  const reconnecting = state !== 'open' && fetched !== undefined;
+  const data = reconnecting ? undefined : fetched;
+  const unknown = (error && !fetched) || reconnecting ? 'unknown' : '…';
   const running = data?.jobs.running ?? [];
   return (
     <>
@@ -59,7 +63,9 @@ function StatusItems() {
         </span>
       )}
       <span className="status-jobs" data-testid="status-jobs">
-        {running.length === 0 ? (
+        {!data ? (
+          <span className="status-item status-quiet">{`Jobs ${unknown}`}</span>
+        ) : running.length === 0 ? (
           <span className="status-item status-quiet">No jobs running</span>
         ) : (
           running.map((job) => <JobProgress key={job.id} title={job.title} progress={job.progress} compact />)
@@ -104,12 +110,14 @@ function SyncItem({ sync, pending, confirming }: { sync: LedgerSyncStatus; pendi
   // Locked or offline with nothing waiting is not a problem worth a warning colour.
   const warn = sync.state === 'insufficient_funds' || sync.state === 'error' || sync.state === 'wrong_chain' || (unsent > 0 && (sync.state === 'offline' || sync.state === 'locked'));
   const records = (n: number) => `${n} signed contribution record${n === 1 ? '' : 's'}`;
-  const title = `${SYNC_WORDS[sync.state]}${sync.message ? `: ${sync.message}` : ''}. ${records(unsent)} waiting to be sent${confirming > 0 ? `, ${records(confirming)} sent and waiting for confirmations` : ''}. Open Contributions.`;
+  // Before this session's first pass, "Synced" would claim a ledger was reached (the devnet may not even be started).
+  const words = sync.state === 'idle' && sync.lastSyncAt === null && pending === 0 ? 'Nothing to send' : SYNC_WORDS[sync.state];
+  const title = `${words}${sync.message ? `: ${sync.message}` : ''}. ${records(unsent)} waiting to be sent${confirming > 0 ? `, ${records(confirming)} sent and waiting for confirmations` : ''}. Open Contributions.`;
   const counts = [unsent > 0 || confirming === 0 ? `${unsent} pending` : null, confirming > 0 ? `${confirming} confirming` : null].filter(Boolean).join(', ');
   return (
     <a href="#/contributions" className={`status-item status-sync ${warn ? 'status-warn' : ''}`} data-testid="status-outbox" data-state={sync.state} data-pending={pending} title={title}>
       <OutboxIcon size={14} />
-      <span data-testid="status-sync">{SYNC_WORDS[sync.state]}</span>
+      <span data-testid="status-sync">{words}</span>
       <span aria-hidden="true">·</span>
       <span>{counts}</span>
     </a>

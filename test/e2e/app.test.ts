@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAxe, checkSmallWindow, openApp, startBrowserApp } from '../fixtures/app-page';
 import { screenshotPath } from '../fixtures/browser';
@@ -31,6 +31,38 @@ describe('the app in Chromium, served by studio serve', () => {
     await expect.poll(() => page.getByTestId('status-ledger').textContent()).toContain('Local devnet (anvil)');
     await expect.poll(() => page.getByTestId('status-outbox').textContent()).toMatch(/0/);
     expect(await page.getByTestId('status-online').getAttribute('data-online')).toBe('true');
+    await context.close();
+  });
+
+  it('says "Nothing to send" before any sync, and "unknown" for what it last knew while the backend is out of reach', async () => {
+    const { context, page } = await openApp(browser, app, { problems: [] });
+    // Every socket to /api goes through here, so the test can cut the connection and refuse new ones.
+    let down = false;
+    const sockets: WebSocketRoute[] = [];
+    await context.routeWebSocket(/\/api/, (ws) => {
+      if (down) return void ws.close();
+      ws.connectToServer();
+      sockets.push(ws);
+    });
+    await page.reload();
+    await expect.poll(() => page.getByTestId('status-connection').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('status-sync').textContent()).toBe('Nothing to send');
+    await expect.poll(() => page.getByTestId('status-jobs').textContent()).toBe('No jobs running');
+
+    down = true;
+    for (const ws of sockets) await ws.close();
+    await expect.poll(() => page.getByTestId('status-connection').textContent()).toContain('Reconnecting…');
+    expect(await page.getByTestId('status-outbox').textContent()).toBe('Outbox unknown');
+    expect(await page.getByTestId('status-jobs').textContent()).toBe('Jobs unknown');
+    expect(await page.getByTestId('status-ledger').textContent()).toBe('Ledger unknown');
+    await page.screenshot({ path: screenshotPath('statusbar-reconnecting') });
+
+    down = false;
+    const retry = page.getByTestId('status-connection').getByRole('button', { name: 'Retry now' });
+    if (await retry.isVisible()) await retry.click();
+    await expect.poll(() => page.getByTestId('status-connection').count(), { timeout: 20_000 }).toBe(0);
+    await expect.poll(() => page.getByTestId('status-sync').textContent()).toBe('Nothing to send');
+    expect(await page.getByTestId('status-jobs').textContent()).toBe('No jobs running');
     await context.close();
   });
 

@@ -47,7 +47,7 @@ export type RecordState = z.infer<typeof RecordState>;
 
 export const LedgerStatus = z.object({
   network: z.object({ kind: z.enum(['devnet', 'rpc']), name: z.string(), chainId: z.number().int().nullable() }),
-  sync: LedgerSyncStatus.extend({ lastSyncAt: z.number().nullable() }),
+  sync: LedgerSyncStatus,
   counts: z.record(RecordState, z.number().int()),
   devnet: z.object({ running: z.boolean(), rpcUrl: z.string().nullable(), owner: z.enum(['app', 'detached']).nullable() }),
   addresses: ContractAddresses.nullable(),

@@ -6,6 +6,8 @@ import { LedgerNetwork } from './settings';
 export const LedgerSyncStatus = z.object({
   state: z.enum(['idle', 'syncing', 'offline', 'locked', 'wrong_chain', 'insufficient_funds', 'error']),
   message: z.string().nullable(),
+  /** When this session's last sync pass ended (ms since the epoch); null before its first. */
+  lastSyncAt: z.number().nullable(),
 });
 export type LedgerSyncStatus = z.infer<typeof LedgerSyncStatus>;
 
