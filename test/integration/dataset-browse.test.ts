@@ -108,8 +108,11 @@ describe('items.window', () => {
       { field: 'quality', text: '4 / 5' },
     ]);
     expect(row!.reviewed).toBe(true);
-    expect(row!.lastLabel).toMatchObject({ author: b.datanets.author });
+    expect(row!.lastLabel).toMatchObject({ author: b.datanets.author, imported: false });
     expect(fieldsRow).toMatchObject({ text: 'answer: 42 · question: Why?', truncated: false, labels: [], reviewed: false, lastLabel: null });
+    // A label that came with an import says so: it is the file's, not someone's labeling here.
+    b.datanets.annotations.record({ itemSeq: fieldsRow!.seq, datanetId: d.id }, 'sentiment', 'negative', 'annotator@example.org', 'import');
+    expect((await windowOf(b, d, 0, 10)).items[1]!.lastLabel).toMatchObject({ author: 'annotator@example.org', imported: true });
   });
 });
 

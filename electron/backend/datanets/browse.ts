@@ -84,7 +84,7 @@ export class Browse {
     );
     this.labelsStmt = db.prepare('SELECT field, value FROM labels WHERE item_seq = ?');
     this.lastLabelStmt = db.prepare(
-      `SELECT author, created_at AS at FROM annotation_events WHERE item_seq = ? AND field NOT LIKE '$%' ORDER BY seq DESC LIMIT 1`,
+      `SELECT author, created_at AS at, kind = 'import' AS imported FROM annotation_events WHERE item_seq = ? AND field NOT LIKE '$%' ORDER BY seq DESC LIMIT 1`,
     );
     this.maxItemStmt = db.prepare('SELECT max(seq) FROM items').pluck();
     this.maxEventStmt = db.prepare('SELECT max(seq) FROM annotation_events').pluck();
@@ -188,7 +188,7 @@ export class Browse {
       image: image && { cid: image.cid, thumbCid: row.thumb_cid, width: image.width, height: image.height },
       labels,
       reviewed: values.get(REVIEWED) === true,
-      lastLabel: (this.lastLabelStmt.get(seq) as { author: string; at: number } | undefined) ?? null,
+      lastLabel: lastLabelOf(this.lastLabelStmt.get(seq) as { author: string; at: number; imported: 0 | 1 } | undefined),
       importId: row.import_id,
       createdAt: row.created_at,
     };
@@ -232,4 +232,9 @@ export function labelChip(field: LabelField, value: unknown): string {
     case 'instruction_pair':
       return cut((value as { response: string }).response || (value as { prompt: string }).prompt, 60);
   }
+}
+
+/** SQLite answers a comparison as 0 or 1. */
+function lastLabelOf(row: { author: string; at: number; imported: 0 | 1 } | undefined): ItemPreview['lastLabel'] {
+  return row ? { author: row.author, at: row.at, imported: row.imported === 1 } : null;
 }

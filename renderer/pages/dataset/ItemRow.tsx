@@ -60,8 +60,9 @@ function ItemCells({ item }: { item: ItemPreview }) {
       <div role="gridcell" className="dv-cell dv-cell-reviewed">
         <ReviewedMark reviewed={item.reviewed} />
       </div>
-      <div role="gridcell" className="dv-cell dv-cell-author" title={item.lastLabel ? dateTime.format(item.lastLabel.at) : undefined}>
+      <div role="gridcell" className="dv-cell dv-cell-author" data-testid="row-author" title={authorTitle(item.lastLabel)}>
         {item.lastLabel?.author ?? ''}
+        {item.lastLabel?.imported && <span className="dv-imported"> · imported</span>}
       </div>
       <div role="gridcell" className="dv-cell dv-cell-date">
         {dateFormat.format(item.createdAt)}
@@ -77,4 +78,10 @@ function Placeholder() {
       <span className="visually-hidden">Loading…</span>
     </div>
   );
+}
+
+/** When the newest label was made, and whether it came with an import rather than from someone labeling here. */
+function authorTitle(last: ItemPreview['lastLabel']): string | undefined {
+  if (!last) return undefined;
+  return last.imported ? `Came with an import on ${dateTime.format(last.at)}, not labeled in the app.` : dateTime.format(last.at);
 }

@@ -27,8 +27,11 @@ export const ItemPreview = z.object({
   /** Schema fields with a current value, in schema order, each as a short text ("positive", "3 spans"). */
   labels: z.array(z.object({ field: z.string(), text: z.string() })),
   reviewed: z.boolean(),
-  /** The newest label event (not counting `$` fields such as reviewed), or null when never labeled. */
-  lastLabel: z.object({ author: z.string(), at: Timestamp }).nullable(),
+  /**
+   * The newest label event (not counting `$` fields such as reviewed), or null when never labeled.
+   * `imported`: the label came with an import (its author is the file's, or the importer's), not made in the app.
+   */
+  lastLabel: z.object({ author: z.string(), at: Timestamp, imported: z.boolean() }).nullable(),
   importId: ImportId.nullable(),
   createdAt: Timestamp,
 });
