@@ -36,7 +36,12 @@ describe('the schema builder says what is wrong in sentences', () => {
     expect(placeError('schema.fields.2.kind', 'schema.fields.2.kind invalid option', fields)).toMatchObject({
       problems: new Map([[2, { input: 'name', message: 'Invalid option.' }]]),
     });
-    expect(placeError('name', 'name must not be empty', fields)).toEqual({ place: 'form', input: 'name', message: 'name must not be empty' });
+    expect(placeError('name', 'name must not be empty', fields)).toEqual({ place: 'form', input: 'name', message: 'The name must not be empty.' });
+    expect(placeError('license', 'license must be an SPDX license id, e.g. CC-BY-4.0 or MIT', fields)).toEqual({
+      place: 'form',
+      input: 'license',
+      message: 'The license must be an SPDX license id, e.g. CC-BY-4.0 or MIT.',
+    });
     expect(placeError('schema.fields', 'schema.fields needs at least one field', [])).toEqual({ place: 'form', input: 'schema', message: 'Add at least one field.' });
   });
 

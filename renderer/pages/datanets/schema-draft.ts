@@ -254,6 +254,8 @@ export function placeError(path: string, message: string, fields: readonly Draft
     return { place: 'form', input: 'schema', message: whole ?? asSentence(said) };
   }
   const top = path.split('.')[0];
-  if (top === 'name' || top === 'description' || top === 'license' || top === 'labelStudioConfig') return { place: 'form', input: top, message };
+  // The backend says "license must be an SPDX license id…"; beside the field that reads "The license must be …".
+  if (top === 'name' || top === 'description' || top === 'license') return { place: 'form', input: top, message: asSentence(`the ${top} ${said}`) };
+  if (top === 'labelStudioConfig') return { place: 'form', input: top, message };
   return { place: 'form', input: 'schema', message };
 }
