@@ -1,6 +1,6 @@
 import type { ItemFilter, ItemSort } from '../../../shared/api';
 import { pageHref } from '../../route';
-import { readStored } from '../datanets/useStoredState';
+import { readStored } from '../../hooks/useStoredState';
 import { isViewControls, toFilter, viewControlsKey } from '../dataset/view-controls';
 
 /**

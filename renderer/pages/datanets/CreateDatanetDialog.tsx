@@ -8,7 +8,7 @@ import { LabelStudioConfigTab } from './LabelStudioConfigTab';
 import { SchemaBuilder } from './SchemaBuilder';
 import { SchemaPreview } from './SchemaPreview';
 import { checkFields, newDraftField, placeError, previewSchema, toSchema, type DraftField, type FieldProblem, type PlacedError } from './schema-draft';
-import { useStoredState } from './useStoredState';
+import { useStoredState } from '../../hooks/useStoredState';
 
 /** Common SPDX ids for data; any other id or expression can be typed. */
 const LICENSES = ['CC-BY-4.0', 'CC-BY-SA-4.0', 'CC0-1.0', 'CC-BY-NC-4.0', 'ODC-By-1.0', 'ODbL-1.0', 'MIT', 'Apache-2.0', 'LicenseRef-proprietary'];

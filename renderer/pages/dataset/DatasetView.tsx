@@ -5,7 +5,7 @@ import { CallFallback } from '../../components/CallFallback';
 import { Dialog } from '../../components/Dialog';
 import { pageHref } from '../../route';
 import { ImportPanel } from '../datanets/ImportPanel';
-import { useStoredState } from '../datanets/useStoredState';
+import { useStoredState } from '../../hooks/useStoredState';
 import { DatasetToolbar } from './DatasetToolbar';
 import { ExportPanel } from './export/ExportPanel';
 import { ItemBrowser } from './ItemBrowser';

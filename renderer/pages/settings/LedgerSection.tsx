@@ -11,7 +11,7 @@ import { ConnectionActions } from './ledger/ConnectionActions';
 import { DevnetStatus } from './ledger/DevnetStatus';
 import './ledger/ledger.css';
 import { CONTRACTS, DEFAULT_BATCH_SIZE, DEFAULT_CONFIRMATIONS, PRESETS, draftOf, networkOf, numberProblem, isUnsavedDraft, type Draft, type Profile, type UnsavedDraft } from './ledger/draft';
-import { useStoredState } from '../datanets/useStoredState';
+import { useStoredState } from '../../hooks/useStoredState';
 
 const PROFILES: { profile: Profile; label: string }[] = [
   { profile: 'devnet', label: 'Local devnet (anvil, started by the app)' },
