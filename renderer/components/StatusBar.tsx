@@ -2,6 +2,7 @@ import type { LedgerSyncStatus } from '../../shared/api';
 import { useApi, useConnection } from '../api';
 import { useOnline } from '../hooks/useOnline';
 import { useStatus } from '../hooks/useStatus';
+import { InterruptedJobs } from './InterruptedJobs';
 import { JobProgress } from './JobProgress';
 import { LedgerIcon, OfflineIcon, OnlineIcon, OutboxIcon, PlugIcon } from './icons';
 import './StatusBar.css';
@@ -12,6 +13,7 @@ export function StatusBar() {
       <ConnectionItem />
       <OnlineItem />
       <StatusItems />
+      <InterruptedJobs />
     </footer>
   );
 }
