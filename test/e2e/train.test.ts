@@ -45,6 +45,8 @@ beforeAll(async () => {
   ({ app, browser } = await startBrowserApp());
   datanet = await seedSumsDatanet(app);
   await installTinyModel(app, 'tiny-qwen', { architecture: 'qwen2', seed: 3 });
+  // A second base model with a longer context (300 tokens; tiny-qwen's is 64), listed after tiny-qwen.
+  await installTinyModel(app, 'tiny-qwen-long', { architecture: 'qwen2', seed: 3, maxPositions: 300 });
   ({ page, close: closePage } = await open());
 });
 
@@ -56,13 +58,48 @@ afterAll(async () => {
 });
 
 describe('the Train page', () => {
+  it("fits a preset's max length to the base model's context, again when the model changes, and names a typed one past it", async () => {
+    const summary = page.getByTestId('preset-summary');
+    const note = page.getByTestId('preset-context-note');
+    expect(await page.getByTestId('train-model').inputValue()).toBe('tiny-qwen');
+    // The quick preset's 256 tokens are more than the tiny model's context (64): it fills in 64, and says why.
+    expect(await summary.textContent()).toContain('up to 64 tokens per example');
+    expect(await note.textContent()).toBe("Max length 64: the context of tiny-qwen, which is shorter than the Quick preset's 256 tokens.");
+    await page.getByTestId('preset-standard').check();
+    expect(await summary.textContent()).toContain('up to 64 tokens per example');
+    expect(await note.textContent()).toBe("Max length 64: the context of tiny-qwen, which is shorter than the Standard preset's 512 tokens.");
+    // Another model, cut again: to its 300 tokens, and not at all where the preset fits.
+    await page.getByTestId('train-model').selectOption('tiny-qwen-long');
+    expect(await summary.textContent()).toContain('up to 300 tokens per example');
+    expect(await note.textContent()).toBe("Max length 300: the context of tiny-qwen-long, which is shorter than the Standard preset's 512 tokens.");
+    await page.getByTestId('preset-quick').check();
+    expect(await summary.textContent()).toContain('up to 256 tokens per example');
+    expect(await note.count()).toBe(0);
+    await page.getByTestId('train-model').selectOption('tiny-qwen');
+    expect(await summary.textContent()).toContain('up to 64 tokens per example');
+
+    // Custom starts from the cut value; a longer one typed by hand is kept as typed, with a note beside it.
+    await page.getByTestId('preset-custom').check();
+    const maxLen = page.getByTestId('hyper-maxLen');
+    expect(await maxLen.inputValue()).toBe('64');
+    expect(await page.getByTestId('hyper-maxLen-note').count()).toBe(0);
+    await maxLen.fill('300');
+    const typedNote = page.getByTestId('hyper-maxLen-note');
+    expect(await typedNote.textContent()).toBe('This is more than the context of tiny-qwen (64 tokens): the run cuts examples to 64 tokens.');
+    expect(await maxLen.getAttribute('aria-describedby')).toContain(await typedNote.getAttribute('id'));
+    expect(await maxLen.inputValue()).toBe('300');
+    // The backend takes it (and cuts examples to the context): Start stays enabled.
+    expect(await page.getByTestId('train-start').isDisabled()).toBe(false);
+    await shootChecked(page, 'train-form-context-light', { target: page.getByTestId('hyperparameters') });
+    await page.getByTestId('preset-quick').check();
+  });
+
   it('trains with a live chart, cancels, resumes after a reload from its checkpoint, and notifies at the end', async () => {
     expect(await page.getByTestId('train-datanet').inputValue()).toBe(datanet.id);
     expect(await page.getByTestId('train-field').inputValue()).toBe('pair');
     expect(await page.getByTestId('estimate-time').textContent()).toMatch(/measured after the first steps/);
     expect(await page.getByTestId('estimate-memory').textContent()).toMatch(/^about \d+(\.\d)? (KB|MB)$/);
-    // The quick preset's 256 tokens are more than the tiny model's context (64): it says what the run will use.
-    expect(await page.getByTestId('preset-summary').textContent()).toContain("up to 64 tokens per example (the model's context)");
+    expect(await page.getByTestId('preset-summary').textContent()).toContain('up to 64 tokens per example');
     await shootBothThemes(page, 'train-form');
     await checkSmallWindow(page, 'train-form');
 

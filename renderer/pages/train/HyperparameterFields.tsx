@@ -1,20 +1,24 @@
 import { useId } from 'react';
-import { NUMBER_LIMITS, limitProblem, type Hyperparameters } from './presets';
+import { NUMBER_LIMITS, limitProblem, maxLenContextNote, type Hyperparameters } from './presets';
 
 interface HyperparameterFieldsProps {
   values: Hyperparameters;
   onChange: (values: Hyperparameters) => void;
   disabled: boolean;
+  /** The base model chosen: a max length past its context gets a note. */
+  model: { name: string; contextLength: number };
 }
 
 /** Every hyperparameter with its limits and a one-line explanation; an out-of-range value is named beside its field. */
-export function HyperparameterFields({ values, onChange, disabled }: HyperparameterFieldsProps) {
+export function HyperparameterFields({ values, onChange, disabled, model }: HyperparameterFieldsProps) {
   const base = useId();
   return (
     <div className="hyper-grid" data-testid="hyperparameters">
       {NUMBER_LIMITS.map((limit) => {
         const id = `${base}-${limit.key}`;
         const problem = limitProblem(limit, values[limit.key]);
+        const note = !problem && limit.key === 'maxLen' ? maxLenContextNote(values.maxLen, model.contextLength, model.name) : null;
+        const described = [`${id}-help`, ...(problem ? [`${id}-problem`] : []), ...(note ? [`${id}-note`] : [])].join(' ');
         return (
           <div key={limit.key} className="field hyper-field">
             <label className="field-label" htmlFor={id}>
@@ -31,7 +35,7 @@ export function HyperparameterFields({ values, onChange, disabled }: Hyperparame
               disabled={disabled}
               data-testid={`hyper-${limit.key}`}
               aria-invalid={problem ? true : undefined}
-              aria-describedby={`${id}-help${problem ? ` ${id}-problem` : ''}`}
+              aria-describedby={described}
               onChange={(e) => onChange({ ...values, [limit.key]: e.target.value === '' ? Number.NaN : Number(e.target.value) })}
             />
             <span className="field-hint" id={`${id}-help`}>
@@ -40,6 +44,11 @@ export function HyperparameterFields({ values, onChange, disabled }: Hyperparame
             {problem && (
               <span className="field-error" id={`${id}-problem`}>
                 {problem}
+              </span>
+            )}
+            {note && (
+              <span className="field-note" id={`${id}-note`} data-testid={`hyper-${limit.key}-note`}>
+                {note}
               </span>
             )}
           </div>

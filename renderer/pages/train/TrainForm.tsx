@@ -9,7 +9,7 @@ import { EstimateView } from './EstimateView';
 import type { MeasuredRun } from './estimate';
 import { HyperparameterFields } from './HyperparameterFields';
 import { askToNotify } from './notify';
-import { PRESETS, problems, type Hyperparameters, type PresetId } from './presets';
+import { PRESETS, presetContextNote, presetValues, problems, type Hyperparameters, type PresetId } from './presets';
 import type { TrainInput } from './run-points';
 
 /** Schema field kinds training can learn, and how (electron/backend/training/dataset-source.ts). */
@@ -63,7 +63,11 @@ export function TrainForm({ datanets, models, takenNames, measured, busy, onStar
   const [modelName, setModelName] = useState(models[0]!.name);
   const model = models.find((m) => m.name === modelName) ?? models[0]!;
   const [preset, setPreset] = useState<PresetId>('quick');
-  const [values, setValues] = useState<Hyperparameters>(PRESETS.quick.values);
+  // A preset's values follow the model (its max length cut to the model's context, again when the
+  // model changes); custom values are the user's, kept as typed.
+  const [custom, setCustom] = useState<Hyperparameters | null>(null);
+  const values = preset === 'custom' && custom ? custom : presetValues(preset === 'custom' ? 'quick' : preset, model.contextLength);
+  const contextNote = preset === 'custom' ? null : presetContextNote(preset, model.contextLength, model.name);
   const [typedName, setTypedName] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const [failure, setFailure] = useState<ApiFailure | null>(null);
@@ -86,8 +90,9 @@ export function TrainForm({ datanets, models, takenNames, measured, busy, onStar
   const nameError = failure?.error.code === 'conflict' || (failure?.error.code === 'invalid_input' && failure.error.field === 'out');
 
   function choosePreset(next: PresetId): void {
+    // Custom starts from the settings shown above (the preset's, for this model).
+    if (next === 'custom') setCustom(values);
     setPreset(next);
-    if (next !== 'custom') setValues(PRESETS[next].values);
   }
 
   async function onSubmit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
@@ -197,14 +202,20 @@ export function TrainForm({ datanets, models, takenNames, measured, busy, onStar
         </label>
       </fieldset>
       {preset === 'custom' ? (
-        <HyperparameterFields values={values} onChange={setValues} disabled={disabled} />
+        <HyperparameterFields values={values} onChange={setCustom} disabled={disabled} model={model} />
       ) : (
-        <p className="muted preset-summary" data-testid="preset-summary">
-          {values.steps} steps · rank {values.rank}, alpha {values.alpha} · learning rate {values.lr} · batch {values.batch}
-          {values.gradAccum > 1 ? ` × ${values.gradAccum}` : ''} · up to {used.maxLen} tokens per example
-          {used.maxLen < values.maxLen ? ` (the model's context)` : ''} ·{' '}
-          {values.targets === 'default' ? 'attention query and value' : 'every linear layer'}
-        </p>
+        <div className="preset-summary">
+          <p className="muted" data-testid="preset-summary">
+            {values.steps} steps · rank {values.rank}, alpha {values.alpha} · learning rate {values.lr} · batch {values.batch}
+            {values.gradAccum > 1 ? ` × ${values.gradAccum}` : ''} · up to {values.maxLen} tokens per example ·{' '}
+            {values.targets === 'default' ? 'attention query and value' : 'every linear layer'}
+          </p>
+          {contextNote && (
+            <p className="muted" data-testid="preset-context-note">
+              {contextNote}
+            </p>
+          )}
+        </div>
       )}
 
       <div className="field">

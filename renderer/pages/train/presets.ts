@@ -24,6 +24,9 @@ export interface Hyperparameters {
 
 export type PresetId = 'quick' | 'standard' | 'custom';
 
+/** The shortest max length the backend takes (TrainStartInput.maxLen). */
+const MAX_LEN_MIN = 8;
+
 export const PRESETS: Record<Exclude<PresetId, 'custom'>, { label: string; description: string; values: Hyperparameters }> = {
   quick: {
     label: 'Quick',
@@ -36,6 +39,36 @@ export const PRESETS: Record<Exclude<PresetId, 'custom'>, { label: string; descr
     values: { steps: 400, lr: 2e-4, warmup: 20, rank: 16, alpha: 32, dropout: 0.05, targets: 'all-linear', batch: 4, gradAccum: 2, maxLen: 512, packing: false, seed: 42, evalFraction: 0.1, evalEvery: 50, checkpointEvery: 50, provider: 'cpu' },
   },
 };
+
+/**
+ * A preset's values for a base model: its max length cut to the model's context (positions past it
+ * do not exist, and the backend cuts examples there anyway), so the form never fills in a length
+ * the model cannot hold. Nothing else in a preset depends on the context.
+ */
+export function presetValues(id: Exclude<PresetId, 'custom'>, contextLength: number): Hyperparameters {
+  const values = PRESETS[id].values;
+  const maxLen = Math.max(MAX_LEN_MIN, Math.min(values.maxLen, contextLength));
+  return maxLen === values.maxLen ? values : { ...values, maxLen };
+}
+
+/** The sentence under a preset's summary when its max length was cut to the model's context, else null. */
+export function presetContextNote(id: Exclude<PresetId, 'custom'>, contextLength: number, modelName: string): string | null {
+  const preset = PRESETS[id];
+  const maxLen = presetValues(id, contextLength).maxLen;
+  if (maxLen === preset.values.maxLen) return null;
+  return `Max length ${maxLen}: the context of ${modelName}, which is shorter than the ${preset.label} preset's ${preset.values.maxLen} tokens.`;
+}
+
+/**
+ * The note beside a typed max length longer than the model's context, else null. The value is left
+ * as typed (changing it behind the user's back would lose it when they switch models) and Start
+ * stays enabled (the backend accepts it and cuts examples to the context): the note says what the
+ * run will use.
+ */
+export function maxLenContextNote(maxLen: number, contextLength: number, modelName: string): string | null {
+  if (!Number.isFinite(maxLen) || maxLen <= contextLength) return null;
+  return `This is more than the context of ${modelName} (${contextLength} tokens): the run cuts examples to ${contextLength} tokens.`;
+}
 
 type NumberKey = { [K in keyof Hyperparameters]: Hyperparameters[K] extends number ? K : never }[keyof Hyperparameters];
 
@@ -59,7 +92,7 @@ export const NUMBER_LIMITS: readonly NumberLimit[] = [
   { key: 'dropout', label: 'Dropout', min: 0, max: 0.99, step: 'any', help: "Randomly drops part of the adapter's input while training, against overfitting small datasets." },
   { key: 'batch', label: 'Batch size', min: 1, max: 512, step: 1, help: 'Examples per forward pass. Larger is steadier and needs more memory.' },
   { key: 'gradAccum', label: 'Gradient accumulation', min: 1, max: 1024, step: 1, help: 'Batches added up per update: a larger effective batch without the memory.' },
-  { key: 'maxLen', label: 'Max length (tokens)', min: 8, max: 32_768, step: 1, help: 'Longer examples are cut to this. Memory grows with it.' },
+  { key: 'maxLen', label: 'Max length (tokens)', min: MAX_LEN_MIN, max: 32_768, step: 1, help: 'Longer examples are cut to this. Memory grows with it.' },
   { key: 'evalFraction', label: 'Held-out share', min: 0, max: 0.5, step: 'any', help: 'Share of examples kept out of training to measure the eval loss honestly.' },
   { key: 'evalEvery', label: 'Eval every (steps)', min: 0, max: 1_000_000, step: 1, help: 'How often the eval loss is measured during the run (0: only at the end).' },
   { key: 'checkpointEvery', label: 'Checkpoint every (steps)', min: 0, max: 1_000_000, step: 1, help: 'How often the run is saved, so a cancel or a crash resumes from there (0: only on cancel).' },
