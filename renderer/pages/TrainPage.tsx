@@ -40,11 +40,12 @@ export function TrainPage() {
   const reloadRuns = runs.reload;
   useEvent('job.updated', (job) => {
     if (job.kind !== 'training') return;
-    const known = (jobs.data ?? []).some((j) => j.id === job.id);
+    const before = (jobs.data ?? []).find((j) => j.id === job.id);
     setJobs((prev) => [job, ...(prev ?? []).filter((j) => j.id !== job.id)]);
     if (job.state === 'succeeded') reloadAdapters();
-    // A run started elsewhere has a new folder; one that ended, a new state and checkpoint.
-    if (!known || job.state !== 'running') reloadRuns();
+    // A run started elsewhere has a new folder; one that ended, a new state and checkpoint; one at
+    // its first step has read its data, and its folder names the version it reads.
+    if (!before || job.state !== 'running' || (before.progress.done === 0 && job.progress.done > 0)) reloadRuns();
   });
 
   const trainingJobs = (jobs.data ?? []).filter((j) => j.kind === 'training');

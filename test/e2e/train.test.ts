@@ -145,6 +145,9 @@ describe('the Train page', () => {
     const stoppedAt = Number((await page.getByTestId('stat-step').textContent())!.split(' / ')[0]!.replace(/,/g, ''));
     expect(stoppedAt).toBeGreaterThan(25);
     expect(stoppedAt).toBeLessThan(3000);
+    // Started on the latest version, it is named by the version it read, as a finished run is.
+    const historyData = () => page.locator('[data-testid="history-row"][data-run="sums-long"] td').nth(2).textContent();
+    await expect.poll(historyData).toBe('Sums · v1');
     await expect.poll(() => page.evaluate('window.__notes')).toEqual([expect.stringMatching(/^Training of sums-long cancelled: Stopped at step \d+/)]);
 
     // A reload (the window closed and opened again) keeps the run, its curve and its Resume.
@@ -171,6 +174,7 @@ describe('the Train page', () => {
     const adapter = (await app.call<Adapter[]>('adapters.list')).find((a) => a.name === 'sums-long');
     expect(adapter?.lineage).toMatchObject({ version: 1, examples: 11, hyperparameters: { steps: 3000, rank: 4, batch: 2, maxLen: 64 } });
     await shootBothThemes(page, 'train-finished', { target: page.getByTestId('train-run-section') });
+    expect(await historyData()).toBe('Sums · v1');
   }, 180_000);
 
   it('estimates the time from the measured run, and compares two runs side by side', async () => {

@@ -14,6 +14,25 @@ import type { JobRunner } from '../jobs/runner';
 import type { ModelsService } from '../models/service';
 
 export const RUN_FILE = 'run.json';
+/**
+ * The number of the version a run reads, written once it has read it: a run started on "latest"
+ * reads that same version when resumed (after a newer one is frozen too), and is named by it.
+ */
+const VERSION_FILE = 'version.json';
+
+/** The version number a run read, or null before it has read one (or when the file is unreadable). */
+export function readRunVersion(runDir: string): number | null {
+  try {
+    const { version } = JSON.parse(fs.readFileSync(path.join(runDir, VERSION_FILE), 'utf8')) as { version?: unknown };
+    return typeof version === 'number' && Number.isSafeInteger(version) && version > 0 ? version : null;
+  } catch {
+    return null;
+  }
+}
+
+export function writeRunVersion(runDir: string, version: number): void {
+  fs.writeFileSync(path.join(runDir, VERSION_FILE), `${JSON.stringify({ version })}\n`);
+}
 /** More train-loss points than a chart draws; past it every k-th step is kept (and the last). */
 const MAX_LOSSES = 1000;
 /** Jobs looked through for the runs' newest ones; older training jobs than that read as none. */
@@ -88,9 +107,11 @@ export async function listRuns(runsDir: string, deps: { jobs: JobRunner; models:
     const job = newestJob.get(out) ?? null;
     const adapter = installed.has(out) ? out : null;
     const { checkpoint, losses, evals } = await newestCheckpoint(runDir);
+    const version = readRunVersion(runDir) ?? (typeof input?.version === 'number' ? input.version : null);
     runs.push({
       out,
       input,
+      ...(version !== null ? { version } : {}),
       state: job?.state ?? (adapter ? 'succeeded' : 'interrupted'),
       job,
       checkpoint,

@@ -14,7 +14,7 @@ import type { DatanetService } from '../datanets/service';
 import type { JobRunner } from '../jobs/runner';
 import type { ModelsService } from '../models/service';
 import { keepTracinSnapshot, RUN_TRACIN_DIR } from '../models/adapter-checkpoints';
-import { listRuns } from './runs';
+import { listRuns, readRunVersion, writeRunVersion } from './runs';
 import { versionTrainingData } from './version-data';
 
 type StartInput = ParsedInput<'training.start'>;
@@ -54,15 +54,17 @@ export class TrainingService {
     fs.mkdirSync(runDir, { recursive: true });
     fs.writeFileSync(runFile, `${JSON.stringify(input, null, 2)}\n`);
     const resume = previous !== null;
+    // A resumed run reads the version it began on, though its input says "latest" and a newer one is frozen since.
+    const readVersion = (resume ? readRunVersion(runDir) : null) ?? input.version;
     // Named as people know it (the input may name the datanet by its id).
     const datanetName = datanets.datanets.get(input.datanet).name;
-    const title = `Train ${input.out} (${input.model} on ${datanetName} ${input.version === 'latest' ? 'latest version' : `v${input.version}`})`;
+    const title = `Train ${input.out} (${input.model} on ${datanetName} ${readVersion === 'latest' ? 'latest version' : `v${readVersion}`})`;
 
     return jobs.start({ kind: 'training', title, unit: 'steps' }, async (job) => {
       job.progress({ done: 0, detail: 'reading and tokenizing the version' });
       const prepared = await versionTrainingData(datanets, {
         datanet: input.datanet,
-        version: input.version,
+        version: readVersion,
         field: input.field,
         modelDir,
         maxLength: input.maxLen,
@@ -71,6 +73,7 @@ export class TrainingService {
         evalFraction: input.evalFraction,
         signal: job.signal,
       });
+      writeRunVersion(runDir, prepared.source.versionNumber);
       const base = await models.describeModel(input.model);
       let lastEval: { evalLoss: number; evalStep: number } | undefined;
       const result = await runTraining(

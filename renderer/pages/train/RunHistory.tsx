@@ -77,7 +77,7 @@ export function RunHistory({ rows, openable, onOpen }: RunHistoryProps) {
                 </td>
                 <td>
                   {r.datanet ?? '—'}
-                  {r.version !== null && ` · ${r.version === 'latest' ? 'latest' : `v${r.version}`}`}
+                  {r.version !== null && ` · v${r.version}`}
                 </td>
                 <td>{r.model ?? '—'}</td>
                 <td>

@@ -16,7 +16,12 @@ export interface HistoryRow {
   out: string;
   model: string | null;
   datanet: string | null;
-  version: number | 'latest' | null;
+  /**
+   * The number of the version it trained on: the adapter's lineage, else the run folder's (a run on
+   * "latest" records the one it read), else the input's; a run on "latest" that has read nothing yet
+   * reads the datanet's newest, so that one. Null when none is known (a datanet without versions).
+   */
+  version: number | null;
   state: JobState;
   done: number;
   total: number | null;
@@ -44,6 +49,11 @@ function runNameOf(job: Job, records: readonly RunRecord[]): string | null {
   return records.find((r) => r.jobIds.includes(job.id))?.out ?? /^Train (\S+) \(/.exec(job.title)?.[1] ?? null;
 }
 
+/** A version as a number: "latest" (or none given, the backend's default) is the datanet's newest version. */
+function versionOf(version: number | 'latest' | undefined, datanet: DatanetSummary | undefined): number | null {
+  return typeof version === 'number' ? version : (datanet?.lastVersion?.number ?? null);
+}
+
 const newer = (a: Job | undefined, b: Job | null | undefined): Job | undefined =>
   !b ? a : !a ? b : a.createdAt !== b.createdAt ? (a.createdAt > b.createdAt ? a : b) : a.updatedAt >= b.updatedAt ? a : b;
 
@@ -54,7 +64,8 @@ export function historyRows(
   datanets: readonly DatanetSummary[],
   runs: readonly TrainingRun[] = [],
 ): HistoryRow[] {
-  const nameOf = (datanet: string | null | undefined) => (datanet ? (datanets.find((d) => d.id === datanet || d.name === datanet)?.name ?? datanet) : null);
+  const find = (datanet: string | null | undefined) => (datanet ? datanets.find((d) => d.id === datanet || d.name === datanet) : undefined);
+  const nameOf = (datanet: string | null | undefined) => (datanet ? (find(datanet)?.name ?? datanet) : null);
   const newestJob = new Map<string, Job>();
   for (const job of jobs) {
     if (job.kind !== 'training') continue;
@@ -89,7 +100,7 @@ export function historyRows(
       out,
       model: (input?.model as string | undefined) ?? adapter?.base ?? null,
       datanet: nameOf((input?.datanet as string | undefined) ?? lineage?.datanet) ?? record?.datanetName ?? null,
-      version: lineage?.version ?? (input?.version as number | 'latest' | undefined) ?? null,
+      version: versionOf(lineage?.version ?? run?.version ?? (input?.version as number | 'latest' | undefined), find((input?.datanet as string | undefined) ?? lineage?.datanet)),
       state,
       done: job?.progress.done ?? lineage?.metrics.steps ?? run?.checkpoint?.step ?? record?.done ?? 0,
       total: job?.progress.total ?? run?.checkpoint?.totalSteps ?? record?.total ?? null,

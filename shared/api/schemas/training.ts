@@ -79,6 +79,11 @@ export const TrainingRun = z.object({
   out: ModelName,
   /** The input that started it (run.json), which starting it again resumes; null when that file no longer parses as one. */
   input: TrainStartInput.nullable(),
+  /**
+   * The number of the datanet version it reads: its input's, or for "latest" the one that was when
+   * it first read its data (a resume reads that one too). Absent while a run on "latest" has read none.
+   */
+  version: z.number().int().positive().optional(),
   /** The newest training job's state; without one, succeeded when its adapter is installed, else interrupted. */
   state: JobState,
   /** The newest training job of this run that the jobs table still holds. */
