@@ -18,3 +18,11 @@ export function formatDuration(seconds: number): string {
   const rest = min % 60;
   return rest ? `${h} h ${rest} min` : `${h} h`;
 }
+
+/**
+ * A count with its noun: "1 item", "0 items", "12,500 items". `many` for nouns whose plural is
+ * not `one` + s ("1 entry", "2 entries").
+ */
+export function counted(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}

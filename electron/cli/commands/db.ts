@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { formatBytes } from '../../../shared/format';
 import { backupDatabase } from '../../backend/store/backup';
 import { connect } from '../../backend/store/database';
 import { CliError, usageError } from '../errors';
@@ -27,6 +28,6 @@ export function registerDbCommands(program: Command): void {
       }
       const bytes = fs.statSync(target).size;
       if (globals.json) printJson({ path: target, bytes });
-      else process.stdout.write(`Backed up ${source} to ${target} (${bytes} bytes).\n`);
+      else process.stdout.write(`Backed up ${source} to ${target} (${formatBytes(bytes)}).\n`);
     });
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { counted } from '../../../shared/format';
 import { apiCall, withBackend } from '../backend';
 import { CliError, usageError } from '../errors';
 import { globalOptions, printJson } from '../globals';
@@ -44,7 +45,7 @@ export function registerImportCommand(program: Command): void {
       if (globals.json) printJson({ import: record, job, errors });
       else {
         for (const e of errors) process.stderr.write(`${e.path}${e.line ? `:${e.line}` : ''}: ${e.reason}\n`);
-        process.stdout.write(`${record.id}: ${record.itemsAdded} items added, ${record.itemsDuplicate} already there, ${record.errors} problems (${record.state}).\n`);
+        process.stdout.write(`${record.id}: ${counted(record.itemsAdded, 'item')} added, ${record.itemsDuplicate.toLocaleString('en-US')} already there, ${counted(record.errors, 'problem')} (${record.state}).\n`);
       }
       if (job.state === 'failed') throw new CliError(`import failed: ${job.error} (resume with: studio import ${datanet} --resume ${record.id})`);
       if (job.state === 'cancelled' || job.state === 'interrupted') throw new CliError(`import ${job.state} (resume with: studio import ${datanet} --resume ${record.id})`);

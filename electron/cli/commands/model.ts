@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { formatBytes } from '../../../shared/format';
+import { counted, formatBytes } from '../../../shared/format';
 import type { Adapter, LanguageModel } from '../../../shared/api/schemas/models';
 import { apiCall, withBackend } from '../backend';
 import { CliError, usageError } from '../errors';
@@ -23,7 +23,7 @@ const modelLine = (m: LanguageModel) =>
 
 const adapterLine = (a: Adapter) => {
   const targets = Array.isArray(a.targets) ? a.targets.join(',') : a.targets;
-  const from = a.lineage ? `  from ${a.lineage.datanet} v${a.lineage.version} (${a.lineage.examples} examples)` : '';
+  const from = a.lineage ? `  from ${a.lineage.datanet} v${a.lineage.version} (${counted(a.lineage.examples, 'example')})` : '';
   return `${a.name}  on ${a.base}  rank ${a.rank}, alpha ${a.alpha}, ${targets}  ${formatCount(a.parameters)} values${from}`;
 };
 
@@ -131,7 +131,7 @@ export function registerModelCommands(program: Command): void {
         process.stdout.write(
           `Registered ${name} on chain ${r.chainId} (ModelRegistry ${r.modelRegistry})${r.txHash ? ` in tx ${r.txHash}, block ${r.blockNumber}` : ''}\n` +
             `  adapter hash   ${r.adapterHash}\n  base model id  ${r.baseModelId}\n  manifest root  ${r.manifestRoot}\n` +
-            `  ${m.entries.length} contribution record(s), ${m.weightSum} tokens of weight; the owner ${r.owner} keeps ${r.ownerShareBps / 100}% of each fee\n` +
+            `  ${counted(m.entries.length, 'contribution record')}, ${counted(m.weightSum, 'token')} of weight; the owner ${r.owner} keeps ${r.ownerShareBps / 100}% of each fee\n` +
             `Export the manifest with: studio adapter manifest ${name} --out FILE\n`,
         );
       }

@@ -17,7 +17,7 @@ function preview(item: Item, width: number): string {
 export function registerSearchCommand(program: Command): void {
   program
     .command('search <datanet> <query>')
-    .description('full-text search over item text and labels (plain words must all occur; FTS5 syntax also works)')
+    .description('full-text search over item text and labels (every word must occur; "a phrase", pre* and OR also work)')
     .option('--limit <n>', 'at most this many results', '20')
     .option('--labeled', 'only labeled items')
     .option('--unlabeled', 'only unlabeled items')

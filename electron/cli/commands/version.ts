@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Version } from '../../../shared/api/schemas/datanets';
+import { counted } from '../../../shared/format';
 import { apiCall, withBackend } from '../backend';
 import { CliError, usageError } from '../errors';
 import { globalOptions, printJson } from '../globals';
@@ -12,7 +13,7 @@ function versionRef(raw: string): number | string {
   throw usageError(`version ${raw}: give a number (1, 2…), "latest" or a version id (ver_…)`);
 }
 
-const line = (v: Version) => `v${v.number}  ${new Date(v.createdAt).toISOString()}  ${v.recordCount} records  root ${v.root}${v.note ? `  ${v.note}` : ''}`;
+const line = (v: Version) => `v${v.number}  ${new Date(v.createdAt).toISOString()}  ${counted(v.recordCount, 'record')}  root ${v.root}${v.note ? `  ${v.note}` : ''}`;
 
 export function registerVersionCommands(program: Command): void {
   const version = program.command('version').description('freeze datanets into versions, compare them, prove records');
