@@ -6,6 +6,7 @@ import { InterruptedJobs } from './InterruptedJobs';
 import { JobProgress } from './JobProgress';
 import { LedgerIcon, OfflineIcon, OnlineIcon, OutboxIcon, PlugIcon } from './icons';
 import './StatusBar.css';
+import { counted } from '../../shared/format';
 
 export function StatusBar() {
   return (
@@ -111,7 +112,7 @@ function SyncItem({ sync, pending, confirming }: { sync: LedgerSyncStatus; pendi
   const unsent = pending - confirming;
   // Locked or offline with nothing waiting is not a problem worth a warning colour.
   const warn = sync.state === 'insufficient_funds' || sync.state === 'error' || sync.state === 'wrong_chain' || (unsent > 0 && (sync.state === 'offline' || sync.state === 'locked'));
-  const records = (n: number) => `${n} signed contribution record${n === 1 ? '' : 's'}`;
+  const records = (n: number) => counted(n, 'signed contribution record');
   // Before this session's first pass, "Synced" would claim a ledger was reached (the devnet may not even be started).
   const words = sync.state === 'idle' && sync.lastSyncAt === null && pending === 0 ? 'Nothing to send' : SYNC_WORDS[sync.state];
   const title = `${words}${sync.message ? `: ${sync.message}` : ''}. ${records(unsent)} waiting to be sent${confirming > 0 ? `, ${records(confirming)} sent and waiting for confirmations` : ''}. Open Contributions.`;

@@ -24,6 +24,7 @@ import { z } from 'zod';
 import { keccak256 } from '../keccak';
 import { buildTree, fromHex, toHex, verifyProof } from '../merkle';
 import { keccakText, type Hex } from './eip712';
+import { counted } from '../format';
 
 export const MANIFEST_FORMAT = 'datanet-studio/training-manifest@1';
 /** The header leaf's first word: keccak256 of the format's name. */
@@ -242,7 +243,7 @@ export async function checkManifest(m: TrainingManifest): Promise<ManifestCheck[
   const baseId = await baseModelIdOf(m.baseModel.files);
   check('base model id', baseId === m.baseModel.id, baseId === m.baseModel.id ? `${m.baseModel.files.length} files hash to ${baseId}` : `the listed files give ${baseId}, the manifest says ${m.baseModel.id}`);
   const sum = m.entries.reduce((s, e) => s + e.tokens, 0);
-  check('weights', sum === m.weightSum, sum === m.weightSum ? `${m.entries.length} ${m.entries.length === 1 ? 'record' : 'records'}, ${sum} tokens of weight in all` : `the entries' tokens add up to ${sum}, the manifest says ${m.weightSum}`);
+  check('weights', sum === m.weightSum, sum === m.weightSum ? `${counted(m.entries.length, 'record')}, ${sum} tokens of weight in all` : `the entries' tokens add up to ${sum}, the manifest says ${m.weightSum}`);
   const sorted = m.entries.every((e, i) => i === 0 || m.entries[i - 1]!.recordId < e.recordId);
   const root = toHex(buildTree(manifestLeaves(m)).root);
   const same = root === m.root && sorted;

@@ -6,6 +6,7 @@ import { REVIEWED } from './annotations';
 import { dependsOnLabels, filterConditions } from './item-filter';
 import { ftsQuery } from './fts-query';
 import type { Items } from './items';
+import { counted } from '../../../shared/format';
 
 /** Every STEP-th matching seq is remembered, so any position is at most STEP-1 index steps from one. */
 const STEP = 512;
@@ -221,11 +222,11 @@ export function labelChip(field: LabelField, value: unknown): string {
       return `${String(value)} / ${field.max}`;
     case 'text_spans': {
       const n = (value as unknown[]).length;
-      return `${n} ${n === 1 ? 'span' : 'spans'}`;
+      return counted(n, 'span');
     }
     case 'image_boxes': {
       const n = (value as unknown[]).length;
-      return `${n} ${n === 1 ? 'box' : 'boxes'}`;
+      return counted(n, 'box', 'boxes');
     }
     case 'free_text':
       return cut(String(value), 60);

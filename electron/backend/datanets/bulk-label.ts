@@ -7,6 +7,7 @@ import type { JobRunner } from '../jobs/runner';
 import { validateAnnotation } from './annotations';
 import type { Browse } from './browse';
 import type { DatanetService } from './service';
+import { counted } from '../../../shared/format';
 
 /** Items written per transaction; between batches the backend answers other calls. */
 const BATCH = 500;
@@ -60,7 +61,7 @@ export function startBulkSet(s: DatanetService, jobs: JobRunner, browse: Browse,
         job.progress({ done: i + Math.min(BATCH, seqs.length - i), detail: null, counts: { changed, unchanged } });
         await nextTurn();
       }
-      return `${changed.toLocaleString('en-US')} ${changed === 1 ? 'item' : 'items'} labeled${unchanged ? `, ${unchanged.toLocaleString('en-US')} already had that value` : ''}`;
+      return `${counted(changed, 'item')} labeled${unchanged ? `, ${unchanged.toLocaleString('en-US')} already had that value` : ''}`;
     },
   );
 }

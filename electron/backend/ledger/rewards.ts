@@ -12,6 +12,7 @@ import { isInsufficientFunds } from './chain-errors';
 import { artifact } from './artifacts';
 import { callView, sendTx } from './contract-call';
 import type { Connection, LedgerService } from './service';
+import { counted } from '../../../shared/format';
 
 interface Row {
   chain_id: number;
@@ -68,7 +69,7 @@ export class Rewards {
     const address = this.address();
     const claims = file.claims.map((c, i) => ({ ...c, account: normalizeAddress(c.account, `claims.${i}.account`) }));
     const mine = claims.filter((c) => c.account === address);
-    if (mine.length === 0) throw invalidFile(`has ${claims.length} claim${claims.length === 1 ? '' : 's'}, none paid to this wallet's address ${getAddress(address)}: it was made for other contributors`);
+    if (mine.length === 0) throw invalidFile(`has ${counted(claims.length, 'claim')}, none paid to this wallet's address ${getAddress(address)}: it was made for other contributors`);
 
     const c = await this.ledger.connect();
     try {

@@ -7,6 +7,7 @@ import type { Eip712Domain, Hex } from '../../../shared/ledger/eip712';
 import { fromHex, standardLeaf, verifyProof } from '../../../shared/merkle';
 import { artifact } from './artifacts';
 import { callView } from './contract-call';
+import { counted } from '../../../shared/format';
 
 export function parseBundle(json: string, where = 'the bundle'): ContributionBundle {
   let value: unknown;
@@ -69,7 +70,7 @@ export async function verifyBundle(bundle: ContributionBundle, provider: JsonRpc
       const [blockNumber] = await callView<[bigint, bigint, string]>(registry, 'batch', bundle.batch.root);
       const head = await provider.getBlockNumber();
       const depth = head - Number(blockNumber) + 1;
-      check('final', depth >= confirmations, `anchored in block ${blockNumber}, ${depth} confirmation${depth === 1 ? '' : 's'} (${confirmations} needed)`);
+      check('final', depth >= confirmations, `anchored in block ${blockNumber}, ${counted(depth, 'confirmation')} (${confirmations} needed)`);
     }
     return { ok: checks.every((c) => c.ok), online: true, checks };
   } catch (error) {

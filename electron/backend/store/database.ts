@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations as allMigrations, type Migration } from './migrations';
+import { counted } from '../../../shared/format';
 
 export type Db = Database.Database;
 
@@ -91,7 +92,7 @@ function migrate(db: Db, migrations: readonly Migration[], file: string): void {
           const broken = db.pragma('foreign_key_check') as { table: string; parent: string }[];
           if (broken.length > 0) {
             throw new DatabaseError(
-              `Migration ${m.version} (${m.name}) would leave ${broken.length} ${broken.length === 1 ? 'row' : 'rows'} of ${broken[0]!.table} pointing at missing rows of ${broken[0]!.parent}; ` +
+              `Migration ${m.version} (${m.name}) would leave ${counted(broken.length, 'row')} of ${broken[0]!.table} pointing at missing rows of ${broken[0]!.parent}; ` +
                 'it was rolled back and the database is unchanged. Report this with the file.',
             );
           }

@@ -6,6 +6,7 @@ import { CallFallback } from '../../components/CallFallback';
 import { pageHref } from '../../route';
 import { assistSettingsHref } from '../settings/assist-link';
 import './AssistPanel.css';
+import { counted } from '../../../shared/format';
 
 interface AssistPanelProps {
   datanetId: string;
@@ -164,7 +165,7 @@ function SuggestionBody({ suggestion, fieldName, accepted, onAccept }: { suggest
       </div>
       <details className="assist-neighbours">
         <summary>
-          From {suggestion.neighbours.length} similar labeled {suggestion.neighbours.length === 1 ? 'item' : 'items'}
+          From {counted(suggestion.neighbours.length, 'similar labeled item')}
         </summary>
         <NeighbourList neighbours={suggestion.neighbours} showValue />
       </details>

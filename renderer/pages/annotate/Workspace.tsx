@@ -16,6 +16,7 @@ import { isTyping, shortcutAllowed } from './keys';
 import { ShortcutsDialog } from './ShortcutsDialog';
 import { undoStack, useUndoState, type Change } from './undoStack';
 import { annotateHref, viewList } from './view-list';
+import { counted } from '../../../shared/format';
 
 const REVIEWED = '$reviewed';
 const count = new Intl.NumberFormat('en-US');
@@ -34,7 +35,7 @@ const fieldName = (field: string) => (field === REVIEWED ? 'reviewed' : field);
 /** "Item 3 of 300", in the dataset view's list or the whole datanet. */
 function placeText(p: ItemPosition, inList: boolean): string {
   if (!inList) return `Item ${count.format(p.position)} of ${count.format(p.total)}`;
-  if (!p.matches) return `No longer in the dataset view’s list (${count.format(p.total)} ${p.total === 1 ? 'item' : 'items'} in it)`;
+  if (!p.matches) return `No longer in the dataset view’s list (${counted(p.total, 'item')} in it)`;
   return `Item ${count.format(p.position)} of ${count.format(p.total)} in the dataset view’s list`;
 }
 

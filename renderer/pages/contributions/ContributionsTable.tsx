@@ -8,6 +8,7 @@ import { formatWei } from '../../format-wei';
 import { downloadText } from '../wallet/download';
 import { StateBadge } from './StateBadge';
 import { TableScroll } from '../../components/TableScroll';
+import { counted } from '../../../shared/format';
 
 interface ContributionsTableProps {
   records: readonly Contribution[];
@@ -112,7 +113,7 @@ function EarnedCell({ earning }: { earning: RecordEarning | undefined }) {
       </td>
     );
   }
-  const payments = `${earning.payments} settled payment${earning.payments === 1 ? '' : 's'}`;
+  const payments = counted(earning.payments, 'settled payment');
   return (
     <td className="num mono nowrap" data-testid="contribution-earned" data-wei={earning.wei} title={`${earning.wei} wei from ${payments}`}>
       {formatWei(earning.wei)}

@@ -1,5 +1,5 @@
 import type { Adapter, LanguageModel } from '../../../shared/api/schemas/models';
-import { formatBytes } from '../../../shared/format';
+import { counted, formatBytes } from '../../../shared/format';
 import { formatCount } from './format';
 
 const ARCHITECTURES: Record<LanguageModel['architecture'], string> = { gpt2: 'GPT-2', llama: 'Llama', qwen2: 'Qwen2' };
@@ -34,7 +34,7 @@ export function BaseModelList({ models, adapters, onExportGguf, onRemove }: Base
               <span className="boxed-row-meta">
                 {m.layers} layers · width {m.hidden} · vocabulary {m.vocab.toLocaleString()} · context {m.contextLength.toLocaleString()} tokens
                 {m.chat ? ' · chat template' : ' · no chat template'}
-                {trained > 0 && ` · ${trained} ${trained === 1 ? 'adapter' : 'adapters'}`}
+                {trained > 0 && ` · ${counted(trained, 'adapter')}`}
               </span>
               {m.source && (
                 <span className="boxed-row-meta mono" title={m.source}>

@@ -13,6 +13,7 @@ import { ClaimAll } from './ClaimAll';
 import { readText } from './read-text';
 import { TableScroll } from '../../components/TableScroll';
 import { tokenUnit } from './token-unit';
+import { counted } from '../../../shared/format';
 
 /** A state in a word, an icon and a colour (never colour alone); the hint says what it means. */
 const LOOK: Record<RewardState, { label: string; Icon: typeof CheckIcon; hint: string }> = {
@@ -118,7 +119,7 @@ export function Rewards({ unlocked, onDevnet, onClaimed }: { unlocked: boolean; 
       {importFile.error && !fileError && <ErrorMessage error={importFile.error} context="Could not import the claim file." />}
       {importFile.data && !importFile.pending && (
         <p className="form-note" role="status" data-testid="wallet-claims-imported">
-          Checked {importFile.data.checked} claim{importFile.data.checked === 1 ? '' : 's'}; {importFile.data.mine} paid to this wallet.
+          Checked {counted(importFile.data.checked, 'claim')}; {importFile.data.mine} paid to this wallet.
         </p>
       )}
     </div>

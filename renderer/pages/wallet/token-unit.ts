@@ -1,3 +1,4 @@
+import { counted } from '../../../shared/format';
 /**
  * The unit amounts of the ledger's native token are written in: the devnet's is ETH (anvil's
  * chain); a custom network's symbol is not known to the app, so it is named for what it is.
@@ -8,5 +9,5 @@ export function tokenUnit(onDevnet: boolean): string {
 
 /** "1 share", "3 shares". */
 export function shares(n: number): string {
-  return `${n} share${n === 1 ? '' : 's'}`;
+  return counted(n, 'share');
 }

@@ -6,6 +6,7 @@ import { LabelPicker } from './LabelPicker';
 import { asBoxes, boxFrom, HANDLES, isSpeck, moved, resized, type Handle, type Point } from './boxGeometry';
 import type { FieldOf, FieldProps } from './types';
 import { useDigitKeys } from './useDigitKeys';
+import { counted } from '../../../../shared/format';
 
 type Drag =
   | { kind: 'draw'; origin: Point }
@@ -153,7 +154,7 @@ export function ImageBoxesField({ field, value, onChange, active, readOnly, item
             style={{ width: `calc(min(100%, ${((62 * image.width) / image.height).toFixed(2)}vh) * ${zoom})`, aspectRatio: `${image.width} / ${image.height}` }}
             tabIndex={0}
             role="group"
-            aria-label={`Image, ${boxes.length} box${boxes.length === 1 ? '' : 'es'}`}
+            aria-label={`Image, ${counted(boxes.length, 'box', 'boxes')}`}
             aria-describedby={hintId}
             data-testid={`boxes-stage-${field.name}`}
             onPointerDown={onPointerDown}

@@ -6,6 +6,7 @@ import { decodeUtf8, fileChunks, guardRead, INVALID_UTF8, tooLong } from './file
 import type { ImageContent } from './image-content';
 import { imageRefOf, storeImageRef } from './record-image';
 import { isItemId, mapRecord } from './record-mapping';
+import { counted } from '../../../../../shared/format';
 
 /**
  * CSV and TSV (by the `.tsv`/`.tab` extension, a tab delimiter): a header row, then one item per
@@ -144,7 +145,7 @@ async function* csvEvents(file: string, options: ReadOptions): AsyncGenerator<Re
         continue;
       }
       if (row.length !== columns.length) {
-        yield error(line, `this row has ${row.length} column${row.length === 1 ? '' : 's'}, the header has ${columns.length}; skipped`);
+        yield error(line, `this row has ${counted(row.length, 'column')}, the header has ${columns.length}; skipped`);
         continue;
       }
       const record: Record<string, unknown> = Object.fromEntries(columns.map((key, i) => [key, row[i]]));
