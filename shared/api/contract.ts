@@ -79,7 +79,7 @@ export const calls = {
   'status.get': call('What the status bar shows: ledger network, pending outbox, running jobs.', NoInput, Status),
   'settings.get': call('The user settings.', NoInput, Settings),
   'settings.update': call('Change some settings; returns all of them.', SettingsPatch, Settings),
-  'jobs.list': call('Recent jobs, newest first, optionally only those in one state.', JobsListInput, z.array(Job)),
+  'jobs.list': call('Recent jobs, newest first, optionally only those in one state, of one kind or about one subject.', JobsListInput, z.array(Job)),
   'jobs.cancel': call('Ask a running job to stop; returns it as it is now.', JobRef, Job),
   'store.backup': call('Start a job that copies studio.db, consistently, into the backups folder.', NoInput, Job),
 

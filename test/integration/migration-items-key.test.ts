@@ -48,7 +48,7 @@ describe('migration 11: the item id is the one unique key', () => {
     db.close();
 
     db = openDatabase(file);
-    expect(schemaVersion(db)).toBe(11);
+    expect(schemaVersion(db)).toBe(migrations.at(-1)!.version);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     expect(snapshot(db)).toEqual(before);
@@ -103,7 +103,7 @@ describe('migration 11: the item id is the one unique key', () => {
   });
 });
 
-/** Puts back the items table as migration 3 made it (two unique keys) and the schema version 10. */
+/** Puts back the items table as migration 3 made it (two unique keys), the jobs table without its subject (migration 12), and the schema version 10. */
 function downgradeTo10(file: string): void {
   const raw = new Database(file);
   raw.pragma('foreign_keys = OFF');
@@ -122,6 +122,8 @@ function downgradeTo10(file: string): void {
     ALTER TABLE items_old RENAME TO items;
     CREATE INDEX items_by_datanet ON items (datanet_id, seq);
     CREATE INDEX items_by_import ON items (import_id, seq);
+    DROP INDEX jobs_by_subject;
+    ALTER TABLE jobs DROP COLUMN subject;
     PRAGMA user_version = 10;
     COMMIT;`);
   raw.close();
@@ -159,7 +161,7 @@ describe('a data folder from before migration 11', () => {
 
     b = openBackend({ dataDir: dir, runtime: 'server', quiet: true });
     try {
-      expect(b.datanets.db.pragma('user_version', { simple: true })).toBe(11);
+      expect(b.datanets.db.pragma('user_version', { simple: true })).toBe(migrations.at(-1)!.version);
       expect(b.datanets.db.prepare(`SELECT sql FROM sqlite_schema WHERE name = 'items'`).pluck().get()).not.toMatch(/content_hash\)/);
       expect(await call<Item>(b, 'items.get', { item: garnet.id })).toMatchObject({ labels: { sentiment: 'positive' } });
       const found = await call<ItemsPage>(b, 'items.page', { datanet: 'Up', filter: { query: 'garnet' }, limit: 10 });

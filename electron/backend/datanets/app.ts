@@ -46,7 +46,7 @@ export function datanetsApp(ctx: BackendContext, s: DatanetService): Pick<Handle
     'imports.errors': ({ import: id, after, limit }) => s.imports.errors(id, after, limit),
     'versions.create': ({ datanet, note }) => {
       const d = s.datanets.get(datanet);
-      return ctx.jobs.start({ kind: 'datanet.version', title: `Version of ${d.name}`, unit: 'records' }, async (job) => {
+      return ctx.jobs.start({ kind: 'datanet.version', subject: d.id, title: `Version of ${d.name}`, unit: 'records' }, async (job) => {
         const v = await s.versions.create(d.id, note, { signal: job.signal, onProgress: (done, total) => job.progress({ done, total }) });
         return `version ${v.number}: ${v.recordCount} records, root ${v.root}`;
       });

@@ -50,7 +50,7 @@ export function startExport(s: DatanetService, jobs: JobRunner, datanet: Datanet
   checkTarget(format, out);
   const target = path.normalize(out);
   const total = s.datanets.summary(datanet.id).itemCount;
-  return jobs.start({ kind: 'datanet.export', title: `Export ${datanet.name} (${format})`, unit: 'items', total }, async (job) => {
+  return jobs.start({ kind: 'datanet.export', subject: datanet.id, title: `Export ${datanet.name} (${format})`, unit: 'items', total }, async (job) => {
     let done = 0;
     const counted = function* () {
       for (const item of allItems(s, datanet.id)) {

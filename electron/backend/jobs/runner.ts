@@ -25,6 +25,8 @@ export type JobBody = (job: JobControl) => Promise<string | null>;
 
 export interface JobSpec {
   kind: string;
+  /** What it is about (see `Job.subject`); none when left out. */
+  subject?: string;
   title: string;
   unit: string;
   total?: number | null;
@@ -58,6 +60,7 @@ interface Live {
 interface Row {
   id: string;
   kind: string;
+  subject: string | null;
   title: string;
   state: JobState;
   progress: string;
@@ -71,6 +74,7 @@ function fromRow(row: Row): Job {
   const base = {
     id: row.id,
     kind: row.kind,
+    subject: row.subject,
     title: row.title,
     // Rows written before `counts` existed read as having none.
     progress: { counts: {}, ...(JSON.parse(row.progress) as Omit<JobProgress, 'counts'>) },
@@ -117,6 +121,7 @@ export class JobRunner {
     const job: Job & { state: 'running' } = {
       id: newJobId(now),
       kind: spec.kind,
+      subject: spec.subject ?? null,
       title: spec.title,
       state: 'running',
       progress: { done: 0, total: spec.total ?? null, unit: spec.unit, rate: null, etaSeconds: null, detail: null, counts: {} },
@@ -125,8 +130,8 @@ export class JobRunner {
     };
     this.options.db
       .prepare(
-        `INSERT INTO jobs (id, kind, title, state, progress, result, error, created_at, updated_at)
-         VALUES (@id, @kind, @title, 'running', @progress, NULL, NULL, @createdAt, @updatedAt)`,
+        `INSERT INTO jobs (id, kind, subject, title, state, progress, result, error, created_at, updated_at)
+         VALUES (@id, @kind, @subject, @title, 'running', @progress, NULL, NULL, @createdAt, @updatedAt)`,
       )
       .run({ ...job, progress: JSON.stringify(job.progress) });
     const controller = new AbortController();
@@ -175,14 +180,21 @@ export class JobRunner {
     return fromRow(row);
   }
 
-  list(filter: { state?: JobState | undefined; limit: number }): Job[] {
-    const rows = (
-      filter.state
-        ? this.options.db
-            .prepare('SELECT * FROM jobs WHERE state = ? ORDER BY created_at DESC, id DESC LIMIT ?')
-            .all(filter.state, filter.limit)
-        : this.options.db.prepare('SELECT * FROM jobs ORDER BY created_at DESC, id DESC LIMIT ?').all(filter.limit)
-    ) as Row[];
+  list(filter: { state?: JobState | undefined; kind?: string | undefined; subject?: string | undefined; limit: number }): Job[] {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    for (const [column, value] of [
+      ['state', filter.state],
+      ['kind', filter.kind],
+      ['subject', filter.subject],
+    ] as const) {
+      if (value === undefined) continue;
+      where.push(`${column} = ?`);
+      params.push(value);
+    }
+    const rows = this.options.db
+      .prepare(`SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`)
+      .all(...params, filter.limit) as Row[];
     // Live progress is fresher than the throttled copy on disk.
     return rows.map((row) => this.live.get(row.id)?.job ?? fromRow(row));
   }

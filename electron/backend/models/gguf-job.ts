@@ -33,7 +33,8 @@ export function startGgufExport(models: ModelsService, jobs: JobRunner, input: z
   if (fs.existsSync(out)) throw invalid('path', `${out} exists; export to a new file.`);
   if (!fs.statSync(path.dirname(out), { throwIfNoEntry: false })?.isDirectory()) throw invalid('path', `The folder ${path.dirname(out)} does not exist.`);
   const what = input.adapter === undefined ? input.model : input.merge ? `${input.model} with ${input.adapter} merged` : `adapter ${input.adapter}`;
-  return jobs.start({ kind: 'models.exportGguf', title: `Export ${what} to GGUF (${input.type})`, unit: 'bytes' }, async (job) => {
+  const subject = input.adapter === undefined ? `model:${input.model}` : `adapter:${input.adapter}`;
+  return jobs.start({ kind: 'models.exportGguf', subject, title: `Export ${what} to GGUF (${input.type})`, unit: 'bytes' }, async (job) => {
     const adapter = adapterDir === null ? undefined : await loadAdapterFor(adapterDir, modelDir, 'adapter');
     await exportGguf({
       modelDir,

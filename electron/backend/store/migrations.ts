@@ -25,6 +25,7 @@ import { migration as m0008 } from './migrations/0008-rewards';
 import { migration as m0009 } from './migrations/0009-model-registrations';
 import { migration as m0010 } from './migrations/0010-attributions';
 import { migration as m0011 } from './migrations/0011-items-keyed-by-id';
+import { migration as m0012 } from './migrations/0012-job-subject';
 
 /** In order; each file holds one migration. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012];

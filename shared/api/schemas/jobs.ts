@@ -22,6 +22,12 @@ export type JobProgress = z.infer<typeof JobProgress>;
 const jobBase = {
   id: JobId,
   kind: z.string(),
+  /**
+   * What the job is about, so a form opened again finds the job it started: a datanet's id (an
+   * import, export or version), `model:<name>` or `adapter:<name>` (a GGUF export); null for
+   * jobs about nothing in particular (a backup) and for jobs recorded before subjects existed.
+   */
+  subject: z.string().nullable(),
   title: z.string(),
   progress: JobProgress,
   createdAt: Timestamp,
@@ -43,6 +49,10 @@ export const JobState = z.enum(['running', 'succeeded', 'failed', 'cancelled', '
 export const JobsListInput = z
   .object({
     state: JobState.optional(),
+    /** Only jobs of this kind (`datanet.export`, …). */
+    kind: z.string().min(1).max(100).optional(),
+    /** Only jobs about this subject (see `Job.subject`). */
+    subject: z.string().min(1).max(300).optional(),
     limit: z.number().int().min(1).max(500).default(50),
   })
   .strict();

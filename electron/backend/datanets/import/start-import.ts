@@ -17,7 +17,7 @@ const isDir = (p: string) => {
 
 /** Starts (or resumes) an import as a job; the import row follows the job to its end. */
 function launch(deps: ImportDeps, jobs: JobRunner, datanet: Datanet, importId: string, title: string): Job {
-  const job = jobs.start({ kind: 'datanet.import', title, unit: 'bytes' }, async (control) => {
+  const job = jobs.start({ kind: 'datanet.import', subject: datanet.id, title, unit: 'bytes' }, async (control) => {
     try {
       const t = await runImport(deps, datanet, importId, control, isDir);
       deps.imports.finish(importId, 'done');
