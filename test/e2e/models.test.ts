@@ -161,6 +161,18 @@ describe('the Models page', () => {
     expect(await field.inputValue()).toBe(file);
     expect(await gguf.getByTestId('gguf-job').textContent()).toContain('Export adapter sums-adapter to GGUF (q8_0)');
     await shootChecked(page, 'models-export-gguf-running-light');
+    // Closed while it runs and opened again, the dialog follows the same export, with Export off: no second one can start.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => gguf.locator('.dialog-panel').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('status-jobs').textContent()).toContain('Export adapter sums-adapter to GGUF (q8_0)');
+    await row.getByTestId('adapter-export-gguf').click();
+    await gguf.locator('.dialog-panel').waitFor();
+    await expect.poll(() => gguf.getByTestId('gguf-job').getAttribute('data-state')).toBe('running');
+    expect(await gguf.getByTestId('gguf-job').textContent()).toContain('Export adapter sums-adapter to GGUF (q8_0)');
+    expect(await gguf.getByRole('progressbar').count()).toBe(1);
+    expect(await gguf.getByTestId('gguf-start').isDisabled()).toBe(true);
+    expect(await field.isDisabled()).toBe(true);
+    await shootChecked(page, 'models-export-gguf-reopened-running-light');
     release();
     await expect.poll(() => gguf.getByTestId('gguf-job').getAttribute('data-state'), { timeout: 30_000 }).toBe('succeeded');
     expect(await gguf.getByTestId('gguf-job').textContent()).toContain(file);

@@ -54,6 +54,33 @@ async function lastExportJob(): Promise<Job> {
   return job;
 }
 
+/**
+ * Holds the next job of `kind` at its start until the returned function is called: a job over six
+ * items ends in milliseconds, before a dialog could be closed and opened again while it runs.
+ */
+function holdNextJob(kind: string): () => void {
+  const jobs = app.backend.jobs;
+  const start = jobs.start.bind(jobs);
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  jobs.start = (spec, body) => {
+    if (spec.kind !== kind) return start(spec, body);
+    jobs.start = start;
+    return start(spec, async (control) => {
+      control.progress({ done: 0 });
+      await held;
+      return body(control);
+    });
+  };
+  return release;
+}
+
+/** Closes a dialog with Escape and waits until it is gone. */
+async function closeDialog(page: Page, dialog: Locator): Promise<void> {
+  await page.keyboard.press('Escape');
+  await expect.poll(() => dialog.locator('.dialog-panel').count()).toBe(0);
+}
+
 beforeAll(async () => {
   ({ app, browser } = await startBrowserApp());
   seed();
@@ -153,6 +180,38 @@ describe('the Versions dialog', { timeout: 120_000 }, () => {
     await expect.poll(() => page.evaluate('location.hash')).toBe(`#/annotate/${datanet.id}/${items[2]}`);
     await context.close();
   });
+
+  it('closed while a version is being frozen and opened again, shows that job with Freeze off, then the version it made', async () => {
+    const before = (await versions()).length;
+    const release = holdNextJob('datanet.version');
+    const { context, page } = await openView();
+    let dialog = await openDialog(page, 'versions');
+    await dialog.getByTestId('version-note').fill('held');
+    await dialog.getByTestId('version-freeze').click();
+    await expect.poll(() => dialog.getByTestId('version-freeze-job').getAttribute('data-state')).toBe('running');
+    await closeDialog(page, dialog);
+    // The status bar still shows it running.
+    await expect.poll(() => page.getByTestId('status-jobs').textContent()).toContain('Version of Tickets');
+
+    dialog = await openDialog(page, 'versions');
+    const job = dialog.getByTestId('version-freeze-job');
+    await expect.poll(() => job.getAttribute('data-state')).toBe('running');
+    expect(await dialog.getByRole('progressbar').count()).toBe(1);
+    expect(await dialog.getByTestId('version-freeze').isDisabled()).toBe(true);
+    expect(await dialog.getByTestId('version-freeze').textContent()).toBe('Freezing…');
+    expect(await dialog.getByTestId('version-note').isDisabled()).toBe(true);
+    await shootBothThemes(page, 'versions-dialog-reopened-running', { target: dialog, within: '[data-testid="versions-dialog"]' });
+
+    release();
+    const frozen = dialog.getByTestId('version-frozen');
+    await expect.poll(() => frozen.getAttribute('data-number')).toBe(String(before + 1));
+    expect(await dialog.getByTestId('version-freeze').isDisabled()).toBe(false);
+    // One version was made, not two.
+    const list = await versions();
+    expect(list).toHaveLength(before + 1);
+    expect(list.at(-1)).toMatchObject({ number: before + 1, note: 'held' });
+    await context.close();
+  });
 });
 
 describe('the Export dialog', { timeout: 120_000 }, () => {
@@ -247,6 +306,60 @@ describe('the Export dialog', { timeout: 120_000 }, () => {
 
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.locator('.dialog-panel').count()).toBe(0);
+    await context.close();
+  });
+
+  it('closed while it exports and opened again, shows that export with Export off, then how it ended, also when it ended while closed', async () => {
+    const out = tempDir('studio-export-e2e-');
+    const file = path.join(out, 'held.jsonl');
+    const exportJobs = async () => (await app.call<Job[]>('jobs.list', { limit: 500 })).filter((j) => j.kind === 'datanet.export').length;
+    const exportsBefore = await exportJobs();
+    let release = holdNextJob('datanet.export');
+    const { context, page } = await openView();
+    let dialog = await openDialog(page, 'export');
+    await dialog.getByTestId('export-path').fill(file);
+    await dialog.getByTestId('export-start').click();
+    await expect.poll(() => dialog.getByTestId('export-job').getAttribute('data-state')).toBe('running');
+    await closeDialog(page, dialog);
+    await expect.poll(() => page.getByTestId('status-jobs').textContent()).toContain('Export Tickets (jsonl)');
+
+    dialog = await openDialog(page, 'export');
+    let job = dialog.getByTestId('export-job');
+    await expect.poll(() => job.getAttribute('data-state')).toBe('running');
+    expect(await dialog.getByRole('progressbar').count()).toBe(1);
+    expect(await dialog.getByTestId('export-start').isDisabled()).toBe(true);
+    expect(await dialog.getByTestId('export-start').textContent()).toBe('Exporting…');
+    expect(await dialog.getByTestId('export-path').isDisabled()).toBe(true);
+    await shootBothThemes(page, 'export-dialog-reopened-running', { target: dialog, within: '[data-testid="export-dialog"]' });
+
+    release();
+    await expect.poll(() => job.getAttribute('data-state')).toBe('succeeded');
+    expect(await dialog.getByTestId('export-done').textContent()).toContain(file);
+    expect(fs.readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(N);
+    await closeDialog(page, dialog);
+
+    // Seen to its end, it is not shown again: the next opening is a fresh form.
+    dialog = await openDialog(page, 'export');
+    await dialog.getByTestId('export-path').waitFor();
+    expect(await dialog.getByTestId('export-job').count()).toBe(0);
+    expect(await dialog.getByTestId('export-start').isDisabled()).toBe(true);
+
+    // Closed while it runs, and it ends before the dialog is opened again: it is shown as it ended.
+    const second = path.join(out, 'ended-while-closed.jsonl');
+    release = holdNextJob('datanet.export');
+    await dialog.getByTestId('export-path').fill(second);
+    await dialog.getByTestId('export-start').click();
+    await expect.poll(() => dialog.getByTestId('export-job').getAttribute('data-state')).toBe('running');
+    await closeDialog(page, dialog);
+    release();
+    await expect.poll(async () => (await lastExportJob()).state).toBe('succeeded');
+    dialog = await openDialog(page, 'export');
+    job = dialog.getByTestId('export-job');
+    await expect.poll(() => job.getAttribute('data-state')).toBe('succeeded');
+    expect(await dialog.getByTestId('export-done').textContent()).toContain(second);
+
+    // Two exports ran, one per start.
+    expect((await exportJobs()) - exportsBefore).toBe(2);
     await context.close();
   });
 });

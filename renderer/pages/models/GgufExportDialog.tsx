@@ -5,7 +5,7 @@ import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { JobProgress } from '../../components/JobProgress';
 import { PathField } from '../../components/PathField';
-import { useTrackedJob } from '../../hooks/useTrackedJob';
+import { useJobStart } from '../../hooks/useJobStart';
 
 type GgufType = 'f32' | 'f16' | 'q8_0';
 const TYPES: { value: GgufType; label: string; hint: string }[] = [
@@ -34,9 +34,10 @@ export function ggufPath(typed: string): string {
  * starts the export (the fields are a form; the footer's Export button submits it).
  */
 export function GgufExportDialog({ target, onClose }: { target: GgufTarget; onClose: () => void }) {
-  const start = useAction('models.exportGguf');
   const cancel = useAction('jobs.cancel');
-  const { job, track } = useTrackedJob();
+  // Opened again while an export of this model or adapter runs, it shows that export, not an idle form.
+  const exp = useJobStart('models.exportGguf', target.kind === 'model' ? `model:${target.model.name}` : `adapter:${target.adapter.name}`);
+  const { job } = exp;
   const [type, setType] = useState<GgufType>('f16');
   const [merge, setMerge] = useState(false);
   const [file, setFile] = useState('');
@@ -44,8 +45,8 @@ export function GgufExportDialog({ target, onClose }: { target: GgufTarget; onCl
   const mergeName = useId();
   const formId = useId();
   const name = target.kind === 'model' ? target.model.name : target.adapter.name;
-  const running = start.pending || job?.state === 'running';
-  const err = start.error?.error;
+  const running = exp.busy;
+  const err = exp.error?.error;
   const pathError = err?.code === 'invalid_input' && err.field === 'path' ? err : undefined;
 
   async function onSubmit(e: SubmitEvent<HTMLFormElement>): Promise<void> {
@@ -57,8 +58,7 @@ export function GgufExportDialog({ target, onClose }: { target: GgufTarget; onCl
       target.kind === 'model'
         ? { model: target.model.name, type, path: out }
         : { model: target.adapter.base, adapter: target.adapter.name, merge, type, path: out };
-    const started = await start.run(input);
-    if (started) track(started);
+    await exp.start(input);
   }
 
   return (
@@ -122,7 +122,7 @@ export function GgufExportDialog({ target, onClose }: { target: GgufTarget; onCl
           disabled={running}
           testId="gguf-path"
         />
-        {start.error && !pathError && <ErrorMessage error={start.error} context="The export did not start." testId="gguf-error" />}
+        {exp.error && !pathError && <ErrorMessage error={exp.error} context="The export did not start." testId="gguf-error" />}
         {job && (
           <div role="status" data-testid="gguf-job" data-state={job.state}>
             {job.state === 'running' && <JobProgress title={job.title} progress={job.progress} />}

@@ -5,8 +5,8 @@ import { ApiFailure } from '../../../../shared/api/errors';
 import { ErrorMessage } from '../../../components/ErrorMessage';
 import { JobProgress } from '../../../components/JobProgress';
 import { PathField } from '../../../components/PathField';
+import { useJobStart } from '../../../hooks/useJobStart';
 import { JobFormActions } from '../JobFormActions';
-import { useJobStart } from '../useJobStart';
 import './export.css';
 
 type Format = 'jsonl' | 'csv' | 'labelstudio' | 'hf';
@@ -20,7 +20,8 @@ const FORMATS: readonly { value: Format; label: string; hint: string; what: 'fil
 
 /** Export the datanet's items and current labels to a file or folder on the backend's machine, as a job. */
 export function ExportPanel({ datanet }: { datanet: DatanetSummary }) {
-  const exp = useJobStart('exports.start');
+  // Opened again while an export of this datanet runs, it shows that export, not an idle form.
+  const exp = useJobStart('exports.start', datanet.id);
   const [format, setFormat] = useState<Format>('jsonl');
   const [out, setOut] = useState('');
   const [testPercent, setTestPercent] = useState('10');

@@ -4,8 +4,8 @@ import { ApiFailure } from '../../../../shared/api/errors';
 import { useApi } from '../../../api';
 import { ErrorMessage } from '../../../components/ErrorMessage';
 import { JobProgress } from '../../../components/JobProgress';
+import { useJobStart } from '../../../hooks/useJobStart';
 import { JobFormActions } from '../JobFormActions';
-import { useJobStart } from '../useJobStart';
 import { RootCell } from './RootCell';
 
 /** What a finished freeze made, and the version before it (to tell "nothing changed"). */
@@ -23,7 +23,8 @@ interface FreezeVersionFormProps {
 /** "Freeze a new version": an optional note, the job's progress, then the version it made. */
 export function FreezeVersionForm({ datanet, onFrozen }: FreezeVersionFormProps) {
   const client = useApi();
-  const freeze = useJobStart('versions.create');
+  // Opened again while a version of this datanet is being frozen, it shows that job.
+  const freeze = useJobStart('versions.create', datanet.id);
   const [note, setNote] = useState('');
   const [frozen, setFrozen] = useState<Frozen | null>(null);
   const [listError, setListError] = useState<ApiFailure | null>(null);
