@@ -27,6 +27,8 @@ export interface JobStart<N extends JobCall> {
   error: ApiFailure | null;
   /** Starting or running: the start button is off. */
   busy: boolean;
+  /** `job` was found on opening, not started here: the form's fields are not its settings. */
+  found: boolean;
 }
 
 /**
@@ -44,6 +46,7 @@ export function useJobStart<N extends JobCall>(name: N, subject: string): JobSta
   const { job, track } = useTrackedJob();
   // Hidden from a new start on: the last job's outcome must not read as the new attempt's.
   const [hidden, setHidden] = useState(false);
+  const [found, setFound] = useState(false);
   const started = useRef<{ id: string | null } | null>(null);
   /** The look for a job already running, made on opening; a start waits for it. */
   const lookup = useRef<Promise<void>>(Promise.resolve());
@@ -57,16 +60,17 @@ export function useJobStart<N extends JobCall>(name: N, subject: string): JobSta
   useEffect(() => {
     let current = true;
     lookup.current = client.call('jobs.list', { kind, subject, limit: 1 }).then(
-      ([found]) => {
-        if (!current || !found) return;
+      ([newest]) => {
+        if (!current || !newest) return;
         const claim = started.current;
         // Running: followed, even over a start clicked while this look was under way (that start
         // waits for it and is then refused). Ended while the form was closed: shown, unless the
         // user has started another already.
-        const adopt = found.state === 'running' ? claim === null || claim.id === null : claim === null && unseenEnds.has(found.id);
+        const adopt = newest.state === 'running' ? claim === null || claim.id === null : claim === null && unseenEnds.has(newest.id);
         if (!adopt) return;
-        started.current = { id: found.id };
-        track(found);
+        started.current = { id: newest.id };
+        track(newest);
+        setFound(true);
         setHidden(false);
       },
       // Not found is the same as nothing running: the form offers to start.
@@ -96,6 +100,7 @@ export function useJobStart<N extends JobCall>(name: N, subject: string): JobSta
       // A job of this kind about this subject was found running: it is followed, not doubled.
       if (started.current !== claim) return false;
       setHidden(true);
+      setFound(false);
       const out = (await run(input)) as Job | undefined;
       if (!out) {
         started.current = null;
@@ -111,5 +116,5 @@ export function useJobStart<N extends JobCall>(name: N, subject: string): JobSta
     [run, track],
   );
 
-  return { start, job: hidden ? null : job, error: action.error, busy: action.pending || job?.state === 'running' };
+  return { start, job: hidden ? null : job, error: action.error, busy: action.pending || job?.state === 'running', found: found && !hidden };
 }

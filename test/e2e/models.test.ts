@@ -172,6 +172,7 @@ describe('the Models page', () => {
     expect(await gguf.getByRole('progressbar').count()).toBe(1);
     expect(await gguf.getByTestId('gguf-start').isDisabled()).toBe(true);
     expect(await field.isDisabled()).toBe(true);
+    expect(await gguf.getByTestId('gguf-found').textContent()).toBe('Started before this dialog was opened; the choices above are for the next export.');
     await shootChecked(page, 'models-export-gguf-reopened-running-light');
     release();
     await expect.poll(() => gguf.getByTestId('gguf-job').getAttribute('data-state'), { timeout: 30_000 }).toBe('succeeded');

@@ -330,6 +330,9 @@ describe('the Export dialog', { timeout: 120_000 }, () => {
     expect(await dialog.getByTestId('export-start').isDisabled()).toBe(true);
     expect(await dialog.getByTestId('export-start').textContent()).toBe('Exporting…');
     expect(await dialog.getByTestId('export-path').isDisabled()).toBe(true);
+    // The form's choices are its defaults, not the export's: the job's title names its format, and a sentence says so.
+    expect(await job.textContent()).toContain('Export Tickets (jsonl)');
+    expect(await dialog.getByTestId('export-found').textContent()).toBe('Started before this dialog was opened; the choices above are for the next export.');
     await shootBothThemes(page, 'export-dialog-reopened-running', { target: dialog, within: '[data-testid="export-dialog"]' });
 
     release();
@@ -357,6 +360,7 @@ describe('the Export dialog', { timeout: 120_000 }, () => {
     job = dialog.getByTestId('export-job');
     await expect.poll(() => job.getAttribute('data-state')).toBe('succeeded');
     expect(await dialog.getByTestId('export-done').textContent()).toContain(second);
+    expect(await dialog.getByTestId('export-found').count()).toBe(1);
 
     // Two exports ran, one per start.
     expect((await exportJobs()) - exportsBefore).toBe(2);

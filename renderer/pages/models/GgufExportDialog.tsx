@@ -133,6 +133,11 @@ export function GgufExportDialog({ target, onClose }: { target: GgufTarget; onCl
             )}
             {job.state === 'failed' && <p className="field-error">The export failed: {job.error}</p>}
             {(job.state === 'cancelled' || job.state === 'interrupted') && <p className="muted">The export stopped; nothing was left at that path.</p>}
+            {exp.found && (
+              <p className="field-hint" data-testid="gguf-found">
+                Started before this dialog was opened; the choices above are for the next export.
+              </p>
+            )}
           </div>
         )}
       </form>

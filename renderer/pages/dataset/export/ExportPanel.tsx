@@ -122,7 +122,8 @@ export function ExportPanel({ datanet }: { datanet: DatanetSummary }) {
       />
       {job && (
         <div role="status" data-testid="export-job" data-state={job.state}>
-          {job.state === 'running' && <JobProgress title="Exporting" progress={job.progress} />}
+          {/* Found on opening: its title names the format, which the radios above may not show. */}
+          {job.state === 'running' && <JobProgress title={exp.found ? job.title : 'Exporting'} progress={job.progress} />}
           {job.state === 'succeeded' && (
             <p className="form-note" data-testid="export-done">
               Exported {job.result ? <span className="mono export-result">{job.result}</span> : 'the datanet'}.
@@ -132,6 +133,11 @@ export function ExportPanel({ datanet }: { datanet: DatanetSummary }) {
             <ErrorMessage error={new ApiFailure({ code: 'unavailable', message: job.error })} context="The export failed." testId="export-failed" />
           )}
           {(job.state === 'cancelled' || job.state === 'interrupted') && <p className="muted">The export stopped; nothing was left at that path.</p>}
+          {exp.found && (
+            <p className="field-hint" data-testid="export-found">
+              Started before this dialog was opened; the choices above are for the next export.
+            </p>
+          )}
         </div>
       )}
     </form>
