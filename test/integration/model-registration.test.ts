@@ -226,7 +226,7 @@ describe('adapter registration on the embedded devnet', () => {
       const registered = await studio(['adapter', 'register', 'sums', '--owner-share', '1500'], env);
       expect(registered.code, registered.stderr).toBe(0);
       expect(registered.stdout).toMatch(/^Registered sums on chain 31337 \(ModelRegistry 0x[0-9a-fA-F]{40}\) in tx 0x[0-9a-f]{64}, block \d+$/m);
-      expect(registered.stdout).toContain(`1 contribution record(s)`);
+      expect(registered.stdout).toContain(`1 contribution record,`);
       expect(registered.stdout).toContain(`the owner ${me} keeps 15% of each fee`);
       const again = await studio(['adapter', 'register', 'sums'], env);
       expect(again.code).toBe(1);
