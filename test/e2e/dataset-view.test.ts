@@ -55,6 +55,8 @@ async function seed(): Promise<void> {
       });
       if (i % 7 === 0) s.annotations.record({ itemSeq: seq, datanetId: datanet.id }, 'sentiment', 'positive', 'ada', 'set');
       if (i % 13 === 0) s.annotations.record({ itemSeq: seq, datanetId: datanet.id }, '$reviewed', true, 'ada', 'set');
+      // One label that came with an import, not made in the app.
+      if (i === 2) s.annotations.record({ itemSeq: seq, datanetId: datanet.id }, 'sentiment', 'positive', 'annotator@example.org', 'import');
     }
   })();
 }
@@ -83,7 +85,7 @@ describe('the dataset view', { timeout: 120_000 }, () => {
       const { context, page } = await openView({ colorScheme });
       await expect.poll(() => rowText(page, 0)).toContain('Review 0');
       expect(await page.getByTestId('dataset-title').textContent()).toBe('Reviews');
-      expect(await page.getByTestId('dataset-counts').textContent()).toMatch(/3,000 items · 429 labeled \(14%\)/);
+      expect(await page.getByTestId('dataset-counts').textContent()).toMatch(/3,000 items · 430 labeled \(14%\)/);
       expect(await count(page)).toBe('3,000 items');
       expect(await page.getByTestId('dataset-table').getAttribute('aria-rowcount')).toBe(String(N + 1));
       // Only what is on screen (and a few rows around it) is in the DOM.
@@ -91,6 +93,11 @@ describe('the dataset view', { timeout: 120_000 }, () => {
       await expect.poll(() => row(page, 0).getByTestId('row-labels').textContent()).toContain('positive');
       await expect.poll(() => page.evaluate(`document.querySelector('[data-testid="dataset-row"][data-position="1"] img')?.naturalWidth`)).toBe(64);
       expect(await rowText(page, 1)).toBe('filename: photo-1.png');
+      // An imported label says so in Labeled by, cut with an ellipsis where the column is narrow.
+      const author = row(page, 2).getByTestId('row-author');
+      expect(await author.textContent()).toBe('imported · annotator@example.org');
+      expect(await author.getAttribute('title')).toMatch(/^Came with an import on .+, not labeled in the app\.$/);
+      expect(await page.evaluate(`getComputedStyle(document.querySelector('[data-testid="dataset-row"][data-position="2"] [data-testid="row-author"] .dv-text')).textOverflow`)).toBe('ellipsis');
       expect((await rowText(page, 5))!.length).toBeLessThan(400);
       await shootChecked(page, `dataset-table-${colorScheme}`);
       if (colorScheme === 'light') {

@@ -4,6 +4,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { AnnotateIcon } from '../../components/icons';
 import { Page } from '../../components/Page';
 import { pageHref } from '../../route';
+import { percent } from '../../format';
 
 const count = new Intl.NumberFormat('en-US');
 
@@ -23,7 +24,7 @@ export function DatanetPicker() {
       ) : (
         <ul className="picker" data-testid="annotate-picker">
           {list.data.map((d) => {
-            const share = d.itemCount === 0 ? 0 : Math.floor((d.labeledCount / d.itemCount) * 100);
+            const share = percent(d.labeledCount, d.itemCount) ?? 0;
             return (
               <li key={d.id}>
                 <a className="picker-item" href={pageHref('annotate', d.id)} data-testid={`annotate-pick-${d.name}`}>

@@ -3,6 +3,7 @@ import type { DatanetSummary } from '../../../shared/api';
 import { navigate } from '../../hooks/useHashRoute';
 import { pageHref } from '../../route';
 import { TableScroll } from '../../components/TableScroll';
+import { percent } from '../../format';
 
 interface DatanetListProps {
   datanets: readonly DatanetSummary[];
@@ -45,7 +46,7 @@ export function DatanetList({ datanets, onImport }: DatanetListProps) {
           {datanets.map((d) => {
             const href = pageHref('datanets', d.id);
             const share = d.itemCount > 0 ? d.labeledCount / d.itemCount : 0;
-            const pct = Math.floor(share * 100);
+            const pct = percent(d.labeledCount, d.itemCount) ?? 0;
             return (
               <tr
                 key={d.id}

@@ -15,6 +15,7 @@ import { useDebounced } from './useDebounced';
 import { VersionsPanel } from './versions/VersionsPanel';
 import { DEFAULT_CONTROLS, isFiltered, isViewControls, toFilter, viewControlsKey, type ViewControls } from './view-controls';
 import './DatasetView.css';
+import { percent } from '../../format';
 
 const initialControls = (): ViewControls => DEFAULT_CONTROLS;
 
@@ -58,7 +59,8 @@ function LoadedDataset({ datanet, onChanged }: { datanet: DatanetSummary; onChan
   const filterKey = JSON.stringify(toFilter(controls, query));
   // One object per distinct filter: the browser's row cache is made per filter object.
   const filter = useMemo(() => JSON.parse(filterKey) as ReturnType<typeof toFilter>, [filterKey]);
-  const labeledShare = datanet.itemCount ? Math.round((datanet.labeledCount / datanet.itemCount) * 100) : 0;
+  // Rounded down, as the Datanets list and the annotate picker do: 100% only when every item is labeled.
+  const labeledShare = percent(datanet.labeledCount, datanet.itemCount) ?? 0;
   const [dialog, setDialog] = useState<'versions' | 'export' | null>(null);
 
   return (

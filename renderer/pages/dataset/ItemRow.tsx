@@ -61,8 +61,12 @@ function ItemCells({ item }: { item: ItemPreview }) {
         <ReviewedMark reviewed={item.reviewed} />
       </div>
       <div role="gridcell" className="dv-cell dv-cell-author" data-testid="row-author" title={authorTitle(item.lastLabel)}>
-        {item.lastLabel?.author ?? ''}
-        {item.lastLabel?.imported && <span className="dv-imported"> · imported</span>}
+        {/* The cell is a flex box: its text needs a box of its own to end in an ellipsis. */}
+        <span className="dv-text">
+          {/* First, so a long author cut by the ellipsis does not hide it. */}
+          {item.lastLabel?.imported && <span className="dv-imported">imported · </span>}
+          {item.lastLabel?.author ?? ''}
+        </span>
       </div>
       <div role="gridcell" className="dv-cell dv-cell-date">
         {dateFormat.format(item.createdAt)}
