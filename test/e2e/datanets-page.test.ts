@@ -124,7 +124,20 @@ describe('the Datanets page', () => {
     const { context, page } = await open();
     await page.getByTestId('create-datanet').click();
     const dialog = page.getByTestId('create-datanet-dialog');
+    // Every problem of the form at once, the name's and the license's with the fields', in one press.
+    await dialog.getByTestId('create-datanet-name').fill(' ');
+    await dialog.getByTestId('create-datanet-license').fill('not a license!!');
+    await dialog.getByTestId('create-datanet-submit').click();
+    await expect.poll(() => dialog.getByTestId('create-datanet-name-error').textContent()).toBe('The name must not be empty.');
+    expect(await dialog.getByTestId('create-datanet-license-error').textContent()).toBe('The license must be an SPDX license id, e.g. CC-BY-4.0 or MIT.');
+    expect(await dialog.locator('[data-testid^="schema-field-error-"]').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.evaluate('document.activeElement?.dataset.testid')).toBe('create-datanet-name');
+    expect(await datanetNamed('not a license!!')).toBeUndefined();
+    // Put right, the license's error goes as it is typed, not at the next press.
+    await dialog.getByTestId('create-datanet-license').fill('CC-BY-4.0');
+    await expect.poll(() => dialog.getByTestId('create-datanet-license-error').count()).toBe(0);
     await dialog.getByTestId('create-datanet-name').fill('Problems in words');
+    await expect.poll(() => dialog.getByTestId('create-datanet-name-error').count()).toBe(0);
     // The labels box's placeholder is an example, not something that reads as filled in.
     const labels0 = dialog.getByTestId('schema-field-labels-0');
     expect(await labels0.inputValue()).toBe('');

@@ -7,7 +7,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { LabelStudioConfigTab } from './LabelStudioConfigTab';
 import { SchemaBuilder } from './SchemaBuilder';
 import { SchemaPreview } from './SchemaPreview';
-import { checkFields, newDraftField, placeError, previewSchema, toSchema, type DraftField, type FieldProblem, type PlacedError } from './schema-draft';
+import { checkFields, factProblems, newDraftField, placeError, previewSchema, toSchema, type DraftField, type FieldProblem, type PlacedError } from './schema-draft';
 import { useStoredState } from '../../hooks/useStoredState';
 
 /** Common SPDX ids for data; any other id or expression can be typed. */
@@ -80,16 +80,23 @@ export function CreateDatanetDialog({ open, onClose, onCreated }: CreateDatanetD
     first.focus({ preventScroll: true });
   }, [focusRequest]);
 
+  // Once Create was pressed, these follow the typing: a fixed license loses its error at once.
+  const facts = factProblems(draft);
+
+  /** An edit of a fact the backend refused clears that refusal: it was about the old text. */
+  function editFact(input: 'name' | 'license' | 'description', value: string): void {
+    patch({ [input]: value });
+    if (target?.place === 'form' && target.input === input) create.reset();
+  }
+
   async function submit(): Promise<void> {
     const base = { name: draft.name, description: draft.description, license: draft.license };
-    if (draft.mode === 'builder') {
-      setCheckedAll(true);
-      if (check.fields.size > 0) {
-        // Said here, in full, rather than the backend's first problem only.
-        create.reset();
-        setFocusRequest((n) => n + 1);
-        return;
-      }
+    setCheckedAll(true);
+    if (Object.keys(facts).length > 0 || (draft.mode === 'builder' && (check.fields.size > 0 || check.schema))) {
+      // Said here, all at once, rather than the backend's first problem only.
+      create.reset();
+      setFocusRequest((n) => n + 1);
+      return;
     }
     const created = await create.run(draft.mode === 'builder' ? { ...base, schema: toSchema(draft.fields) } : { ...base, labelStudioConfig: draft.config });
     if (!created) {
@@ -102,8 +109,8 @@ export function CreateDatanetDialog({ open, onClose, onCreated }: CreateDatanetD
     onCreated(created);
   }
 
-  const nameError = formError('name');
-  const licenseError = formError('license');
+  const nameError = formError('name') ?? (checkedAll ? facts.name : undefined);
+  const licenseError = formError('license') ?? (checkedAll ? facts.license : undefined);
   const descriptionError = formError('description');
   const schemaError = formError('schema') ?? (checkedAll && draft.mode === 'builder' ? check.schema : undefined);
   const unplaced = target ? null : create.error;
@@ -150,7 +157,7 @@ export function CreateDatanetDialog({ open, onClose, onCreated }: CreateDatanetD
               aria-invalid={nameError ? true : undefined}
               aria-describedby={nameError ? `${formId}-name-error` : undefined}
               data-testid="create-datanet-name"
-              onChange={(e) => patch({ name: e.target.value })}
+              onChange={(e) => editFact('name', e.target.value)}
             />
             {nameError && <FieldMessage id={`${formId}-name-error`} message={nameError} testId="create-datanet-name-error" />}
           </label>
@@ -164,7 +171,7 @@ export function CreateDatanetDialog({ open, onClose, onCreated }: CreateDatanetD
               aria-invalid={licenseError ? true : undefined}
               aria-describedby={`${formId}-license-hint${licenseError ? ` ${formId}-license-error` : ''}`}
               data-testid="create-datanet-license"
-              onChange={(e) => patch({ license: e.target.value })}
+              onChange={(e) => editFact('license', e.target.value)}
             />
             <datalist id={listId}>
               {LICENSES.map((l) => (
@@ -185,7 +192,7 @@ export function CreateDatanetDialog({ open, onClose, onCreated }: CreateDatanetD
               placeholder="What the items are and how to label them (optional)"
               aria-invalid={descriptionError ? true : undefined}
               data-testid="create-datanet-description"
-              onChange={(e) => patch({ description: e.target.value })}
+              onChange={(e) => editFact('description', e.target.value)}
             />
             {descriptionError && <FieldMessage id={`${formId}-description-error`} message={descriptionError} />}
           </label>

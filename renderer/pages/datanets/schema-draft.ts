@@ -1,3 +1,4 @@
+import { DatanetName, License } from '../../../shared/api/schemas/datanets';
 import { LabelField, type LabelFieldKind, type LabelSchema } from '../../../shared/datanets/schema';
 
 /**
@@ -258,4 +259,18 @@ export function placeError(path: string, message: string, fields: readonly Draft
   if (top === 'name' || top === 'description' || top === 'license') return { place: 'form', input: top, message: asSentence(`the ${top} ${said}`) };
   if (top === 'labelStudioConfig') return { place: 'form', input: top, message };
   return { place: 'form', input: 'schema', message };
+}
+
+/**
+ * The datanet's name and license checked by the backend's own rules, each problem as a sentence
+ * beside its field: with the builder's checks, every problem of the form is shown at once, not
+ * one per round trip.
+ */
+export function factProblems(facts: { name: string; license: string }): { name?: string; license?: string } {
+  const name = DatanetName.safeParse(facts.name);
+  const license = License.safeParse(facts.license);
+  return {
+    ...(name.success ? {} : { name: asSentence(`the name ${name.error.issues[0]!.message}`) }),
+    ...(license.success ? {} : { license: asSentence(`the license ${license.error.issues[0]!.message}`) }),
+  };
 }
