@@ -153,6 +153,7 @@ describe('the annotate view', () => {
     await expect.poll(() => labelsOf(A).sentiment).toBe('negative');
 
     // multiple choice: ↓ makes it active; keys toggle, the mouse toggles.
+    expect(await page.getByTestId('field-sentiment').getByTestId('annotate-field-keys').textContent()).toBe('number keys act here · ↑↓ change field');
     await page.keyboard.press('ArrowDown');
     await expect.poll(() => page.getByTestId('field-topics').getAttribute('data-active')).toBe('true');
     await page.keyboard.press('1');
@@ -195,6 +196,8 @@ describe('the annotate view', () => {
 
     // free text: saved after a pause, without leaving the box.
     await page.getByTestId('text-note').click();
+    // Number keys type here: the field's hint does not promise they pick anything.
+    expect(await page.getByTestId('field-note').getByTestId('annotate-field-keys').textContent()).toBe('type in its box · ↑↓ change field');
     await page.keyboard.type('Looks fine ✓');
     await expect.poll(() => labelsOf(A).note).toBe('Looks fine ✓');
     // Typed and reloaded at once: nothing is lost.

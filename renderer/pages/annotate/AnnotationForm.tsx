@@ -48,6 +48,9 @@ const KIND_NAMES: Record<LabelField['kind'], string> = {
   image_boxes: 'image boxes',
 };
 
+/** Kinds whose control picks by number key (useDigitKeys); the others are typed into. */
+const DIGIT_KINDS: ReadonlySet<LabelField['kind']> = new Set(['single_choice', 'image_class', 'multiple_choice', 'rating', 'text_spans', 'image_boxes']);
+
 /** Every field of a schema, each with its control: the annotate view's form and the create dialog's preview. */
 export function AnnotationForm({ schema, item, labels, onChange, readOnly = false, shortcuts = false }: AnnotationFormProps) {
   const [active, setActive] = useState(0);
@@ -88,7 +91,11 @@ export function AnnotationForm({ schema, item, labels, onChange, readOnly = fals
                 {field.name}
               </h3>
               <span className="annotate-field-kind">{KIND_NAMES[field.kind]}</span>
-              {isActive && <span className="annotate-field-keys">number keys act here · ↑↓ change field</span>}
+              {isActive && (
+                <span className="annotate-field-keys" data-testid="annotate-field-keys">
+                  {DIGIT_KINDS.has(field.kind) ? 'number keys act here' : 'type in its box'} · ↑↓ change field
+                </span>
+              )}
             </header>
             <Control
               field={field}
