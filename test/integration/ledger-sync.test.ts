@@ -102,6 +102,26 @@ describe('outbox sync on a real anvil', () => {
     await proofsVerifyOnChain(chain.store, provider, chain.target.registry);
   }, 120_000);
 
+  it("on a devnet that mines only on a transaction, mines just the blocks a batch's depth lacks and confirms it in the same pass", async () => {
+    const chain = await preparedChain();
+    const { provider } = await node(chain.stateFile);
+    await signMany(chain.store, chain.contributor, chain.target, 3);
+    const mined: number[] = [];
+    const mine = async (blocks: number) => {
+      mined.push(blocks);
+      await provider.send('anvil_mine', [`0x${blocks.toString(16)}`]);
+    };
+    const engine = new SyncEngine(chain.store, provider, chain.contributor.connect(provider), chain.target, { confirmations: 3, mine });
+    const report = await engine.syncOnce();
+    expect(report).toMatchObject({ sent: 1, included: 1, confirmed: 3, problem: null });
+    expect(mined).toEqual([2]); // the anchoring block counts as the first of three
+    expect(await provider.getBlockNumber()).toBe(report.head);
+    await proofsVerifyOnChain(chain.store, provider, chain.target.registry);
+    // Nothing in flight: a pass mines nothing.
+    expect(await engine.syncOnce()).toMatchObject({ sent: 0, confirmed: 0, head: report.head });
+    expect(mined).toEqual([2]);
+  }, 60_000);
+
   it('survives the node being killed mid-sync: every record confirmed, every batch anchored exactly once', async () => {
     const chain = await preparedChain();
     await signMany(chain.store, chain.contributor, chain.target, 25);

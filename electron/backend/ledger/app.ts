@@ -45,10 +45,10 @@ export async function ledgerStatus(ctx: BackendContext, ledger: LedgerService): 
 }
 
 export function ledgerApp(ctx: BackendContext, ledger: LedgerService, datanets: DatanetService): Pick<Handlers, Names> {
-  const head = new Map<number, number>();
   const toContribution = (c: StoredContribution): Contribution => {
     const batch = c.batchRoot ? ledger.contributions.batch(c.batchRoot) : undefined;
-    const tip = head.get(c.chainId);
+    // As of the newest block any sync pass (the loop's too) or check saw on that chain.
+    const tip = ledger.headOf(c.chainId);
     return {
       recordId: c.recordId,
       datanetId: c.datanetId,
@@ -87,7 +87,7 @@ export function ledgerApp(ctx: BackendContext, ledger: LedgerService, datanets: 
       const c = await ledger.connect();
       try {
         const tip = await c.provider.getBlockNumber();
-        head.set(c.chainId, tip);
+        ledger.noteHead(c.chainId, tip);
         return { chainId: c.chainId, rpcUrl: c.rpcUrl, head: tip, addresses: c.addresses };
       } finally {
         c.provider.destroy();
@@ -96,7 +96,6 @@ export function ledgerApp(ctx: BackendContext, ledger: LedgerService, datanets: 
     'ledger.deploy': () => ledger.deploy(),
     'ledger.sync': async () => {
       const report = await ledger.syncNow();
-      if (report?.head != null) head.set((await ledger.signingTarget()).chainId, report.head);
       ctx.statusChanged();
       return report;
     },

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { Wallet } from 'ethers';
+import { Wallet, toQuantity, type JsonRpcProvider } from 'ethers';
 import { writeFileAtomic } from '../store/atomic-file';
 import { locateAnvil } from './anvil-binary';
 import { ANVIL_DEV_KEY, startAnvil, type RunningAnvil } from './anvil-process';
@@ -38,6 +38,14 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Mines empty blocks on the devnet (anvil_mine): it makes a block only when a transaction arrives,
+ * so the sync engine asks for the blocks a batch's depth still needs. Never called for an RPC network.
+ */
+export async function mineBlocks(provider: JsonRpcProvider, blocks: number): Promise<void> {
+  await provider.send('anvil_mine', [toQuantity(blocks)]);
 }
 
 async function answers(rpcUrl: string): Promise<boolean> {

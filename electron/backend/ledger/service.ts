@@ -7,13 +7,14 @@ import type { LedgerSyncStatus } from '../../../shared/api/schemas/status';
 import { batchSizeOf, confirmationsOf, type ContractAddresses, type LedgerNetwork } from '../../../shared/api/schemas/settings';
 import { BUNDLE_FORMAT, type BundleVerification, type ContributionBundle } from '../../../shared/ledger/bundle';
 import { recordDomain } from '../../../shared/ledger/contribution-record';
+import { counted } from '../../../shared/format';
 import type { Hex } from '../../../shared/ledger/eip712';
 import { ANVIL_DEV_KEY } from './anvil-process';
 import { isInsufficientFunds } from './chain-errors';
 import { signContribution } from './contribute';
 import { Contributions, type StoredContribution } from './contributions';
 import { deployContracts, missingCode } from './deploy';
-import { DEVNET_CHAIN_ID, Devnet } from './devnet';
+import { DEVNET_CHAIN_ID, Devnet, mineBlocks } from './devnet';
 import { providerFor } from './provider';
 import { selectItems, selectionProof, selectionSummary, type SelectionProof } from './selection';
 import { SyncEngine, type SyncReport, type SyncTarget } from './sync';
@@ -59,6 +60,8 @@ export class LedgerService {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<SyncReport | null> | null = null;
   private closed = false;
+  /** The head block last seen on each chain (by a sync pass, the loop's too, or a check): what confirmations count against. */
+  private readonly heads = new Map<number, number>();
 
   constructor(private readonly deps: LedgerDeps) {
     this.wallet = new WalletStore(path.join(deps.dataDir, 'wallet'), {}, () => {
@@ -76,6 +79,15 @@ export class LedgerService {
 
   syncStatus(): SyncStatus {
     return this.sync;
+  }
+
+  /** The newest block number seen on that chain in this session, if any. */
+  headOf(chainId: number): number | undefined {
+    return this.heads.get(chainId);
+  }
+
+  noteHead(chainId: number, head: number): void {
+    this.heads.set(chainId, head); // the latest, not the highest: a devnet started afresh begins at block 0 again
   }
 
   /** Connects to the configured network and checks it: chain id, and code at the contract addresses. */
@@ -273,17 +285,40 @@ export class LedgerService {
         this.setSync({ state: 'locked', message: 'Unlock the wallet to anchor signed records.' });
         return null;
       }
-      const engine = new SyncEngine(this.contributions, connection.provider, signer, { chainId: connection.chainId, registry: connection.addresses.ContributionRegistry as Hex }, {
-        confirmations: confirmationsOf(connection.network),
+      const target = { chainId: connection.chainId, registry: connection.addresses.ContributionRegistry as Hex };
+      const confirmations = confirmationsOf(connection.network);
+      const provider = connection.provider;
+      const engine = new SyncEngine(this.contributions, provider, signer, target, {
+        confirmations,
         batchSize: batchSizeOf(connection.network),
+        // The app's own devnet (started here or by `studio devnet start`) mines only on a transaction; never an RPC network.
+        mine: connection.network.kind === 'devnet' ? (blocks) => mineBlocks(provider, blocks) : undefined,
       });
       const report = await engine.syncOnce();
+      if (report.head !== null) this.noteHead(connection.chainId, report.head);
       const state: SyncState = report.problem ? (report.problem.code === 'error' ? 'error' : report.problem.code) : 'idle';
-      this.setSync({ state, message: report.problem?.message ?? null, lastSyncAt: Date.now(), lastReport: report });
+      const message = report.problem?.message ?? (report.head !== null ? this.awaiting(target, report.head, confirmations) : null);
+      this.setSync({ state, message, lastSyncAt: Date.now(), lastReport: report });
       return report;
     } finally {
       connection.provider.destroy();
     }
+  }
+
+  /**
+   * What an idle pass still waits for on the chain: records sent but not yet final. "Up to date"
+   * beside them would contradict the records' own states.
+   */
+  private awaiting(target: SyncTarget, head: number, confirmations: number): string | null {
+    const ours = this.contributions.batchesIn(['submitted', 'included']).filter((b) => b.chainId === target.chainId && b.registry === target.registry);
+    if (ours.length === 0) return null;
+    const records = ours.reduce((n, b) => n + b.count, 0);
+    const included = ours.filter((b) => b.state === 'included' && b.blockNumber !== null);
+    const unmined = ours.filter((b) => b.state === 'submitted').reduce((n, b) => n + b.count, 0);
+    const depth = included.length > 0 ? Math.max(0, Math.min(...included.map((b) => head - b.blockNumber! + 1))) : null;
+    if (depth === null) return `Waiting for ${counted(records, 'record')} to be included in a block.`;
+    const notYet = unmined > 0 ? `; ${unmined} not in a block yet` : '';
+    return `Waiting for ${counted(records, 'record')} to be confirmed (${depth} of ${counted(confirmations, 'block')}${notYet}).`;
   }
 }
 

@@ -25,6 +25,13 @@ export interface SyncOptions {
   /** A transaction pending longer than this is replaced with the same nonce and higher fees. */
   stuckMs?: number;
   now?: () => number;
+  /**
+   * Mines that many empty blocks. Only for the app's own devnet, which makes a block only when a
+   * transaction arrives (anvil's automine): there a batch would never gather its depth while
+   * nothing else happens, so a pass mines the blocks its batches still lack. Never set for a
+   * real network.
+   */
+  mine?: (blocks: number) => Promise<void>;
 }
 
 export interface SyncReport {
@@ -51,6 +58,7 @@ export class SyncEngine {
   private readonly confirmations: number;
   private readonly stuckMs: number;
   private readonly now: () => number;
+  private readonly mine: ((blocks: number) => Promise<void>) | null;
 
   constructor(
     private readonly store: Contributions,
@@ -64,6 +72,7 @@ export class SyncEngine {
     this.confirmations = Math.max(1, options.confirmations ?? 1);
     this.stuckMs = options.stuckMs ?? 3 * 60_000;
     this.now = options.now ?? Date.now;
+    this.mine = options.mine ?? null;
   }
 
   /** One pass: follow what is in flight, then anchor what waits. Never throws for the network's sake. */
@@ -94,6 +103,7 @@ export class SyncEngine {
         await this.send(batch, report);
         if (waiting.length < this.batchSize) break;
       }
+      if (this.mine) await this.mineToDepth(report);
     } catch (error) {
       report.online = report.online && !isUnreachable(error);
       if (error instanceof InsufficientFundsError) report.problem = { code: 'insufficient_funds', message: error.message };
@@ -101,6 +111,26 @@ export class SyncEngine {
       else report.problem = { code: 'error', message: error instanceof Error ? error.message : String(error) };
     }
     return report;
+  }
+
+  /**
+   * On the devnet: follows the batches sent in this pass into their blocks, mines the blocks the
+   * least deep of this chain's included batches still lacks (no more: the devnet's state file
+   * keeps every block), and follows them again, so they are final in this same pass.
+   */
+  private async mineToDepth(report: SyncReport): Promise<void> {
+    const ours = (b: Batch) => b.chainId === this.target.chainId && b.registry === this.target.registry;
+    for (const batch of this.store.batchesIn(['submitted']).filter(ours)) await this.follow(batch, report.head!, report);
+    const included = this.store.batchesIn(['included']).filter(ours);
+    if (included.length === 0) return;
+    let head = await this.provider.getBlockNumber();
+    const lacking = Math.max(...included.map((b) => this.confirmations - (head - b.blockNumber! + 1)));
+    if (lacking > 0) {
+      await this.mine!(lacking);
+      head = await this.provider.getBlockNumber();
+    }
+    report.head = head;
+    for (const batch of included) await this.follow(batch, head, report);
   }
 
   /** Where the chain has this root anchored, if anywhere. */
