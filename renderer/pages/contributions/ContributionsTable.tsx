@@ -84,9 +84,7 @@ export function ContributionsTable({ records, datanetNames, versionNumbers, earn
                 <td className="num" data-testid="contribution-block">
                   {r.blockNumber ?? <span className="muted">—</span>}
                 </td>
-                <td className="num" data-testid="contribution-confirmations">
-                  {r.confirmations ?? <span className="muted">—</span>}
-                </td>
+                <ConfirmationsCell record={r} />
                 <EarnedCell earning={earnings.get(r.recordId)} />
                 <td className="nowrap" title={new Date(r.createdAt).toLocaleString()}>
                   {new Date(r.createdAt).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' })}
@@ -102,6 +100,26 @@ export function ContributionsTable({ records, datanetNames, versionNumbers, earn
         </table>
       </TableScroll>
     </>
+  );
+}
+
+/**
+ * Blocks on top of the anchoring one (itself counted), as of the last sync pass. Once final, no pass
+ * follows the record any more and the chain moves on, so the count reads as a floor: "≥ 2 · final",
+ * never a bare number that only looks current.
+ */
+function ConfirmationsCell({ record: r }: { record: Contribution }) {
+  if (r.state === 'confirmed') {
+    return (
+      <td className="num nowrap" data-testid="contribution-confirmations" data-final="true" data-confirmations={r.confirmations ?? undefined} title="Final: as deep on the chain as the network's confirmation depth asks. The count is as of the last sync pass; later blocks add to it.">
+        {r.confirmations !== null ? `≥ ${r.confirmations} · final` : 'final'}
+      </td>
+    );
+  }
+  return (
+    <td className="num" data-testid="contribution-confirmations" data-confirmations={r.confirmations ?? undefined}>
+      {r.confirmations ?? <span className="muted">—</span>}
+    </td>
   );
 }
 

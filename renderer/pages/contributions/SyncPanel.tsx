@@ -2,6 +2,7 @@ import type { CallOutput, LedgerStatus } from '../../../shared/api';
 import { useAction } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
+import { counted } from '../../../shared/format';
 
 type Report = NonNullable<CallOutput<'ledger.sync'>>;
 
@@ -19,6 +20,9 @@ const STATE_TEXT: Record<LedgerStatus['sync']['state'], string> = {
 export function SyncPanel({ ledger, onSynced }: { ledger: LedgerStatus | undefined; onSynced: () => void }) {
   const sync = useAction('ledger.sync');
   const state = ledger?.sync.state;
+  // Idle, yet records sent and not final: "Up to date" beside them would contradict their states.
+  const inFlight = ledger ? ledger.counts.submitted + ledger.counts.included : 0;
+  const waiting = state === 'idle' && inFlight > 0;
 
   async function onSync(): Promise<void> {
     await sync.run({});
@@ -33,8 +37,8 @@ export function SyncPanel({ ledger, onSynced }: { ledger: LedgerStatus | undefin
         </button>
         {sync.pending && <Spinner label="Syncing with the ledger…" />}
         {ledger && !sync.pending && (
-          <span className={`sync-state sync-state-${state === 'idle' ? 'ok' : state === 'syncing' ? 'busy' : 'warn'}`} data-testid="sync-state" data-state={state}>
-            {STATE_TEXT[ledger.sync.state]} · {ledger.network.name}
+          <span className={`sync-state sync-state-${waiting ? 'busy' : state === 'idle' ? 'ok' : state === 'syncing' ? 'busy' : 'warn'}`} data-testid="sync-state" data-state={state} data-waiting={waiting || undefined}>
+            {waiting ? (ledger.sync.message ?? `Waiting for ${counted(inFlight, 'record')} to be confirmed`).replace(/\.$/, '') : STATE_TEXT[ledger.sync.state]} · {ledger.network.name}
             {ledger.sync.lastSyncAt !== null && <> · last sync {new Date(ledger.sync.lastSyncAt).toLocaleTimeString()}</>}
           </span>
         )}
