@@ -31,7 +31,7 @@ const problems: string[] = [];
 const shoot = (name: string, target?: Locator) => shootBothThemes(page, `rewards-${name}`, { target });
 
 /** The settler's side with anvil's dev account: a model at 20% for its owner, a 1 ETH fee, shares for this wallet and someone else. */
-async function payAndWriteClaimFiles(): Promise<{ good: string; tampered: string }> {
+async function payAndWriteClaimFiles(): Promise<{ good: string; tampered: string; adapter: string; paidAt: number }> {
   const check = await app.call<{ chainId: number; rpcUrl: string; addresses: Record<string, string> }>('ledger.check');
   rpcUrl = check.rpcUrl;
   const provider = providerFor(check.rpcUrl);
@@ -47,13 +47,14 @@ async function payAndWriteClaimFiles(): Promise<{ good: string; tampered: string
     ]);
     const receipt = await sendTx(settlement, 'pay', [adapter, tree.root, 'test://attribution'], { value: parseEther('1') });
     const paymentId = eventsOf(settlement, receipt)[0]!.args.paymentId as bigint;
+    const paidAt = (await provider.getBlock(receipt.blockNumber))!.timestamp * 1000;
     const file = claimsFile({ chainId: check.chainId, settlement: check.addresses.Settlement!, payments: [{ paymentId, tree }] });
     const tampered = { ...file, claims: file.claims.map((c) => (c.index === 1 ? { ...c, amount: parseEther('0.5').toString() } : c)) };
     const good = path.join(dir, 'claims.json');
     const bad = path.join(dir, 'claims-tampered.json');
     fs.writeFileSync(good, JSON.stringify(file, null, 2));
     fs.writeFileSync(bad, JSON.stringify(tampered, null, 2));
-    return { good, tampered: bad };
+    return { good, tampered: bad, adapter, paidAt };
   } finally {
     provider.destroy();
   }
@@ -94,6 +95,15 @@ describe('rewards in the Wallet page', () => {
     await expect.poll(() => row.getAttribute('data-state')).toBe('claimable');
     // Amounts carry the chain's unit; the total is a sentence with "share" in the right number.
     expect(await row.locator('td').nth(3).textContent()).toBe(`${formatEther(SHARE)} ETH`);
+    // Each row says what it was paid for and when: the adapter (registered elsewhere, so by its
+    // hash), the payment and share, and the payment's block time.
+    const [listed] = await app.call<{ adapterHash: string | null; adapter: string | null; paidAt: number | null }[]>('rewards.list');
+    expect(listed).toMatchObject({ adapterHash: files.adapter.toLowerCase(), adapter: null, paidAt: files.paidAt });
+    expect(await row.getByTestId('wallet-reward-adapter').getAttribute('title')).toBe(files.adapter.toLowerCase());
+    expect(await row.getByTestId('wallet-reward-for').textContent()).toMatch(/^Adapter 0x[0-9a-f]{6}…[0-9a-f]{6} · payment #\d+, share 1$/);
+    const paid = row.getByTestId('wallet-reward-paid');
+    expect(await paid.getAttribute('data-paid-at')).toBe(String(files.paidAt));
+    expect(await paid.textContent()).toContain(String(new Date(files.paidAt).getFullYear()));
     const total = section.getByTestId('wallet-claimable-total');
     expect(await total.textContent()).toBe('Claimable: 0.25 ETH in 1 share.');
     await shoot('claimable', section);

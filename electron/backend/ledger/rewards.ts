@@ -27,6 +27,7 @@ interface Row {
 }
 
 interface OnChainPayment {
+  adapterHash: string;
   sharesRoot: string;
   contributorsPart: bigint;
   claimed: bigint;
@@ -115,6 +116,7 @@ export class Rewards {
     try {
       const settlement = this.settlementOf(c);
       const payments = new Map<string, OnChainPayment | null>();
+      const paidAt = new Map<string, number | null>();
       const out: Reward[] = [];
       for (const row of rows) {
         const base = toReward(row);
@@ -123,7 +125,10 @@ export class Rewards {
           continue;
         }
         if (!payments.has(row.payment_id)) payments.set(row.payment_id, await this.payment(settlement, row.payment_id, c));
-        out.push({ ...base, ...(await this.judge(settlement, row, payments.get(row.payment_id)!)) });
+        const payment = payments.get(row.payment_id) ?? null;
+        if (payment && !paidAt.has(row.payment_id)) paidAt.set(row.payment_id, await this.paidAt(settlement, row.payment_id, c));
+        const about = payment ? { adapterHash: payment.adapterHash.toLowerCase(), adapter: this.adapterName(c, payment.adapterHash), paidAt: paidAt.get(row.payment_id) ?? null } : {};
+        out.push({ ...base, ...about, ...(await this.judge(settlement, row, payment)) });
       }
       return out;
     } finally {
@@ -175,11 +180,31 @@ export class Rewards {
   private async payment(settlement: Contract, paymentId: string, c: Connection): Promise<OnChainPayment | null> {
     try {
       const p = await callView<OnChainPayment>(settlement, 'payment', BigInt(paymentId));
-      return { sharesRoot: p.sharesRoot, contributorsPart: p.contributorsPart, claimed: p.claimed };
+      return { adapterHash: p.adapterHash, sharesRoot: p.sharesRoot, contributorsPart: p.contributorsPart, claimed: p.claimed };
     } catch (error) {
       if (revertOf(settlement, error)?.name === 'UnknownPayment') return null;
       throw unavailable(`Could not read payment ${paymentId} from the Settlement contract on ${networkName(c)}: ${brief(error)}`);
     }
+  }
+
+  /** When the payment was made: its FeePaid event's block time (ms); null when the node will not say (a node that limits log queries). */
+  private async paidAt(settlement: Contract, paymentId: string, c: Connection): Promise<number | null> {
+    try {
+      const [log] = await settlement.queryFilter(settlement.filters.FeePaid!(BigInt(paymentId)), 0);
+      if (!log) return null;
+      const block = await c.provider.getBlock(log.blockNumber);
+      return block ? block.timestamp * 1000 : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The name of the adapter a payment was for, when it was registered from this app on this network; null otherwise. */
+  private adapterName(c: Connection, adapterHash: string): string | null {
+    const row = this.db
+      .prepare('SELECT adapter_name FROM model_registrations WHERE chain_id = ? AND model_registry = ? AND adapter_hash = ? ORDER BY registered_at DESC LIMIT 1')
+      .get(c.chainId, c.addresses.ModelRegistry.toLowerCase(), adapterHash.toLowerCase()) as { adapter_name: string } | undefined;
+    return row?.adapter_name ?? null;
   }
 
   /** claimed / invalid (with why) / claimable, from the chain's payment and claimed bitmap. */
@@ -247,6 +272,9 @@ function toReward(row: Row): Reward {
     reason: null,
     claimTx: row.claim_tx,
     importedAt: row.imported_at,
+    adapterHash: null,
+    adapter: null,
+    paidAt: null,
   };
 }
 

@@ -4,7 +4,7 @@ import { useAction } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
 import { formatWei } from '../../format-wei';
-import { shares } from './token-unit';
+import { shares } from '../../token-unit';
 
 /**
  * The claimable total of the imported shares and one button that claims them all, one

@@ -6,13 +6,13 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { IconBadge } from '../../components/IconBadge';
 import { CheckIcon, ErrorIcon, LedgerIcon } from '../../components/icons';
 import { Spinner } from '../../components/Spinner';
-import { shortHex } from '../../format';
+import { dateTime, shortHex } from '../../format';
 import { formatWei } from '../../format-wei';
 import { fieldError, FieldMessage } from './field-error';
 import { ClaimAll } from './ClaimAll';
 import { readText } from './read-text';
 import { TableScroll } from '../../components/TableScroll';
-import { tokenUnit } from './token-unit';
+import { tokenUnit } from '../../token-unit';
 import { counted } from '../../../shared/format';
 
 /** A state in a word, an icon and a colour (never colour alone); the hint says what it means. */
@@ -135,8 +135,8 @@ function RewardsTable({ rows, unit, unlocked, pending, onClaim }: { rows: readon
           <thead>
             <tr>
               <th scope="col">State</th>
-              <th scope="col">Payment</th>
-              <th scope="col">Share</th>
+              <th scope="col">For</th>
+              <th scope="col">Paid</th>
               <th scope="col" className="num">
                 Amount
               </th>
@@ -155,9 +155,13 @@ function RewardsTable({ rows, unit, unlocked, pending, onClaim }: { rows: readon
                     <IconBadge Icon={Icon} label={label} className={`reward-state reward-state-${r.state}`} data-testid="wallet-reward-state" title={hint} />
                     {r.reason && <p className="wallet-reward-reason">{r.reason}</p>}
                   </td>
-                  <td className="mono">#{r.paymentId}</td>
-                  <td className="mono">{r.index}</td>
-                  <td className="num" title={`${r.amount} wei`}>
+                  <td data-testid="wallet-reward-for">
+                    <PaidFor reward={r} />
+                  </td>
+                  <td className="nowrap" data-testid="wallet-reward-paid" data-paid-at={r.paidAt ?? undefined}>
+                    {r.paidAt === null ? <span className="muted">—</span> : dateTime.format(r.paidAt)}
+                  </td>
+                  <td className="num nowrap" title={`${r.amount} wei`}>
                     <span className="mono">{formatWei(r.amount, 18)}</span> {unit}
                   </td>
                   <td className="nowrap">
@@ -179,6 +183,29 @@ function RewardsTable({ rows, unit, unlocked, pending, onClaim }: { rows: readon
           </tbody>
         </table>
       </TableScroll>
+    </>
+  );
+}
+
+/** Which model's fee the share is of (its adapter's name when registered from here, else its hash), then the payment and the share's place in it. */
+function PaidFor({ reward: r }: { reward: Reward }) {
+  return (
+    <>
+      {r.adapter ? (
+        <span data-testid="wallet-reward-adapter" title={r.adapterHash ?? undefined}>
+          {r.adapter}
+        </span>
+      ) : r.adapterHash ? (
+        <span data-testid="wallet-reward-adapter" title={r.adapterHash}>
+          Adapter <span className="mono">{shortHex(r.adapterHash)}</span>
+        </span>
+      ) : (
+        <span className="muted">Unknown model</span>
+      )}
+      <span className="muted" data-testid="wallet-reward-payment">
+        {' '}
+        · <span className="nowrap">payment #{r.paymentId},</span> <span className="nowrap">share {r.index}</span>
+      </span>
     </>
   );
 }

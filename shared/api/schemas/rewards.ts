@@ -30,6 +30,12 @@ export const Reward = z.object({
   /** The claim transaction this app sent, when it sent one. */
   claimTx: z.string().nullable(),
   importedAt: z.number(),
+  /** The adapter the fee was paid for (bytes32, lowercase), as the chain's payment says; null when the payment is not on the network in Settings. */
+  adapterHash: z.string().nullable(),
+  /** That adapter's name, when it was registered from this app on this network; null otherwise. */
+  adapter: z.string().nullable(),
+  /** When the fee was paid (ms, its block's time); null when not known. */
+  paidAt: z.number().nullable(),
 });
 export type Reward = z.infer<typeof Reward>;
 
