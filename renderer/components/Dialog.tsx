@@ -29,7 +29,12 @@ export function Dialog({ open, title, onClose, children, footer, testId, size = 
     const dialog = ref.current;
     if (!dialog) return;
     if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
+    if (!open && dialog.open) {
+      dialog.close();
+      // The browser gives focus back to what had it at showModal; when that is gone (a dialog that
+      // closed itself to open this one), focus would fall to the page's body: the heading takes it.
+      if (document.activeElement === null || document.activeElement === document.body) document.querySelector<HTMLElement>('main h1')?.focus();
+    }
   }, [open]);
 
   // showModal focuses the first control it finds, the header's close button. The dialog's first
