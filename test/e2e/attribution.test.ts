@@ -106,6 +106,7 @@ describe('attribution in the app', () => {
     expect((await contributor.getAttribute('data-contributor'))?.toLowerCase()).toBe(address.toLowerCase());
     expect(Number(await contributor.getByTestId('pg-why-contributor-score').getAttribute('title'))).toBeGreaterThan(0);
     await shootBothThemes(page, 'attribution-why', { target: answer });
+    expect(await panel.getByTestId('pg-why-settle').locator('label').textContent()).toBe('Pay a fee for this answer (ETH)');
 
     // Pay its fee from the panel: a bad amount is refused with why, a good one shows the split first.
     const fee = 10n ** 17n + 3n;
@@ -118,10 +119,29 @@ describe('attribution in the app', () => {
     expect(await panel.getByTestId('pg-why-split').textContent()).toBe('"0.1234567890123456789" has 19 decimal places; the native token has 18');
     await feeInput.fill('0.100000000000000003');
     expect(await panel.getByTestId('pg-why-split').textContent()).toBe(
-      `The model's owner keeps 0.02 (20%, fixed at registration); the contributors share 0.080000000000000003 by the scores above, to the wei.`,
+      `The model's owner keeps 0.02 ETH (20%, fixed at registration); the contributors share 0.080000000000000003 ETH by the scores above, to the wei.`,
     );
     await shootBothThemes(page, 'attribution-settle', { target: panel.getByTestId('pg-why-settle') });
+    // Pay… sends nothing: it spells out the payment (from which wallet, the owner's and the
+    // contributors' parts in ETH), and only "Pay 0.100000000000000003 ETH" pays. Back leaves it unpaid.
     await panel.getByTestId('pg-why-pay').click();
+    const confirm = panel.getByTestId('pg-why-confirm');
+    await confirm.waitFor();
+    await expect.poll(() => confirm.getByTestId('pg-why-confirm-from').textContent()).toBe(`From your wallet ${address}, which also pays the gas.`);
+    expect(await confirm.getByTestId('pg-why-confirm-owner').textContent()).toMatch(/^0\.02 ETH to the model's owner 0x[0-9a-f]{6}…[0-9a-f]{6} \(20%, fixed at registration\), withdrawn by the owner$/);
+    expect(await confirm.getByTestId('pg-why-confirm-contributors').textContent()).toMatch(/^0\.080000000000000003 ETH to the contributor, by their shares/);
+    expect((await confirm.getByTestId('pg-why-confirm-contributor').getAttribute('data-contributor'))?.toLowerCase()).toBe(address.toLowerCase());
+    expect(await confirm.getByTestId('pg-why-confirm-contributor').textContent()).toMatch(/100% \(score /);
+    const pay = confirm.getByTestId('pg-why-confirm-pay');
+    expect(await pay.textContent()).toBe('Pay 0.100000000000000003 ETH');
+    expect(await feeInput.isDisabled(), 'the fee cannot change under the confirmation').toBe(true);
+    expect((await app.call<Attribution>('attribution.get', { id: kept!.id })).paymentId, 'nothing paid before the confirmation').toBeNull();
+    await shootBothThemes(page, 'attribution-settle-confirm', { target: panel.getByTestId('pg-why-settle') });
+    await confirm.getByRole('button', { name: 'Back' }).click();
+    expect(await confirm.count()).toBe(0);
+    expect((await app.call<Attribution>('attribution.get', { id: kept!.id })).paymentId).toBeNull();
+    await panel.getByTestId('pg-why-pay').click();
+    await confirm.getByTestId('pg-why-confirm-pay').click();
     const claims = panel.getByTestId('pg-why-claims');
     await claims.waitFor({ timeout: 60_000 });
     expect(await panel.getByTestId('pg-why-settle').count()).toBe(0);
@@ -133,6 +153,8 @@ describe('attribution in the app', () => {
     expect(await panel.textContent()).toContain(`settled in payment #${paid.paymentId}`);
     const earned = paid.contributors.flatMap((c) => c.records).find((r) => r.recordId === recordId)?.amount;
     expect(earned).toBe(part.toString());
+    // The share of the fee carries its unit.
+    expect(await panel.getByTestId('pg-why-contributor-amount').textContent()).toBe('0.08 ETH');
 
     // Beside it, by influence (the adapter's gradient store is built on the way): the same contributor, unpriced.
     await answer.getByTestId('pg-why-compare').click();
@@ -174,6 +196,7 @@ describe('attribution in the app', () => {
     await goTo(page, '#/contributions');
     const row = page.locator(`[data-testid="contribution-row"][data-record="${recordId}"]`);
     await expect.poll(() => row.getByTestId('contribution-earned').getAttribute('data-wei')).toBe(part.toString());
+    expect(await row.getByTestId('contribution-earned').textContent()).toBe('0.08 ETH');
     await shootBothThemes(page, 'attribution-earnings', { target: page.getByTestId('contributions-table') });
     await checkSmallWindow(page, 'attribution-earnings');
 
@@ -182,6 +205,11 @@ describe('attribution in the app', () => {
     await goTo(page, '#/wallet');
     const total = page.getByTestId('wallet-claimable-total');
     await expect.poll(() => total.getAttribute('data-wei'), { timeout: 30_000 }).toBe(part.toString());
+    // The reward names the adapter it was paid for (registered here, so by name) and when.
+    const reward = page.getByTestId('wallet-reward');
+    expect(await reward.getByTestId('wallet-reward-adapter').textContent()).toBe(ADAPTER);
+    expect(await reward.getByTestId('wallet-reward-for').textContent()).toBe(`${ADAPTER} · payment #${paid.paymentId}, share 0`);
+    expect(Number(await reward.getByTestId('wallet-reward-paid').getAttribute('data-paid-at'))).toBeGreaterThan(0);
     await shootBothThemes(page, 'attribution-claimable', { target: page.getByTestId('wallet-rewards') });
     await page.getByTestId('wallet-claim-all').click();
     await page.getByTestId('wallet-claimed-all').waitFor({ timeout: 60_000 });

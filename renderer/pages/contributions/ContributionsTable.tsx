@@ -5,6 +5,7 @@ import { useAction } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { shortHex } from '../../format';
 import { formatWei } from '../../format-wei';
+import { useTokenUnit } from '../../token-unit';
 import { downloadText } from '../wallet/download';
 import { StateBadge } from './StateBadge';
 import { TableScroll } from '../../components/TableScroll';
@@ -124,6 +125,7 @@ function ConfirmationsCell({ record: r }: { record: Contribution }) {
 }
 
 function EarnedCell({ earning }: { earning: RecordEarning | undefined }) {
+  const unit = useTokenUnit();
   if (!earning) {
     return (
       <td className="num" data-testid="contribution-earned" data-wei="0">
@@ -133,8 +135,8 @@ function EarnedCell({ earning }: { earning: RecordEarning | undefined }) {
   }
   const payments = counted(earning.payments, 'settled payment');
   return (
-    <td className="num mono nowrap" data-testid="contribution-earned" data-wei={earning.wei} title={`${earning.wei} wei from ${payments}`}>
-      {formatWei(earning.wei)}
+    <td className="num nowrap" data-testid="contribution-earned" data-wei={earning.wei} title={`${earning.wei} wei from ${payments}`}>
+      <span className="mono">{formatWei(earning.wei)}</span> {unit}
     </td>
   );
 }

@@ -2,6 +2,7 @@ import type { Attribution } from '../../../shared/api/schemas/attribution';
 import { useCall } from '../../api';
 import { shortHex } from '../../format';
 import { formatWei } from '../../format-wei';
+import { useTokenUnit } from '../../token-unit';
 import { SettleFeeForm } from './SettleFeeForm';
 import { formatScore, matchedRuns } from './why-spans';
 
@@ -17,6 +18,7 @@ interface WhyPanelProps {
 export function WhyPanel({ attribution: a, claimsFile, onSettled }: WhyPanelProps) {
   const method = a.record.method;
   const priced = a.contributors.some((c) => c.amount !== '0');
+  const unit = useTokenUnit();
   return (
     <section className="pg-why-panel" data-testid="pg-why-panel" data-method={method} aria-label="Why this answer">
       <p className="pg-why-summary">
@@ -95,8 +97,8 @@ export function WhyPanel({ attribution: a, claimsFile, onSettled }: WhyPanelProp
                 </td>
                 <td className="num">{c.records.length}</td>
                 {priced && (
-                  <td className="num mono" title={`${c.amount} wei`}>
-                    {formatWei(c.amount)}
+                  <td className="num nowrap" data-testid="pg-why-contributor-amount" title={`${c.amount} wei`}>
+                    <span className="mono">{formatWei(c.amount)}</span> {unit}
                   </td>
                 )}
               </tr>
