@@ -1,6 +1,6 @@
 import type { DatanetSummary } from '../../../shared/api';
 import type { AdapterLineage } from '../../../shared/api/schemas/models';
-import { shortHex } from '../../format';
+import { dateTime, shortHex } from '../../format';
 import { pageHref } from '../../route';
 import { formatValue } from './format';
 
@@ -50,7 +50,7 @@ export function AdapterLineageView({ lineage, datanet }: { lineage: AdapterLinea
           </span>
         )}{' '}
         <span data-testid="lineage-version">version {lineage.version}</span> ({lineage.examples.toLocaleString()} training examples, root{' '}
-        <code title={lineage.root}>{shortHex(lineage.root)}</code>) on {new Date(lineage.trainedAt).toLocaleString()}.
+        <code title={lineage.root}>{shortHex(lineage.root)}</code>) on {dateTime.format(lineage.trainedAt)}.
       </p>
       <dl className="lineage-metrics" data-testid="lineage-metrics">
         {Object.entries(lineage.metrics).map(([k, v]) => (

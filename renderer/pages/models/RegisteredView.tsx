@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { ModelRegistration } from '../../../shared/api/schemas/registration';
-import { shortHex } from '../../format';
+import { dateTime, shortHex } from '../../format';
 import { formatPercent } from './format';
 
 /** An adapter's registration on the ledger: where, its on-chain ids, the transaction, the fee split; `children` are its actions. */
@@ -12,7 +12,7 @@ export function RegisteredView({ registration: r, network, children }: { registr
           Registered on {network}
         </span>
         <span className="muted">
-          {new Date(r.registeredAt).toLocaleString()} · owner {formatPercent(r.ownerShareBps)} of fees, contributors {formatPercent(10_000 - r.ownerShareBps)}
+          {dateTime.format(r.registeredAt)} · owner {formatPercent(r.ownerShareBps)} of fees, contributors {formatPercent(10_000 - r.ownerShareBps)}
         </span>
       </p>
       <dl className="lineage-metrics">

@@ -3,6 +3,7 @@ import { formatValue } from '../models/format';
 import { compareRuns, type Difference, type HistoryRow } from './history';
 import { STATE_LABEL } from './LiveRun';
 import { TableScroll } from '../../components/TableScroll';
+import { dateTime } from '../../format';
 
 interface RunHistoryProps {
   rows: HistoryRow[];
@@ -73,7 +74,7 @@ export function RunHistory({ rows, openable, onOpen }: RunHistoryProps) {
                   ) : (
                     <span>{r.out}</span>
                   )}
-                  <span className="history-when">{r.at ? new Date(r.at).toLocaleString() : ''}</span>
+                  <span className="history-when">{r.at ? dateTime.format(r.at) : ''}</span>
                 </td>
                 <td>
                   {r.datanet ?? '—'}

@@ -31,7 +31,7 @@ export function VersionList({ versions }: { versions: readonly Version[] }) {
           {[...versions].reverse().map((v) => (
             <tr key={v.id} data-testid="version-row" data-number={v.number}>
               <td className="nowrap">v{v.number}</td>
-              <td className="nowrap" title={new Date(v.createdAt).toLocaleString()}>
+              <td className="nowrap">
                 {dateTime.format(v.createdAt)}
               </td>
               <td className="num">{v.recordCount.toLocaleString()}</td>
