@@ -1,12 +1,14 @@
 // Paths the API takes are full paths on the backend's machine: a relative one is refused by name
 // (the CLI resolves its user's against the shell's folder), and exports.start refuses, before a
 // job starts, a target it could not write. Each refusal names the input and writes nothing.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import type { Datanet } from '../../shared/api/schemas/datanets';
 import { call, SENTIMENT, testBackend } from '../fixtures/datanet-backend';
-import { runStudio } from '../fixtures/studio-cli';
+import { EXIT_USAGE } from '../../electron/cli/errors';
+import { runStudio, STUDIO_BIN } from '../fixtures/studio-cli';
 import { tempDir } from '../fixtures/temp-dir';
 
 it('refuses a relative path, a folder for a file, a file for a folder, and a path through a file', async () => {
@@ -23,6 +25,8 @@ it('refuses a relative path, a folder for a file, a file for a folder, and a pat
     ['hf', file, /"field":"out".*is a file; the Hugging Face export writes a folder/],
     ['csv', path.join(file, 'deeper', 'out.csv'), /"field":"out".*cannot be made: .*a-file\.txt is a file, not a folder/],
   ];
+  // A folder the file system will not make: the path's error too, before any job (see the CLI test below).
+  if (process.platform === 'linux') cases.push(['jsonl', '/proc/nope/out.jsonl', /"field":"out".*Cannot make the folder \/proc\/nope: the file system refuses new folders there \(ENOENT\)\./]);
   for (const [format, out, refusal] of cases) await expect(start(format, out), `${format} ${out}`).rejects.toThrow(refusal);
   expect(b.jobs.list({ limit: 100 }).filter((j) => j.kind === 'datanet.export')).toEqual([]);
   expect(fs.readdirSync(dir)).toEqual(['a-file.txt']);
@@ -34,6 +38,26 @@ it('refuses a relative path, a folder for a file, a file for a folder, and a pat
   expect((await b.jobs.settled(job.id)).state).toBe('succeeded');
   expect(fs.existsSync(path.join(dir, 'new', 'deep', 'out.jsonl'))).toBe(true);
 });
+
+// Node's recursive mkdir never returns for a folder under /proc (mkdir keeps failing with ENOENT
+// though /proc exists): on the backend's thread that hung every request, and SIGTERM with them. Run
+// as the CLI, in a process of its own that is killed if it hangs, so a hang fails this test.
+it.runIf(process.platform === 'linux')('refuses, at once, an export to a folder the file system will not make (/proc/nope)', async () => {
+  const dir = tempDir('studio-export-proc-');
+  const data = path.join(dir, 'data');
+  expect((await runStudio(['--data-dir', data, 'datanet', 'create', 'D', '--schema', writeSchema(dir)])).code).toBe(0);
+  const started = Date.now();
+  const child = spawn(process.execPath, [STUDIO_BIN, '--data-dir', data, 'export', 'D', '--format', 'jsonl', '--out', '/proc/nope/out.jsonl']);
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  clearTimeout(killer);
+  expect(code, `${Date.now() - started} ms; ${stderr}`).toBe(EXIT_USAGE);
+  // The path's problem (invalid_input of out, so the CLI's usage exit), naming the folder and why.
+  expect(stderr).toContain('Cannot make the folder /proc/nope: the file system refuses new folders there (ENOENT).');
+  expect(Date.now() - started).toBeLessThan(15_000);
+}, 60_000);
 
 it('refuses a relative path wherever the API takes one, and the CLI resolves its own', async () => {
   const b = testBackend();

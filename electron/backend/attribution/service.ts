@@ -47,6 +47,7 @@ import type { Connection, LedgerService } from '../ledger/service';
 import { ModelRegistrations } from '../models/registration';
 import type { ModelsService } from '../models/service';
 import type { Db } from '../store/database';
+import { makeFolder } from '../store/make-folder';
 import { influencePayout } from './influence-payout';
 import type { InfluenceService } from './influence-store';
 import { AttributionStore, newAttributionId, withoutCredits, type AttributionDetail } from './records';
@@ -189,7 +190,7 @@ export class AttributionService {
       const paymentId = String(paid.args.paymentId);
       const file = claimsFile({ chainId: c.chainId, settlement: getAddress(c.addresses.Settlement), payments: [{ paymentId, tree: buildSharesTree(a.shares) }] });
       const where = path.resolve(out ?? path.join(this.deps.dataDir, 'attribution', 'claims', `${id}-payment-${paymentId}.json`));
-      fs.mkdirSync(path.dirname(where), { recursive: true });
+      makeFolder(path.dirname(where));
       fs.writeFileSync(where, `${JSON.stringify(file, null, 2)}\n`);
       this.store.settled(id, paymentId, receipt.hash, where);
       return { attribution: this.get(id), paymentId, txHash: receipt.hash, claimsFile: where };

@@ -4,6 +4,7 @@ import { ApiFailure } from '../../../shared/api/errors';
 import type { Datanet, Item } from '../../../shared/api/schemas/datanets';
 import type { Job } from '../../../shared/api/schemas/jobs';
 import type { JobRunner } from '../jobs/runner';
+import { makeFolder, MakeFolderError } from '../store/make-folder';
 import { isOutOfSpace } from '../store/out-of-space';
 import { exportItems, type ExportFormat } from './export';
 import type { DatanetService } from './service';
@@ -32,7 +33,9 @@ const badOut = (message: string) => new ApiFailure({ code: 'invalid_input', fiel
 /**
  * Refuses, before any job starts, a target the export could not write: a folder where a file goes
  * or the other way round, and a path through a file ("EEXIST: mkdir" is what Node would say later).
- * The API's LocalPath has already refused a relative path.
+ * The API's LocalPath has already refused a relative path. Then makes the folder the export
+ * writes in, so a folder the file system will not make (under /proc, read-only, no permission) is
+ * this field's error too, not a job that fails later.
  */
 function checkTarget(format: ExportFormat, out: string): void {
   const stat = statOrNone(out);
@@ -43,6 +46,12 @@ function checkTarget(format: ExportFormat, out: string): void {
     if (above === undefined) continue;
     if (!above.isDirectory()) throw badOut(`out ${out} cannot be made: ${dir} is a file, not a folder`);
     break;
+  }
+  try {
+    makeFolder(format === 'hf' ? out : path.dirname(out));
+  } catch (error) {
+    if (error instanceof MakeFolderError) throw badOut(error.message);
+    throw error;
   }
 }
 

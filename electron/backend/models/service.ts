@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { conflict } from '../../../shared/api/errors';
+import { ApiFailure, conflict } from '../../../shared/api/errors';
 import type { Adapter, AdapterLineage, LanguageModel } from '../../../shared/api/schemas/models';
 import type { AttributionMethod } from '../../../shared/ledger/attribution-record';
 import { adapterFolders, describeAdapter, loadAdapterFor, readAdapterInfo, writeAdapterInfo } from './adapters';
 import { installTracinSnapshots } from './adapter-checkpoints';
+import { makeFolder, MakeFolderError } from '../store/make-folder';
 import { mergeAdapter } from '../../../engine/generate/merge-adapter';
 import type { FolderStore } from './folder-store';
 import { describeLanguageModel, languageModels } from './language-models';
@@ -141,7 +142,13 @@ export class ModelsService {
     const folder = this.adapters.get(name);
     const target = path.resolve(to);
     if (fs.existsSync(target) && fs.readdirSync(target).length > 0) throw conflict(`${target} is not empty; export into a new or empty folder.`);
-    fs.mkdirSync(target, { recursive: true });
+    try {
+      makeFolder(target);
+    } catch (error) {
+      // About the path the caller typed: that field's error (the dialog shows it under the field).
+      if (error instanceof MakeFolderError) throw new ApiFailure({ code: 'invalid_input', field: 'path', message: error.message });
+      throw error;
+    }
     // Files only: the kept checkpoints (a folder) are this app's, not PEFT's.
     const files = fs.readdirSync(folder.dir, { withFileTypes: true }).flatMap((e) => (e.isFile() && !e.name.startsWith('.') ? [e.name] : []));
     for (const f of files) fs.copyFileSync(path.join(folder.dir, f), path.join(target, f));

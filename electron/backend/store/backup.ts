@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from './database';
+import { makeFolder } from './make-folder';
 
 export interface BackupProgress {
   totalPages: number;
@@ -25,7 +26,7 @@ export async function backupDatabase(
   options: { signal?: AbortSignal; onProgress?: (p: BackupProgress) => void } = {},
 ): Promise<string> {
   if (fs.existsSync(destination)) throw new Error(`${destination} already exists; choose another name.`);
-  fs.mkdirSync(path.dirname(destination), { recursive: true });
+  makeFolder(path.dirname(destination));
   const partial = `${destination}.partial`;
   fs.rmSync(partial, { force: true });
   try {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { makeFolder } from './make-folder';
 
 export class DataDirInUseError extends Error {
   constructor(dir: string, pid: number) {
@@ -26,7 +27,7 @@ function isAlive(pid: number): boolean {
  * A lock left by a crashed process (its pid is gone) is taken over.
  */
 export function lockDataDir(dir: string): () => void {
-  fs.mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   const file = path.join(dir, 'studio.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

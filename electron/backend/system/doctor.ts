@@ -7,6 +7,7 @@ import { appVersion } from '../../paths';
 import { locateElectron } from '../../electron-binary';
 import { anvilVersion, locateAnvil } from '../ledger/anvil-binary';
 import { connect, sqliteVersion } from '../store/database';
+import { makeFolder } from '../store/make-folder';
 
 interface Check {
   status: CheckStatus;
@@ -21,7 +22,7 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 function checkDataDir(dir: string): DoctorReport['dataDir'] {
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    makeFolder(dir);
     const probe = path.join(dir, `.doctor-${process.pid}`);
     fs.writeFileSync(probe, 'ok');
     fs.rmSync(probe);

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { Contribution } from '../../../shared/api/schemas/ledger';
 import { RecordState } from '../../../shared/api/schemas/ledger';
 import type { Backend } from '../../backend';
+import { makeFolder } from '../../backend/store/make-folder';
 import { withBackend } from '../backend';
 import { CliError, usageError } from '../errors';
 import { globalOptions, printJson } from '../globals';
@@ -72,7 +73,7 @@ export function registerContributionsCommands(program: Command): void {
         return out;
       });
       try {
-        fs.mkdirSync(flags.out, { recursive: true });
+        makeFolder(flags.out);
         for (const bundle of bundles) fs.writeFileSync(path.join(flags.out, `${bundle.record.recordId}.json`), JSON.stringify(bundle, null, 2) + '\n');
       } catch (error) {
         throw new CliError(`--out ${flags.out}: ${(error as Error).message}`);

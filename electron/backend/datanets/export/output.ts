@@ -6,6 +6,7 @@ import { finished } from 'node:stream/promises';
 import type { Item } from '../../../../shared/api/schemas/datanets';
 import type { LabelSchema } from '../../../../shared/datanets/schema';
 import type { BlobStore } from '../../store/blobs';
+import { makeFolder } from '../../store/make-folder';
 import type { ItemIterable } from './types';
 
 /**
@@ -20,7 +21,7 @@ export class OutputFile {
   private error: Error | null = null;
 
   constructor(readonly file: string) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    makeFolder(path.dirname(file));
     this.tmp = `${file}.${randomBytes(4).toString('hex')}.partial`;
     this.stream = fs.createWriteStream(this.tmp);
     // Kept so the next write throws it (a full disk), rather than an unhandled 'error' event.
@@ -130,7 +131,7 @@ export class ImageCopier {
     const rel = safeFileName(filename) ? `images/${image.cid}/${filename}` : `images/${image.cid}.${EXT[image.mime]}`;
     const dest = path.join(this.root, ...rel.split('/'));
     if (fs.existsSync(dest)) return rel;
-    await fs.promises.mkdir(path.dirname(dest), { recursive: true });
+    makeFolder(path.dirname(dest));
     const tmp = `${dest}.${randomBytes(4).toString('hex')}.partial`;
     try {
       await fs.promises.copyFile(this.blobs.pathOf(image.cid), tmp);
