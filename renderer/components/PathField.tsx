@@ -1,5 +1,6 @@
 import type { ApiError } from '../../shared/api';
 import type { PickKind } from '../../shared/ipc';
+import { pathErrorText } from './path-error-text';
 import './PathField.css';
 
 interface PathFieldProps {
@@ -67,7 +68,7 @@ export function PathField({ id, label, hint, value, onChange, placeholder, pick,
       </div>
       {error && (
         <p className="field-error" id={errorId} role="alert">
-          {error.message}
+          {pathErrorText(error, label)}
         </p>
       )}
     </div>

@@ -272,8 +272,9 @@ describe('the Export dialog', { timeout: 120_000 }, () => {
     const refused = await app.backend.router.call('exports.start', { datanet: datanet.id, format: 'jsonl', out });
     expect(refused.ok).toBe(false);
     const refusal = refused.ok ? '' : refused.error.message;
-    expect(refusal).toContain('is a folder');
-    await expect.poll(() => dialog.locator('#export-path-error').textContent()).toBe(refusal);
+    // The backend's "out /… is a folder; …" (the input's name first) reads as a sentence beside the field.
+    expect(refusal).toBe(`out ${out} is a folder; jsonl export writes a file`);
+    await expect.poll(() => dialog.locator('#export-path-error').textContent()).toBe(`${out} is a folder; jsonl export writes a file.`);
     expect(await dialog.getByTestId('export-path').getAttribute('aria-invalid')).toBe('true');
 
     // Through a file: refused at the start too, naming the file in the way.
@@ -281,7 +282,21 @@ describe('the Export dialog', { timeout: 120_000 }, () => {
     fs.writeFileSync(blocker, 'not a folder');
     await dialog.getByTestId('export-path').fill(path.join(blocker, 'tickets.jsonl'));
     await dialog.getByTestId('export-start').click();
-    await expect.poll(() => dialog.locator('#export-path-error').textContent()).toContain(`${blocker} is a file, not a folder`);
+    await expect.poll(() => dialog.locator('#export-path-error').textContent()).toBe(`${path.join(blocker, 'tickets.jsonl')} cannot be made: ${blocker} is a file, not a folder.`);
+
+    // A relative path: the field is named by its label, not by the API's "out".
+    await dialog.getByTestId('export-path').fill('exports/tickets.jsonl');
+    await dialog.getByTestId('export-start').click();
+    await expect
+      .poll(() => dialog.locator('#export-path-error').textContent())
+      .toBe('The file to write must be a full path (such as /home/me/data, or C:\\data on Windows); a relative path has no folder to start from here.');
+
+    // A folder the file system will not make (Node's recursive mkdir never returned for it, hanging the backend).
+    if (process.platform === 'linux') {
+      await dialog.getByTestId('export-path').fill('/proc/nope/tickets.jsonl');
+      await dialog.getByTestId('export-start').click();
+      await expect.poll(() => dialog.locator('#export-path-error').textContent()).toBe('Cannot make the folder /proc/nope: the file system refuses new folders there (ENOENT).');
+    }
 
     // A job that fails while it writes (the disk filling up, which this machine cannot do on
     // demand): the next export job's body throws what Node throws then. Its error, as the backend
