@@ -203,6 +203,19 @@ describe('the Train page', () => {
     expect(await row('trainLoss').count()).toBe(1);
     await compare.getByTestId('compare-only-differences').check();
     await shootBothThemes(page, 'train-compare', { target: compare });
+
+    // The name of an installed adapter: the backend's refusal is said beside Adapter name, and names no CLI flag.
+    await page.getByTestId('train-out').fill('sums-v1-quick');
+    await page.getByTestId('train-start').click();
+    await expect
+      .poll(() => page.getByTestId('train-out-problem').textContent())
+      .toBe('An adapter named sums-v1-quick is installed already: choose another name, or remove that adapter on the Models page (studio adapter remove sums-v1-quick).');
+    expect(await page.getByTestId('train-out').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByTestId('train-start-error').count()).toBe(0);
+    // Another name is not refused (yet).
+    await page.getByTestId('train-out').fill('sums-v1-quick-again');
+    expect(await page.getByTestId('train-out-problem').count()).toBe(0);
+    expect(await page.getByTestId('train-out').getAttribute('aria-invalid')).toBeNull();
   }, 120_000);
 
   it("draws the whole curve in a window opened mid-run: the checkpoint's history, then the live points", async () => {

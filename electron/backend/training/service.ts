@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { conflict } from '../../../shared/api/errors';
+import { ApiFailure, conflict } from '../../../shared/api/errors';
 import type { Job } from '../../../shared/api/schemas/jobs';
 import type { EvalResult, TrainingRun } from '../../../shared/api/schemas/training';
 import { readPeftAdapter } from '../../../engine/lora-io/peft-files';
@@ -19,6 +19,9 @@ import { versionTrainingData } from './version-data';
 
 type StartInput = ParsedInput<'training.start'>;
 type EvalInput = ParsedInput<'training.eval'>;
+
+/** A problem with the name the caller chose: the Train form shows it beside Adapter name. */
+const badOut = (message: string) => new ApiFailure({ code: 'invalid_input', field: 'out', message });
 
 /** Written into a run's folder: the input that started it, so starting the same run again resumes it. */
 const RUN_FILE = 'run.json';
@@ -42,14 +45,17 @@ export class TrainingService {
   start(input: StartInput): Job {
     const { models, datanets, jobs } = this.deps;
     const modelDir = models.modelDir(input.model);
-    if (models.adapters.list().some((a) => a.name === input.out)) throw conflict(`An adapter named ${input.out} is installed; pick another --out or remove it.`);
+    // Worded for the UI and the CLI alike: no flag named.
+    if (models.adapters.list().some((a) => a.name === input.out)) {
+      throw badOut(`An adapter named ${input.out} is installed already: choose another name, or remove that adapter on the Models page (studio adapter remove ${input.out}).`);
+    }
     const runDir = path.join(this.runsDir, input.out);
     const runFile = path.join(runDir, RUN_FILE);
     // A run that finished and whose adapter was then removed holds nothing to resume: its name is free again.
     if (fs.existsSync(path.join(runDir, 'adapter')) && !fs.existsSync(path.join(runDir, 'checkpoints'))) fs.rmSync(runDir, { recursive: true, force: true });
     const previous = fs.existsSync(runFile) ? (JSON.parse(fs.readFileSync(runFile, 'utf8')) as unknown) : null;
     if (previous !== null && !sameInput(previous, input)) {
-      throw conflict(`A run named ${input.out} exists with other settings (${runDir}); start it with the same settings to resume it, or pick another --out.`);
+      throw badOut(`A run named ${input.out} exists with other settings (${runDir}); start it with the same settings to resume it, or choose another name.`);
     }
     fs.mkdirSync(runDir, { recursive: true });
     fs.writeFileSync(runFile, `${JSON.stringify(input, null, 2)}\n`);

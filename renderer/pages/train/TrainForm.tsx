@@ -87,7 +87,9 @@ export function TrainForm({ datanets, models, takenNames, measured, busy, onStar
   const invalid = Object.keys(bad).length > 0 || badName !== null;
   const chosenVersion = versions.data?.find((v) => v.number === versionNumber) ?? null;
   const noVersion = versions.data !== undefined && versions.data.length === 0;
-  const nameError = failure?.error.code === 'conflict' || (failure?.error.code === 'invalid_input' && failure.error.field === 'out');
+  // The backend's refusal of the name (an adapter or a run of that name exists): said beside the name, as badName is.
+  const nameRefusal = failure?.error.code === 'invalid_input' && failure.error.field === 'out' ? failure.error.message : null;
+  const nameProblemText = badName ?? nameRefusal;
 
   function choosePreset(next: PresetId): void {
     // Custom starts from the settings shown above (the preset's, for this model).
@@ -230,17 +232,21 @@ export function TrainForm({ datanets, models, takenNames, measured, busy, onStar
           spellCheck={false}
           autoComplete="off"
           data-testid="train-out"
-          aria-invalid={nameError || badName ? true : undefined}
-          aria-describedby={`${ids}-out-help${badName ? ` ${ids}-out-problem` : ''}`}
-          onChange={(e) => setTypedName(e.target.value)}
+          aria-invalid={nameProblemText ? true : undefined}
+          aria-describedby={`${ids}-out-help${nameProblemText ? ` ${ids}-out-problem` : ''}`}
+          onChange={(e) => {
+            setTypedName(e.target.value);
+            // It was about the name it refused; another name is not refused yet.
+            if (nameRefusal) setFailure(null);
+          }}
         />
         <span className="field-hint" id={`${ids}-out-help`}>
           The adapter&apos;s name and its run&apos;s. Starting a cancelled run again with the same name and settings resumes it.
         </span>
-        {/* Said here, not only by a disabled Start: a name the backend would refuse. */}
-        {badName && (
+        {/* Said here, not only by a disabled Start: a name the backend would refuse, or did. */}
+        {nameProblemText && (
           <span className="field-error" id={`${ids}-out-problem`} data-testid="train-out-problem">
-            {badName}
+            {nameProblemText}
           </span>
         )}
       </div>
@@ -253,7 +259,7 @@ export function TrainForm({ datanets, models, takenNames, measured, busy, onStar
         </button>
         {busy && <span className="field-hint">A run is in progress; start the next when it ends.</span>}
       </div>
-      {failure && <ErrorMessage error={failure} context="Training did not start." testId="train-start-error" />}
+      {failure && !nameRefusal && <ErrorMessage error={failure} context="Training did not start." testId="train-start-error" />}
     </form>
   );
 }
