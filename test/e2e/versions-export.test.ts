@@ -120,9 +120,17 @@ describe('the Versions dialog', { timeout: 120_000 }, () => {
     await expect.poll(() => dialog.getByTestId('version-row').count()).toBe(1);
     expect(await dialog.getByTestId('version-root-1').getAttribute('data-root')).toBe(list[0]!.root);
     await expect.poll(() => page.getByTestId('dataset-counts').textContent()).toContain('version 1');
+    // Nothing changed since: said before a second press, which would repeat the version.
+    await expect.poll(() => dialog.getByTestId('version-unchanged').textContent()).toBe('Nothing changed since version 1 was frozen: a new version would hold the same records.');
+    expect(await dialog.getByTestId('version-freeze').textContent()).toBe('Freeze anyway');
 
-    // One label later, a double click on Freeze makes one version, not two.
+    // One label later (made elsewhere, the dialog opened again), a double click on Freeze makes one version, not two.
     await app.call('annotations.set', { item: items[2], field: 'sentiment', value: 'negative' });
+    await page.keyboard.press('Escape');
+    await openDialog(page, 'versions');
+    await dialog.getByTestId('version-row').first().waitFor();
+    expect(await dialog.getByTestId('version-unchanged').count()).toBe(0);
+    expect(await dialog.getByTestId('version-freeze').textContent()).toBe('Freeze version');
     await dialog.getByTestId('version-note').fill('labeled one');
     await dialog.getByTestId('version-freeze').dblclick();
     await expect.poll(() => frozen.getAttribute('data-number')).toBe('2');
@@ -149,7 +157,8 @@ describe('the Versions dialog', { timeout: 120_000 }, () => {
     expect(await changedLink.textContent()).toBe(items[2]);
     expect(await changedLink.getAttribute('href')).toBe(`#/annotate/${datanet.id}/${items[2]}`);
 
-    // Nothing changed since v2: a v3 is made, with a warning that it holds the same records.
+    // Nothing changed since v2: the form says so; frozen anyway, v3 is made, with a warning that it holds the same records.
+    await expect.poll(() => dialog.getByTestId('version-unchanged').textContent()).toContain('Nothing changed since version 2 was frozen');
     await dialog.getByTestId('version-note').fill('');
     await dialog.getByTestId('version-freeze').click();
     await expect.poll(() => frozen.getAttribute('data-number')).toBe('3');

@@ -1,7 +1,7 @@
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import { keccak256 } from 'ethereum-cryptography/keccak.js';
 import { describe, expect, it } from 'vitest';
-import type { AnnotationEvent, Datanet, RecordProof, Version, VersionDiff } from '../../shared/api/schemas/datanets';
+import type { AnnotationEvent, Datanet, DatanetSummary, RecordProof, Version, VersionDiff } from '../../shared/api/schemas/datanets';
 import type { Job } from '../../shared/api/schemas/jobs';
 import { SENTIMENT, call, testBackend } from '../fixtures/datanet-backend';
 
@@ -49,6 +49,25 @@ describe('versions', () => {
     const bad = [...labeled.proof];
     bad[0] = `0x${'00'.repeat(32)}`;
     expect(StandardMerkleTree.verify(v1.root, ['bytes32'], [labeled.recordHash], bad)).toBe(false);
+  });
+
+  it("says whether anything of the datanet changed since its newest version, not counting another datanet's changes", async () => {
+    const { b, d, items } = await setup(['one', 'two']);
+    const changed = async () => (await call<DatanetSummary>(b, 'datanets.get', { datanet: d.id })).changedSinceVersion;
+    expect(await changed()).toBe(true);
+    await version(b);
+    expect(await changed()).toBe(false);
+    // Another datanet's items and labels are not this one's changes.
+    const other = await call<Datanet>(b, 'datanets.create', { name: 'Other', license: 'MIT', schema: SENTIMENT });
+    const elsewhere = b.datanets.items.insert(other.id, { content: { text: 'x', fields: {}, image: null }, source: null, importId: null });
+    await call(b, 'annotations.set', { item: elsewhere.id, field: 'sentiment', value: 'positive' });
+    expect(await changed()).toBe(false);
+    await call(b, 'annotations.set', { item: items[1]!.id, field: 'sentiment', value: 'positive' });
+    expect(await changed()).toBe(true);
+    await version(b);
+    expect(await changed()).toBe(false);
+    b.datanets.items.insert(d.id, { content: { text: 'three', fields: {}, image: null }, source: null, importId: null });
+    expect(await changed()).toBe(true);
   });
 
   it('proves a record as it was in an old version, after later edits', async () => {

@@ -116,8 +116,13 @@ export class Datanets {
       .pluck()
       .get(d.id) as number;
     const last = this.db
-      .prepare('SELECT number, root, created_at AS createdAt FROM versions WHERE datanet_id = ? ORDER BY number DESC LIMIT 1')
-      .get(d.id) as { number: number; root: string; createdAt: number } | undefined;
-    return { ...d, itemCount, labeledCount, lastVersion: last ?? null };
+      .prepare('SELECT number, root, created_at AS createdAt, max_item_seq AS maxItemSeq, max_event_seq AS maxEventSeq FROM versions WHERE datanet_id = ? ORDER BY number DESC LIMIT 1')
+      .get(d.id) as { number: number; root: string; createdAt: number; maxItemSeq: number; maxEventSeq: number } | undefined;
+    if (!last) return { ...d, itemCount, labeledCount, lastVersion: null, changedSinceVersion: true };
+    // Items and events are append-only and numbered across datanets: anything of this datanet past the version's marks is new.
+    const changed =
+      this.db.prepare('SELECT 1 FROM items WHERE datanet_id = ? AND seq > ? LIMIT 1').get(d.id, last.maxItemSeq) !== undefined ||
+      this.db.prepare('SELECT 1 FROM annotation_events e JOIN items i ON i.seq = e.item_seq WHERE e.seq > ? AND i.datanet_id = ? LIMIT 1').get(last.maxEventSeq, d.id) !== undefined;
+    return { ...d, itemCount, labeledCount, lastVersion: { number: last.number, root: last.root, createdAt: last.createdAt }, changedSinceVersion: changed };
   }
 }

@@ -37,6 +37,8 @@ export const DatanetSummary = Datanet.extend({
   labeledCount: z.number().int().nonnegative(),
   /** The newest version, or null before the first. */
   lastVersion: z.object({ number: z.number().int().positive(), root: z.string(), createdAt: Timestamp }).nullable(),
+  /** Whether an item or a label event came after the newest version (true before the first): false means a freeze now would repeat it. */
+  changedSinceVersion: z.boolean(),
 });
 export type DatanetSummary = z.infer<typeof DatanetSummary>;
 

@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { Datanet, Version } from '../../../../shared/api';
 import { ApiFailure } from '../../../../shared/api/errors';
-import { useApi } from '../../../api';
+import { useApi, useCall } from '../../../api';
 import { ErrorMessage } from '../../../components/ErrorMessage';
 import { JobProgress } from '../../../components/JobProgress';
 import { useJobStart } from '../../../hooks/useJobStart';
@@ -28,6 +28,9 @@ export function FreezeVersionForm({ datanet, onFrozen }: FreezeVersionFormProps)
   const [note, setNote] = useState('');
   const [frozen, setFrozen] = useState<Frozen | null>(null);
   const [listError, setListError] = useState<ApiFailure | null>(null);
+  // Read as the form opens (labels may have come from the annotate view or another window since the page loaded), and after each freeze.
+  const summary = useCall('datanets.get', { datanet: datanet.id });
+  const unchangedSince = summary.data?.lastVersion && !summary.data.changedSinceVersion ? summary.data.lastVersion.number : null;
   const noteId = useId();
   const { job } = freeze;
 
@@ -42,6 +45,7 @@ export function FreezeVersionForm({ datanet, onFrozen }: FreezeVersionFormProps)
         if (!current) return;
         const version = list.at(-1);
         if (version) setFrozen({ version, previous: list.at(-2) });
+        summary.reload();
         onFrozen(list);
       },
       (error: unknown) => current && setListError(error instanceof ApiFailure ? error : new ApiFailure({ code: 'unavailable', message: String(error) })),
@@ -52,6 +56,7 @@ export function FreezeVersionForm({ datanet, onFrozen }: FreezeVersionFormProps)
     // onFrozen is the parent's; only a new finished job asks again.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [client, datanet.id, succeededId]);
+
 
   async function submit(): Promise<void> {
     setListError(null);
@@ -86,8 +91,14 @@ export function FreezeVersionForm({ datanet, onFrozen }: FreezeVersionFormProps)
           Every item and its current labels, as one record each, under one Merkle root: what training, contributions and proofs name.
         </span>
       </div>
+      {unchangedSince !== null && !freeze.busy && (
+        // Said before, not only after: a second version of the same records clutters every version picker.
+        <p className="versions-same" data-testid="version-unchanged">
+          Nothing changed since version {unchangedSince} was frozen: a new version would hold the same records.
+        </p>
+      )}
       <JobFormActions
-        label="Freeze version"
+        label={unchangedSince !== null ? 'Freeze anyway' : 'Freeze version'}
         busyLabel="Freezing…"
         busy={freeze.busy}
         testId="version-freeze"
