@@ -250,6 +250,8 @@ describe('the Export dialog', { timeout: 120_000 }, () => {
     // A Hugging Face folder with a test split, started with Ctrl+Enter from the format's radio.
     const hf = path.join(out, 'tickets-hf');
     await dialog.getByTestId('export-format-hf').check();
+    // The JSONL export's outcome goes once the choices change: it was about them.
+    await expect.poll(() => dialog.getByTestId('export-done').count()).toBe(0);
     await dialog.getByTestId('export-path').fill(hf);
     await dialog.getByTestId('export-test-percent').fill('50');
     await shootBothThemes(page, 'export-dialog-hf', { target: dialog, within: '[data-testid="export-dialog"]' });

@@ -25,10 +25,17 @@ export function ExportPanel({ datanet }: { datanet: DatanetSummary }) {
   const [format, setFormat] = useState<Format>('jsonl');
   const [out, setOut] = useState('');
   const [testPercent, setTestPercent] = useState('10');
+  // An ended export's outcome is about the choices it ran with: once they are changed, it goes, so
+  // "Exported … .jsonl" does not stand beside a Hugging Face folder chosen since.
+  const [editedSince, setEditedSince] = useState<string | null>(null);
+  const edit = <T,>(set: (value: T) => void) => (value: T) => {
+    set(value);
+    if (exp.job && exp.job.state !== 'running') setEditedSince(exp.job.id);
+  };
   const formatName = useId();
   const testId = useId();
   const chosen = FORMATS.find((f) => f.value === format)!;
-  const { job } = exp;
+  const job = exp.job && exp.job.id === editedSince ? null : exp.job;
   const err = exp.error?.error;
   const pathError = err?.code === 'invalid_input' && err.field === 'out' ? err : undefined;
   const testFraction = Number(testPercent) / 100;
@@ -59,7 +66,7 @@ export function ExportPanel({ datanet }: { datanet: DatanetSummary }) {
         <legend className="field-label">Format</legend>
         {FORMATS.map((f) => (
           <label key={f.value} className="radio export-format">
-            <input type="radio" name={formatName} value={f.value} checked={format === f.value} onChange={() => setFormat(f.value)} data-testid={`export-format-${f.value}`} />
+            <input type="radio" name={formatName} value={f.value} checked={format === f.value} onChange={() => edit(setFormat)(f.value)} data-testid={`export-format-${f.value}`} />
             <span>
               <strong>{f.label}</strong> <span className="muted">— {f.hint}</span>
             </span>
@@ -78,7 +85,7 @@ export function ExportPanel({ datanet }: { datanet: DatanetSummary }) {
           }
           placeholder={`/home/me/exports/${stem}${chosen.ext}`}
           value={out}
-          onChange={setOut}
+          onChange={edit(setOut)}
           pick={chosen.what === 'folder' ? 'folder' : undefined}
           error={pathError}
           disabled={exp.busy}
@@ -103,7 +110,7 @@ export function ExportPanel({ datanet }: { datanet: DatanetSummary }) {
               aria-invalid={testValid ? undefined : true}
               aria-describedby={`${testId}-hint`}
               data-testid="export-test-percent"
-              onChange={(e) => setTestPercent(e.target.value)}
+              onChange={(e) => edit(setTestPercent)(e.target.value)}
             />
             <span id={`${testId}-hint`} className={testValid ? 'field-hint' : 'field-error'}>
               {testValid ? '% of the items, in data/test.jsonl (0: no test split)' : 'From 0 to 90 percent.'}
