@@ -10,12 +10,14 @@
  */
 import { JsonRpcProvider, verifyTypedData } from 'ethers';
 import fs from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Attribution } from '../../shared/api/schemas/attribution';
 import type { Reward } from '../../shared/api/schemas/rewards';
 import { ATTRIBUTION_TYPES, attributionTypedValue, checkAttributionFile, contributorsPart, textHash, type AttributionFile } from '../../shared/ledger/attribution-record';
 import { parseClaimsFile } from '../../shared/ledger/claims';
 import { call, testBackend } from '../fixtures/datanet-backend';
+import { tempDir } from '../fixtures/temp-dir';
 import { attributionWorld, BPS, importWallet, KEY_A, KEY_B, KEY_OWNER, PAIRS } from './attribution-world';
 
 beforeAll(() => {
@@ -44,6 +46,26 @@ describe('attribution end to end on the devnet', () => {
 
     // Settled at a fee: the record is re-signed for it, its root is the one paid.
     const fee = 10n ** 17n + 7n;
+    // A claim file path that cannot be written is the out field's invalid_input before anything is paid.
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'a-file'), 'x');
+    fs.mkdirSync(path.join(dir, 'a-folder'));
+    for (const [out, message] of [
+      [path.join(dir, 'a-file', 'claims.json'), `out ${path.join(dir, 'a-file', 'claims.json')} cannot be made: ${path.join(dir, 'a-file')} is a file, not a folder`],
+      [path.join(dir, 'a-folder'), `out ${path.join(dir, 'a-folder')} is a folder; the claim file is a file`],
+      ['/proc/x', 'out /proc/x cannot be written: the file system refuses new files there (ENOENT)'],
+      ['/proc/nope/claims.json', /^Cannot make the folder \/proc\/nope: /],
+      ['claims.json', /must be a full path/],
+    ] as const) {
+      const refused = await b.router.call('attribution.settle', { id: attribution.id, feeWei: fee.toString(), out });
+      expect(refused.ok, out).toBe(false);
+      if (refused.ok) continue;
+      expect(refused.error).toMatchObject({ code: 'invalid_input', field: 'out' });
+      if (typeof message === 'string') expect(refused.error.message).toBe(message);
+      else expect(refused.error.message).toMatch(message);
+    }
+    expect(fs.readdirSync(dir).sort()).toEqual(['a-file', 'a-folder']);
+    expect((await call<Attribution>(b, 'attribution.get', { id: attribution.id })).paymentId).toBeNull();
     const settled = await call<{ attribution: Attribution; paymentId: string; txHash: string; claimsFile: string }>(b, 'attribution.settle', { id: attribution.id, feeWei: fee.toString() });
     const priced = settled.attribution;
     expect(priced.record.totalFee).toBe(fee.toString());
@@ -53,6 +75,7 @@ describe('attribution end to end on the devnet', () => {
     expect(shareOf(a.address)).toBeGreaterThan(0n);
     expect(shareOf(bee.address)).toBeGreaterThan(0n);
     expect(shareOf(a.address) + shareOf(bee.address)).toBe(part);
+    expect(settled.paymentId).toBe('0'); // the first payment on this chain: none was made for the refused paths
     await expect(call(b, 'attribution.settle', { id: attribution.id, feeWei: fee.toString() })).rejects.toThrow(/was settled already: payment/);
 
     // The exported record verifies: signer, hashes, root, sum.
