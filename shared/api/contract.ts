@@ -50,7 +50,7 @@ import {
 import { Job, JobRef, JobsListInput } from './schemas/jobs';
 import { Attribution, AttributeInput, AttributionFile, AttributionId, RecordEarning, SettleInput, SettleResult, SpanIndexInfo, SpanIndexTargetInput } from './schemas/attribution';
 import { Adapter, AdapterAttributionInput, AdapterExportInput, AdapterImportInput, AdapterMergeInput, GgufExportInput, LanguageModel, LanguageModelImportInput, NamedRef } from './schemas/models';
-import { EvalInput, EvalResult, TrainingRun, TrainStartInput } from './schemas/training';
+import { EvalInput, EvalResult, TrainingExampleCounts, TrainingExamplesInput, TrainingRun, TrainStartInput } from './schemas/training';
 import { ManifestInput, ManifestResult, ManifestVerification, ManifestVerifyInput, ModelRegisterInput, RegisterResult, RegistrationsResult } from './schemas/registration';
 import { CancelInput, CancelResult, GenerateDelta, GenerateInput, GenerateResult } from './schemas/inference';
 import { InferenceServerStartInput, InferenceServerStatus } from './schemas/inference-server';
@@ -156,6 +156,7 @@ export const calls = {
   'training.start': call('Train a LoRA adapter on a datanet version, as a job (progress in steps, loss and tokens/s); starting the same run again resumes it from its last checkpoint.', TrainStartInput, Job),
   'inference.generate': call('Generate with a base model and, optionally, an adapter (the base stays loaded across adapters); text deltas stream as inference.delta events when `request` names the call.', GenerateInput, GenerateResult),
   'inference.cancel': call('Stop the generation that named itself with `request`; its inference.generate call then returns the text so far, finishReason "cancelled".', CancelInput, CancelResult),
+  'training.examples': call("How many examples a version gives a field (before a run holds its eval share out), and the records it skips: unlabeled, without text, invalid.", TrainingExamplesInput, TrainingExampleCounts),
   'training.runs': call('Every training run under runs/ (started here, in another window or on the command line) with its input, newest job, newest checkpoint and its losses, and its adapter when installed; newest first.', NoInput, z.array(TrainingRun)),
   'inference.server.start': call('Start the local OpenAI-compatible inference server on 127.0.0.1 (GET /v1/models, POST /v1/completions and /v1/chat/completions, streaming; adapters as base:adapter, batched together on one loaded base); returns its URL and API key. Already running with the same port and key: its status.', InferenceServerStartInput, InferenceServerStatus),
   'inference.server.stop': call('Stop the local inference server (open streams end); returns its status.', NoInput, InferenceServerStatus),

@@ -4,13 +4,16 @@
  * end, an OS notification when it ends; the time estimate then measured; two runs compared; a
  * window opened mid-run drawing the whole curve.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Datanet } from '../../shared/api/schemas/datanets';
 import type { Job } from '../../shared/api/schemas/jobs';
 import type { Adapter } from '../../shared/api/schemas/models';
 import { checkSmallWindow, openApp, shootBothThemes, shootChecked, startBrowserApp } from '../fixtures/app-page';
-import { installTinyModel, seedSumsDatanet } from '../fixtures/model-factory';
+import { installTinyModel, seedSumsDatanet, SUM_PAIRS } from '../fixtures/model-factory';
 import type { ServedApp } from '../fixtures/served-app';
 
 let app: ServedApp;
@@ -235,4 +238,25 @@ describe('the Train page', () => {
       await fresh.close();
     }
   }, 90_000);
+  it('counts the examples the run will have: the records labeled in the field, not every record of the version', async () => {
+    // Three pairs and two plain notes with no pair: five records, three examples.
+    const mixed = await app.call<Datanet>('datanets.create', { name: 'Mixed', license: 'MIT', schema: { fields: [{ kind: 'instruction_pair', name: 'pair' }] } });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-mixed-'));
+    fs.writeFileSync(path.join(dir, 'pairs.jsonl'), SUM_PAIRS.slice(0, 3).map((p) => JSON.stringify(p)).join('\n') + '\n');
+    fs.writeFileSync(path.join(dir, 'note-a.txt'), 'A note with no answer.');
+    fs.writeFileSync(path.join(dir, 'note-b.txt'), 'Another note.');
+    const imported = await app.call<{ job: Job }>('imports.start', { datanet: mixed.id, paths: [dir] });
+    expect((await app.backend.jobs.settled(imported.job.id)).state).toBe('succeeded');
+    const frozen = await app.call<Job>('versions.create', { datanet: mixed.id });
+    expect((await app.backend.jobs.settled(frozen.id)).state).toBe('succeeded');
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(await app.call('training.examples', { datanet: mixed.id })).toMatchObject({ read: 5, examples: 3, unlabeled: 2 });
+
+    await page.reload();
+    await page.getByTestId('train-datanet').selectOption(mixed.id);
+    const passes = page.getByTestId('estimate-passes');
+    await expect.poll(() => passes.textContent()).toMatch(/passes over \d+ training examples?/);
+    const [, trained, held] = /passes over (\d+) training examples?(?: \((\d+) more held out)?/.exec((await passes.textContent()) ?? '')!;
+    expect(Number(trained) + Number(held ?? 0)).toBe(3);
+  }, 60_000);
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApiFailure, conflict } from '../../../shared/api/errors';
 import type { Job } from '../../../shared/api/schemas/jobs';
-import type { EvalResult, TrainingRun } from '../../../shared/api/schemas/training';
+import type { EvalResult, TrainingExampleCounts, TrainingRun } from '../../../shared/api/schemas/training';
 import { readPeftAdapter } from '../../../engine/lora-io/peft-files';
 import { loraSettings } from '../../../engine/lora-io/adapter';
 import { loadModelConfig } from '../../../engine/models/config';
@@ -15,6 +15,7 @@ import type { JobRunner } from '../jobs/runner';
 import type { ModelsService } from '../models/service';
 import { keepTracinSnapshot, RUN_TRACIN_DIR } from '../models/adapter-checkpoints';
 import { listRuns, readRunVersion, writeRunVersion } from './runs';
+import { readTrainingRecords } from './dataset-source';
 import { versionTrainingData } from './version-data';
 
 type StartInput = ParsedInput<'training.start'>;
@@ -134,6 +135,13 @@ export class TrainingService {
       fs.rmSync(path.join(runDir, RUN_TRACIN_DIR), { recursive: true, force: true });
       return `adapter ${input.out}: ${result.step} steps, ${prepared.trainExamples} examples${result.evalLoss !== null ? `, eval loss ${result.evalLoss.toFixed(4)}` : ''}`;
     });
+  }
+
+  /** The examples a run on this version and field would have, read as the run reads them. */
+  async examples(input: ParsedInput<'training.examples'>): Promise<TrainingExampleCounts> {
+    const { source } = await readTrainingRecords(this.deps.datanets, input);
+    const c = source.counts;
+    return { version: source.versionNumber, field: source.field, read: c.read, examples: c.records, unlabeled: c.unlabeled, noText: c.noText, invalid: c.invalid };
   }
 
   /** Every run folder with its state (runs.ts), newest first. */

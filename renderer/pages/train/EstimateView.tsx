@@ -1,4 +1,4 @@
-import { formatBytes, formatDuration } from '../../../shared/format';
+import { counted, formatBytes, formatDuration } from '../../../shared/format';
 import type { LanguageModel } from '../../../shared/api/schemas/models';
 import { memoryEstimate, timeEstimate, type MeasuredRun } from './estimate';
 import type { Hyperparameters } from './presets';
@@ -7,13 +7,13 @@ interface EstimateViewProps {
   model: LanguageModel;
   datanet: string;
   values: Hyperparameters;
-  /** Examples the chosen version has (before the held-out share and unlabeled items), when known. */
-  records: number | null;
+  /** Examples the chosen version gives the chosen field (training.examples), before the held-out share; null while unknown. */
+  examples: number | null;
   measured: readonly MeasuredRun[];
 }
 
 /** Memory and time before starting: the formula's parts are shown, and time only from a measurement. */
-export function EstimateView({ model, datanet, values, records, measured }: EstimateViewProps) {
+export function EstimateView({ model, datanet, values, examples: records, measured }: EstimateViewProps) {
   const memory = memoryEstimate(model, values);
   const perStep = values.batch * values.gradAccum;
   const time = timeEstimate({ model: model.name, datanet, steps: values.steps, examplesPerStep: perStep }, measured);
@@ -41,11 +41,18 @@ export function EstimateView({ model, datanet, values, records, measured }: Esti
           </span>
         )}
       </p>
-      {trainExamples !== null && (
-        <p className="muted">
-          {values.steps.toLocaleString()} steps × {perStep} examples = {(values.steps * perStep).toLocaleString()} examples seen, about{' '}
-          {((values.steps * perStep) / trainExamples).toFixed(1)} passes over at most {trainExamples.toLocaleString()} training examples.
+      {records === 0 ? (
+        <p className="field-error" data-testid="estimate-no-examples">
+          This version has no labeled example in this field to train on: label some items and freeze a new version.
         </p>
+      ) : (
+        trainExamples !== null && (
+          <p className="muted" data-testid="estimate-passes">
+            {values.steps.toLocaleString()} steps × {perStep} examples = {(values.steps * perStep).toLocaleString()} examples seen, about{' '}
+            {((values.steps * perStep) / trainExamples).toFixed(1)} passes over {counted(trainExamples, 'training example')}
+            {held > 0 && ` (${counted(held, 'more', 'more')} held out to measure the loss)`}.
+          </p>
+        )
       )}
     </div>
   );

@@ -85,7 +85,9 @@ export function TrainForm({ datanets, models, takenNames, measured, busy, onStar
   const bad = problems(values);
   const badName = nameProblem(out);
   const invalid = Object.keys(bad).length > 0 || badName !== null;
-  const chosenVersion = versions.data?.find((v) => v.number === versionNumber) ?? null;
+  // The examples the run will have, counted as the backend reads them (the field's labeled records, not every record).
+  const exampleCounts = useCall('training.examples', { datanet: datanet.id, version: versionNumber ?? 'latest', field });
+  const examples = exampleCounts.loading || exampleCounts.error ? null : (exampleCounts.data?.examples ?? null);
   const noVersion = versions.data !== undefined && versions.data.length === 0;
   // The backend's refusal of the name (an adapter or a run of that name exists): said beside the name, as badName is.
   const nameRefusal = failure?.error.code === 'invalid_input' && failure.error.field === 'out' ? failure.error.message : null;
@@ -251,7 +253,7 @@ export function TrainForm({ datanets, models, takenNames, measured, busy, onStar
         )}
       </div>
 
-      <EstimateView model={model} datanet={datanet.id} values={used} records={chosenVersion?.recordCount ?? null} measured={measured} />
+      <EstimateView model={model} datanet={datanet.id} values={used} examples={examples} measured={measured} />
 
       <div className="form-actions">
         <button type="submit" className="button button-primary" disabled={disabled || invalid || noVersion} data-testid="train-start">

@@ -101,3 +101,26 @@ export const TrainingRun = z.object({
   updatedAt: Timestamp,
 });
 export type TrainingRun = z.infer<typeof TrainingRun>;
+
+export const TrainingExamplesInput = z
+  .object({
+    /** Datanet id or name. */
+    datanet: z.string().min(1),
+    version: VersionKey.default('latest'),
+    /** The schema field to learn (or "$text"); optional when the schema has one usable field. */
+    field: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** What a version gives a field to learn: the examples a run splits and trains on, and what it skips. */
+export const TrainingExampleCounts = z.object({
+  version: z.number().int().positive(),
+  field: z.string(),
+  /** Version records read. */
+  read: z.number().int().nonnegative(),
+  examples: z.number().int().nonnegative(),
+  unlabeled: z.number().int().nonnegative(),
+  noText: z.number().int().nonnegative(),
+  invalid: z.number().int().nonnegative(),
+});
+export type TrainingExampleCounts = z.infer<typeof TrainingExampleCounts>;
