@@ -1,5 +1,6 @@
 // `studio sync`: anchors the outbox on the configured network. `--once` runs one pass; without it
-// the command follows every batch until it is final, then exits.
+// the command follows every batch until it is final, then exits. On the app's devnet each pass
+// mines the blocks a batch's depth lacks (LedgerService.syncOnce), so no mining happens here.
 import type { Command } from 'commander';
 import type { CallOutput } from '../../../shared/api/contract';
 import type { Backend } from '../../backend';
@@ -19,14 +20,6 @@ const n = (c: Counts, ...states: (keyof Counts)[]) => states.reduce((sum, s) => 
 /** Why a pass returned nothing (wallet locked, network unreachable), as the status says it. */
 function noPassReason(status: Status): string {
   return status.sync.message ?? `the sync state is ${status.sync.state}`;
-}
-
-/**
- * The devnet makes a block only when a transaction arrives, so a batch would never reach its
- * depth while nothing else happens: the loop asks it for empty blocks (never on a real chain).
- */
-async function mineDevnetBlock(rpcUrl: string): Promise<void> {
-  await fetch(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'evm_mine', params: [] }) });
 }
 
 function progress(text: string): void {
@@ -73,7 +66,6 @@ async function syncUntilFinal(b: Backend, intervalMs: number): Promise<{ passes:
       // signed or queued then belongs to another network or registry than the one configured.
       if (report?.online && n(status.counts, 'submitted', 'included') === 0 && report.sent === 0) return { passes, status, stopped: false };
       if (signal.stopped) return { passes, status, stopped: true };
-      if (report?.online && status.network.kind === 'devnet' && status.devnet.rpcUrl && n(status.counts, 'included') > 0) await mineDevnetBlock(status.devnet.rpcUrl);
       if (report?.online) offlineWait = 1000;
       await sleep(report?.online ? intervalMs : (offlineWait = Math.min(30_000, offlineWait * 2)));
     }
