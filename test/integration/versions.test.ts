@@ -94,6 +94,68 @@ describe('versions', () => {
     await expect(call(b, 'versions.diff', { datanet: 'V', from: 1, to: 7 })).rejects.toThrow(/No version 7/);
   });
 
+  it("details each listed record: the item's text cut short and, for a changed one, each label field from what to what", async () => {
+    const long = `A long review: ${'the parcel came late and the box was crushed, '.repeat(6)}end.`;
+    const { b, d, items } = await setup(['Loved it', long, 'Meh, fine', 'Untouched']);
+    const insert = (text: string, fields: Record<string, string> = {}) =>
+      b.datanets.db.transaction(() => b.datanets.items.insert(d.id, { content: { text, fields, image: null }, source: null, importId: null }))();
+    // An item without text previews as its fields.
+    const qa = insert('', { question: 'Where is it?', answer: 'On its way' });
+    const set = (item: string, field: string, value: unknown) => call(b, 'annotations.set', { item, field, value });
+    await set(items[0]!.id, 'sentiment', 'neutral');
+    await set(items[0]!.id, 'quality', 3);
+    await set(items[1]!.id, 'entities', [{ start: 0, end: 1, label: 'PER' }]);
+    await set(items[1]!.id, 'topics', ['price']);
+    await version(b);
+    await set(items[0]!.id, 'sentiment', 'positive');
+    await set(items[0]!.id, 'quality', null);
+    await set(items[0]!.id, 'note', 'changed my mind');
+    // The same number of spans: told apart by their labels.
+    await set(items[1]!.id, 'entities', [{ start: 2, end: 6, label: 'ORG' }]);
+    await set(items[1]!.id, 'topics', ['price', 'service']);
+    // Set and set back: the record is the same, not listed.
+    await set(items[2]!.id, 'sentiment', 'negative');
+    await set(items[2]!.id, 'sentiment', null);
+    await set(qa.id, 'sentiment', 'negative');
+    const added = Array.from({ length: 55 }, (_, i) => ({ id: insert(`extra ${i}`).id, text: `extra ${i}` }));
+    await version(b);
+
+    const diff = await call<VersionDiff>(b, 'versions.diff', { datanet: 'V', from: 1, to: 2 });
+    expect(diff.counts).toEqual({ added: 55, removed: 0, changed: 3 });
+    expect(diff.details[items[0]!.id]).toEqual({
+      text: 'Loved it',
+      truncated: false,
+      changes: [
+        { field: 'sentiment', before: 'neutral', after: 'positive' },
+        { field: 'note', before: null, after: 'changed my mind' },
+        { field: 'quality', before: '3 / 5', after: null },
+      ],
+    });
+    expect(diff.details[items[1]!.id]).toEqual({
+      text: long.slice(0, 160),
+      truncated: true,
+      changes: [
+        { field: 'topics', before: 'price', after: 'price, service' },
+        { field: 'entities', before: 'PER', after: 'ORG' },
+      ],
+    });
+    // Fields as stored (canonical: by name), as the dataset view previews them.
+    expect(diff.details[qa.id]).toEqual({ text: 'answer: On its way · question: Where is it?', truncated: false, changes: [{ field: 'sentiment', before: null, after: 'negative' }] });
+    expect(diff.details[items[2]!.id]).toBeUndefined();
+    // Added records: their text, for the first 50 of the 55 listed; the rest are ids only.
+    const textOf = new Map(added.map((i) => [i.id, i.text]));
+    expect(diff.added).toHaveLength(55);
+    for (const id of diff.added.slice(0, 50)) expect(diff.details[id]).toEqual({ text: textOf.get(id), truncated: false, changes: [] });
+    for (const id of diff.added.slice(50)) expect(diff.details[id]).toBeUndefined();
+
+    // Backwards: the added are removed, with the same text, as many as listed; the changes read the other way.
+    const back = await call<VersionDiff>(b, 'versions.diff', { datanet: 'V', from: 2, to: 1, limit: 5 });
+    expect(back.removed).toEqual(diff.added.slice(0, 5));
+    expect(Object.keys(back.details).sort()).toEqual([...back.removed, items[0]!.id, items[1]!.id, qa.id].sort());
+    for (const id of back.removed) expect(back.details[id]).toEqual(diff.details[id]);
+    expect(back.details[items[0]!.id]!.changes[0]).toEqual({ field: 'sentiment', before: 'positive', after: 'neutral' });
+  });
+
   it('refuses a proof when the store was altered under the version', async () => {
     const { b, items } = await setup(['x', 'y']);
     await version(b);

@@ -1,9 +1,12 @@
 import { conflict, notFound } from '../../../shared/api/errors';
-import type { RecordProof, Version, VersionDiff } from '../../../shared/api/schemas/datanets';
-import { RECORD_FORMAT_VERSION, canonicalRecordFrom, recordTextHashInto } from '../../../shared/datanets/canonical';
+import { DIFF_DETAILS, DIFF_PREVIEW_CHARS, type RecordProof, type Version, type VersionDiff, type VersionDiffDetail } from '../../../shared/api/schemas/datanets';
+import { RECORD_FORMAT_VERSION, canonicalRecordFrom, jcs, recordTextHashInto } from '../../../shared/datanets/canonical';
+import { LabelSchema, type LabelField } from '../../../shared/datanets/schema';
 import { buildTreeFromBuffer, fromHex, proofWith, standardLeaf, standardLeafInto, toHex, verifyProof } from '../../../shared/merkle';
 import type { Db } from '../store/database';
 import { newId } from '../ids';
+import { labelChip } from './browse';
+import { labelText } from './label-text';
 import { labelsAsOf } from './labels-as-of';
 
 /** Records are read, hashed and written this many at a time, yielding to the event loop between chunks. */
@@ -109,11 +112,14 @@ export class Versions {
     return fromRow(this.row(datanetId, ref));
   }
 
-  /** Joined on item id in SQL (both sides are indexed by it): one pass, whatever the sizes. */
+  /**
+   * Joined on item id in SQL (both sides are indexed by it): one pass, whatever the sizes. The
+   * first DIFF_DETAILS ids of each kind come with details (diffDetails).
+   */
   diff(datanetId: string, from: number | string, to: number | string, limit: number): VersionDiff {
     const a = this.row(datanetId, from);
     const b = this.row(datanetId, to);
-    const out: VersionDiff = { from: a.number, to: b.number, counts: { added: 0, removed: 0, changed: 0 }, added: [], removed: [], changed: [] };
+    const out: VersionDiff = { from: a.number, to: b.number, counts: { added: 0, removed: 0, changed: 0 }, added: [], removed: [], changed: [], details: {} };
     const kinds = [
       ['added', `SELECT nb.item_id FROM version_records nb WHERE nb.version_id = @b AND NOT EXISTS (SELECT 1 FROM version_records na WHERE na.version_id = @a AND na.item_id = nb.item_id)`],
       ['removed', `SELECT na.item_id FROM version_records na WHERE na.version_id = @a AND NOT EXISTS (SELECT 1 FROM version_records nb WHERE nb.version_id = @b AND nb.item_id = na.item_id)`],
@@ -122,6 +128,41 @@ export class Versions {
     for (const [kind, sql] of kinds) {
       out.counts[kind] = this.db.prepare(`SELECT count(*) FROM (${sql})`).pluck().get({ a: a.id, b: b.id }) as number;
       out[kind] = this.db.prepare(`${sql} ORDER BY 1 LIMIT @limit`).pluck().all({ a: a.id, b: b.id, limit }) as string[];
+    }
+    out.details = this.diffDetails(datanetId, a, b, out);
+    return out;
+  }
+
+  /**
+   * The first DIFF_DETAILS records of each kind listed: the item's text cut short (items are
+   * append-only, so it is the same in both versions) and, for a changed record, each label field
+   * whose value differs between the labels as of one version's last event and the other's (what
+   * versions.proof rebuilds the records from). A few hundred rows read at most, whatever the diff's size.
+   */
+  private diffDetails(datanetId: string, a: VersionRow, b: VersionRow, diff: VersionDiff): Record<string, VersionDiffDetail> {
+    const ids = [...diff.added.slice(0, DIFF_DETAILS), ...diff.removed.slice(0, DIFF_DETAILS), ...diff.changed.slice(0, DIFF_DETAILS)];
+    if (ids.length === 0) return {};
+    // json_extract and substr in SQLite: a megabyte of text never reaches JavaScript whole.
+    const rows = this.db
+      .prepare(
+        `SELECT seq, id, substr(json_extract(content, '$.text'), 1, ${DIFF_PREVIEW_CHARS + 1}) AS text,
+                CASE WHEN json_extract(content, '$.text') = '' THEN json_extract(content, '$.fields') END AS fields
+         FROM items WHERE datanet_id = ? AND id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(datanetId, JSON.stringify(ids)) as { seq: number; id: string; text: string | null; fields: string | null }[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const changed = new Set(diff.changed.slice(0, DIFF_DETAILS));
+    const changedSeqs = [...changed].flatMap((id) => byId.get(id)?.seq ?? []);
+    const before = labelsAsOf(this.db, changedSeqs, a.max_event_seq);
+    const after = labelsAsOf(this.db, changedSeqs, b.max_event_seq);
+    const schema = LabelSchema.parse(JSON.parse(this.db.prepare('SELECT schema FROM datanets WHERE id = ?').pluck().get(datanetId) as string));
+    const out: Record<string, VersionDiffDetail> = {};
+    for (const id of ids) {
+      const row = byId.get(id);
+      const source = row ? row.text || (row.fields ? fieldsText(JSON.parse(row.fields) as Record<string, unknown>) : '') : '';
+      const text = cut(source, DIFF_PREVIEW_CHARS);
+      const changes = row && changed.has(id) ? labelChanges(schema, before.get(row.seq) ?? {}, after.get(row.seq) ?? {}) : [];
+      out[id] = { text, truncated: text.length < source.length, changes };
     }
     return out;
   }
@@ -166,4 +207,52 @@ export class Versions {
     if (!row) throw notFound(ref === 'latest' ? 'This datanet has no version yet: create one first.' : `No version ${ref} of this datanet.`);
     return row;
   }
+}
+
+/** Label fields whose values differ, schema fields first in schema order, then any others by name. */
+function labelChanges(schema: LabelSchema, before: Record<string, unknown>, after: Record<string, unknown>): VersionDiffDetail['changes'] {
+  const order = (name: string) => {
+    const k = schema.fields.findIndex((f) => f.name === name);
+    return k < 0 ? schema.fields.length : k;
+  };
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort((x, y) => order(x) - order(y) || (x < y ? -1 : x > y ? 1 : 0));
+  const changes: VersionDiffDetail['changes'] = [];
+  for (const name of names) {
+    const was = before[name];
+    const is = after[name];
+    // Compared as the records were hashed: canonical JSON, so the order of an object's members does not count.
+    if (was !== undefined && is !== undefined && jcs(was) === jcs(is)) continue;
+    const field = schema.fields.find((f) => f.name === name);
+    let pair: [string | null, string | null] = [shortText(field, was), shortText(field, is)];
+    // Two spans moved are "2 spans" both times: then their words ("refund billing") tell them apart.
+    if (pair[0] !== null && pair[0] === pair[1]) pair = [cut(labelText(was), 60), cut(labelText(is), 60)];
+    changes.push({ field: name, before: pair[0], after: pair[1] });
+  }
+  return changes;
+}
+
+/** A label as the dataset view's chip reads, or null where the field has no value; a field the schema no longer has, as its words. */
+function shortText(field: LabelField | undefined, value: unknown): string | null {
+  if (value === undefined) return null;
+  if (!field) return cut(labelText(value) || JSON.stringify(value), 60);
+  try {
+    return labelChip(field, value);
+  } catch {
+    // A value of another shape than the field's kind now takes (the schema changed since).
+    return cut(labelText(value) || JSON.stringify(value), 60);
+  }
+}
+
+/** The first `max` UTF-16 units, without splitting a surrogate pair. */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[max - 1]!) ? max - 1 : max;
+  return text.slice(0, end);
+}
+
+/** An item without text (a CSV row, a chat) previews as its fields: "question: … · answer: …", as in the dataset view. */
+function fieldsText(fields: Record<string, unknown>): string {
+  return Object.entries(fields)
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.map((m: { role?: string; content?: string }) => `${m.role}: ${m.content}`).join(' / ') : String(v)}`)
+    .join(' · ');
 }

@@ -182,6 +182,26 @@ export const VersionDiffInput = z
   .object({ datanet: z.union([DatanetId, DatanetName]), from: VersionRef, to: VersionRef, limit: z.number().int().min(1).max(100_000).default(1000) })
   .strict();
 
+/** How many records of each kind listed in a diff come with details: the rest are ids only. */
+export const DIFF_DETAILS = 50;
+/** The most characters of an item's text a diff's details hold. */
+export const DIFF_PREVIEW_CHARS = 160;
+
+/** A listed record of a diff, beside its id: what the item says and, for a changed record, which labels changed. */
+export const VersionDiffDetail = z.object({
+  /** At most DIFF_PREVIEW_CHARS characters of the item's text (or, for an item without text, of its fields); '' for an image. */
+  text: z.string(),
+  /** Whether `text` was cut short. */
+  truncated: z.boolean(),
+  /**
+   * A changed record's label fields whose values differ, in schema order, each as the short text
+   * the dataset view shows ("positive", "3 spans"); null where the field had no value. Empty for
+   * added and removed records.
+   */
+  changes: z.array(z.object({ field: z.string(), before: z.string().nullable(), after: z.string().nullable() })),
+});
+export type VersionDiffDetail = z.infer<typeof VersionDiffDetail>;
+
 export const VersionDiff = z.object({
   from: z.number().int(),
   to: z.number().int(),
@@ -190,6 +210,8 @@ export const VersionDiff = z.object({
   added: z.array(z.string()),
   removed: z.array(z.string()),
   changed: z.array(z.string()),
+  /** By item id, for the first DIFF_DETAILS ids of each kind above. */
+  details: z.record(z.string(), VersionDiffDetail),
 });
 export type VersionDiff = z.infer<typeof VersionDiff>;
 
