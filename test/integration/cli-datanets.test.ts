@@ -58,6 +58,10 @@ describe('studio datanet commands', () => {
     await studioJson(data, ['version', 'create', 'Reviews']);
     const diff = await studioJson<VersionDiff>(data, ['version', 'diff', 'Reviews', '1', 'latest']);
     expect(diff).toMatchObject({ counts: { added: 0, removed: 0, changed: 1 }, changed: [cafe] });
+    expect(diff.details[cafe]).toEqual({ text: 'Great café, friendly staff', truncated: false, changes: [{ field: 'note', before: null, after: 'friendly' }] });
+    // For people: the item's text beside its id, each changed field under it.
+    const diffText = await runStudio(['--data-dir', data, 'version', 'diff', 'Reviews', '1', 'latest']);
+    expect(diffText.stdout).toBe(`v1 → v2: 0 added, 0 removed, 1 changed\n~ ${cafe}  Great café, friendly staff\n    note: (none) → friendly\n`);
 
     const out = path.join(dir, 'export.csv');
     await studioJson(data, ['export', 'Reviews', '--format', 'csv', '--out', out]);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Version } from '../../../shared/api/schemas/datanets';
+import type { Version, VersionDiff } from '../../../shared/api/schemas/datanets';
 import { counted } from '../../../shared/format';
 import { apiCall, withBackend } from '../backend';
 import { CliError, usageError } from '../errors';
@@ -14,6 +14,35 @@ function versionRef(raw: string): number | string {
 }
 
 const line = (v: Version) => `v${v.number}  ${new Date(v.createdAt).toISOString()}  ${counted(v.recordCount, 'record')}  root ${v.root}${v.note ? `  ${v.note}` : ''}`;
+
+/** The most characters of an item's text a line of `version diff` shows. */
+const LINE_PREVIEW = 80;
+
+/** One line of an item's text: whitespace runs and control characters as one space, cut at LINE_PREVIEW. */
+function oneLine(text: string, truncated: boolean): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
+  return flat.length > LINE_PREVIEW ? `${flat.slice(0, LINE_PREVIEW - 1)}…` : truncated ? `${flat}…` : flat;
+}
+
+/**
+ * `version diff` for people: each listed id after +, - or ~, with its text where the diff details
+ * it, and under a changed one "field: before → after" per label field; then how many more there are.
+ */
+export function diffLines(diff: VersionDiff): string[] {
+  const out = [`v${diff.from} → v${diff.to}: ${diff.counts.added} added, ${diff.counts.removed} removed, ${diff.counts.changed} changed`];
+  for (const kind of ['added', 'removed', 'changed'] as const) {
+    for (const id of diff[kind]) {
+      const detail = diff.details[id];
+      const text = detail ? oneLine(detail.text, detail.truncated) : '';
+      out.push(`${{ added: '+', removed: '-', changed: '~' }[kind]} ${id}${text ? `  ${text}` : ''}`);
+      for (const c of detail?.changes ?? []) out.push(`    ${c.field}: ${c.before ?? '(none)'} → ${c.after ?? '(none)'}`);
+    }
+    const more = diff.counts[kind] - diff[kind].length;
+    if (more > 0) out.push(`  and ${more} more ${kind} (--limit lists more)`);
+  }
+  return out;
+}
 
 export function registerVersionCommands(program: Command): void {
   const version = program.command('version').description('freeze datanets into versions, compare them, prove records');
@@ -51,11 +80,7 @@ export function registerVersionCommands(program: Command): void {
       const globals = globalOptions(cmd.optsWithGlobals());
       const diff = await withBackend(globals, (b) => apiCall(b, 'versions.diff', { datanet, from: versionRef(from), to: versionRef(to), limit: Number(flags.limit) }));
       if (globals.json) printJson(diff);
-      else {
-        const out = [`v${diff.from} → v${diff.to}: ${diff.counts.added} added, ${diff.counts.removed} removed, ${diff.counts.changed} changed`];
-        for (const kind of ['added', 'removed', 'changed'] as const) for (const id of diff[kind]) out.push(`${{ added: '+', removed: '-', changed: '~' }[kind]} ${id}`);
-        process.stdout.write(out.join('\n') + '\n');
-      }
+      else process.stdout.write(diffLines(diff).join('\n') + '\n');
     });
 
   version
