@@ -94,6 +94,8 @@ afterAll(async () => {
 
 describe('the Versions dialog', { timeout: 120_000 }, () => {
   it('freezes versions the backend keeps, starts one per double click, warns when nothing changed, and compares two', async () => {
+    // Labeled before the first version, relabeled before the second: the comparison shows from what to what.
+    await app.call('annotations.set', { item: items[2], field: 'sentiment', value: 'positive' });
     const { context, page } = await openView();
     // The header's buttons, wide and in a small window (where they wrap under the counts).
     await page.getByTestId('dataset-title').waitFor();
@@ -156,6 +158,11 @@ describe('the Versions dialog', { timeout: 120_000 }, () => {
     expect(await changedLink.count()).toBe(1);
     expect(await changedLink.textContent()).toBe(items[2]);
     expect(await changedLink.getAttribute('href')).toBe(`#/annotate/${datanet.id}/${items[2]}`);
+    // Beside the id: the item's text and the label that changed, from what to what.
+    const changedRecord = dialog.getByTestId('version-diff-changed').getByTestId('version-diff-record');
+    expect(await changedRecord.getByTestId('version-diff-text').textContent()).toBe('Ticket 2: the app works');
+    expect(await changedRecord.getByTestId('version-diff-change').allTextContents()).toEqual(['sentiment: positive → negative']);
+    expect(backendDiff.details[items[2]!]).toEqual({ text: 'Ticket 2: the app works', truncated: false, changes: [{ field: 'sentiment', before: 'positive', after: 'negative' }] });
 
     // Nothing changed since v2: the form says so; frozen anyway, v3 is made, with a warning that it holds the same records.
     await expect.poll(() => dialog.getByTestId('version-unchanged').textContent()).toContain('Nothing changed since version 2 was frozen');

@@ -1,12 +1,16 @@
 import { useId, useState } from 'react';
 import { submitOnCtrlEnter } from '../../../components/ctrl-enter';
-import type { Version, VersionDiff } from '../../../../shared/api';
+import { DIFF_DETAILS, type Version, type VersionDiff, type VersionDiffDetail } from '../../../../shared/api';
 import { useAction } from '../../../api';
 import { ErrorMessage } from '../../../components/ErrorMessage';
 import { pageHref } from '../../../route';
+import './compare-versions.css';
 
-/** The first item ids of each kind the diff lists; the counts say how many there are in all. */
-const SHOWN = 20;
+/**
+ * The first records of each kind the diff lists, each with its details (text, changed labels);
+ * the counts say how many there are in all.
+ */
+const SHOWN = DIFF_DETAILS;
 
 const KINDS = [
   ['added', 'Added'],
@@ -14,7 +18,7 @@ const KINDS = [
   ['changed', 'Changed'],
 ] as const;
 
-/** Pick two versions; see how many records were added, removed and changed, and the first of each. */
+/** Pick two versions; see how many records were added, removed and changed, and the first of each: its text, and which labels changed from what to what. */
 export function CompareVersions({ datanetId, versions }: { datanetId: string; versions: readonly Version[] }) {
   const diff = useAction('versions.diff');
   // Unset until the user picks: then the two newest, as they change with each freeze.
@@ -92,20 +96,15 @@ function DiffView({ datanetId, diff }: { datanetId: string; diff: VersionDiff })
         v{diff.from} → v{diff.to}: {none ? 'the same records.' : `${added.toLocaleString()} added, ${removed.toLocaleString()} removed, ${changed.toLocaleString()} changed.`}
       </p>
       {!none && (
-        <div className="versions-diff-kinds">
+        <div className="versions-diff-kinds versions-diff-kinds-detailed">
           {KINDS.filter(([kind]) => diff.counts[kind] > 0).map(([kind, title]) => (
             <section key={kind} className="versions-diff-kind" aria-label={title} data-testid={`version-diff-${kind}`}>
               <h4 className="versions-diff-title">
                 {title} <span className="muted">({diff.counts[kind].toLocaleString()})</span>
               </h4>
-              <ul className="versions-diff-items">
+              <ul className="versions-diff-items versions-diff-records">
                 {diff[kind].map((id) => (
-                  <li key={id}>
-                    {/* A removed item may be gone from the datanet; the link then says so on the annotate page. */}
-                    <a className="mono" href={pageHref('annotate', datanetId, id)} data-testid="version-diff-item">
-                      {id}
-                    </a>
-                  </li>
+                  <DiffRecord key={id} datanetId={datanetId} id={id} detail={diff.details[id]} />
                 ))}
               </ul>
               {diff.counts[kind] > diff[kind].length && <p className="field-hint">and {(diff.counts[kind] - diff[kind].length).toLocaleString()} more</p>}
@@ -115,4 +114,36 @@ function DiffView({ datanetId, diff }: { datanetId: string; diff: VersionDiff })
       )}
     </div>
   );
+}
+
+/** One listed record: its text cut short, each label that changed ("sentiment: neutral → positive"), its id linking to the annotate view. */
+function DiffRecord({ datanetId, id, detail }: { datanetId: string; id: string; detail: VersionDiffDetail | undefined }) {
+  return (
+    <li className="versions-diff-record" data-testid="version-diff-record" data-item={id}>
+      {detail && (
+        <p className={detail.text ? 'versions-diff-text' : 'versions-diff-text versions-diff-none'} data-testid="version-diff-text">
+          {detail.text ? `${detail.text}${detail.truncated ? '…' : ''}` : '(no text)'}
+        </p>
+      )}
+      {detail && detail.changes.length > 0 && (
+        <ul className="versions-diff-changes" aria-label="Labels changed">
+          {detail.changes.map((c) => (
+            <li key={c.field} data-testid="version-diff-change" data-field={c.field}>
+              <span className="versions-diff-field">{c.field}</span>: <LabelValue text={c.before} className="versions-diff-before" /> →{' '}
+              <LabelValue text={c.after} className="versions-diff-after" />
+            </li>
+          ))}
+        </ul>
+      )}
+      {/* A removed item may be gone from the datanet; the link then says so on the annotate page. */}
+      <a className="mono versions-diff-id" href={pageHref('annotate', datanetId, id)} data-testid="version-diff-item">
+        {id}
+      </a>
+    </li>
+  );
+}
+
+/** A label's short text, or "(none)" where the field had no value. */
+function LabelValue({ text, className }: { text: string | null; className: string }) {
+  return text === null ? <span className={`${className} versions-diff-none`}>(none)</span> : <span className={className}>{text}</span>;
 }
