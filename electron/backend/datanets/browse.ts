@@ -1,12 +1,12 @@
 import { PREVIEW_CHARS, type ItemPreview, type ItemSort, type ItemsWindow, type PositionRange } from '../../../shared/api/schemas/browse';
 import type { ItemFilter } from '../../../shared/api/schemas/datanets';
-import type { LabelField, LabelSchema } from '../../../shared/datanets/schema';
+import type { LabelSchema } from '../../../shared/datanets/schema';
 import type { Db } from '../store/database';
 import { REVIEWED } from './annotations';
 import { dependsOnLabels, filterConditions } from './item-filter';
 import { ftsQuery } from './fts-query';
 import type { Items } from './items';
-import { counted } from '../../../shared/format';
+import { cut, fieldsText, labelChip } from './item-preview';
 
 /** Every STEP-th matching seq is remembered, so any position is at most STEP-1 index steps from one. */
 const STEP = 512;
@@ -193,45 +193,6 @@ export class Browse {
       importId: row.import_id,
       createdAt: row.created_at,
     };
-  }
-}
-
-/** The first `max` UTF-16 units, without splitting a surrogate pair. */
-function cut(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const end = /[\uD800-\uDBFF]/.test(text[max - 1]!) ? max - 1 : max;
-  return text.slice(0, end);
-}
-
-/** An item without text (a CSV row, a chat) previews as its fields: "question: … · answer: …". */
-function fieldsText(fields: Record<string, unknown>): string {
-  return Object.entries(fields)
-    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.map((m: { role?: string; content?: string }) => `${m.role}: ${m.content}`).join(' / ') : String(v)}`)
-    .join(' · ');
-}
-
-/** A label as a chip reads: the choice itself, a count for spans and boxes, free text cut short. */
-export function labelChip(field: LabelField, value: unknown): string {
-  switch (field.kind) {
-    case 'single_choice':
-    case 'image_class':
-      return String(value);
-    case 'multiple_choice':
-      return (value as string[]).join(', ');
-    case 'rating':
-      return `${String(value)} / ${field.max}`;
-    case 'text_spans': {
-      const n = (value as unknown[]).length;
-      return counted(n, 'span');
-    }
-    case 'image_boxes': {
-      const n = (value as unknown[]).length;
-      return counted(n, 'box', 'boxes');
-    }
-    case 'free_text':
-      return cut(String(value), 60);
-    case 'instruction_pair':
-      return cut((value as { response: string }).response || (value as { prompt: string }).prompt, 60);
   }
 }
 

@@ -5,7 +5,7 @@ import { LabelSchema, type LabelField } from '../../../shared/datanets/schema';
 import { buildTreeFromBuffer, fromHex, proofWith, standardLeaf, standardLeafInto, toHex, verifyProof } from '../../../shared/merkle';
 import type { Db } from '../store/database';
 import { newId } from '../ids';
-import { labelChip } from './browse';
+import { cut, fieldsText, labelChip } from './item-preview';
 import { labelText } from './label-text';
 import { labelsAsOf } from './labels-as-of';
 
@@ -241,18 +241,4 @@ function shortText(field: LabelField | undefined, value: unknown): string | null
     // A value of another shape than the field's kind now takes (the schema changed since).
     return cut(labelText(value) || JSON.stringify(value), 60);
   }
-}
-
-/** The first `max` UTF-16 units, without splitting a surrogate pair. */
-function cut(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const end = /[\uD800-\uDBFF]/.test(text[max - 1]!) ? max - 1 : max;
-  return text.slice(0, end);
-}
-
-/** An item without text (a CSV row, a chat) previews as its fields: "question: … · answer: …", as in the dataset view. */
-function fieldsText(fields: Record<string, unknown>): string {
-  return Object.entries(fields)
-    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.map((m: { role?: string; content?: string }) => `${m.role}: ${m.content}`).join(' / ') : String(v)}`)
-    .join(' · ');
 }
