@@ -122,6 +122,8 @@ describe('the ledger UI in Chromium', () => {
     // The dialog opens on its first control, not on its close button.
     await expect.poll(focused).toBe('contribute-datanet');
     await expect.poll(() => page.getByTestId('contribute-version').locator('option').count()).toBe(2);
+    // "Latest" names the version it is, as the Train page's picker does.
+    expect(await page.getByTestId('contribute-version').locator('option').allTextContents()).toEqual(['Latest (v1)', expect.stringMatching(/^v1 · /)]);
     await shoot('contribute-dialog');
     await checkSmallWindow(page, 'ledger-contribute-dialog');
     await page.getByTestId('contribute-submit').click();

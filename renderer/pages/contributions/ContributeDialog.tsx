@@ -63,6 +63,7 @@ function ContributeForm({ onClose, onCreated }: Omit<ContributeDialogProps, 'ope
     );
   }
   const versionList = chosen && versions.data ? [...versions.data].reverse() : [];
+  const lastVersion = versioned.find((d) => d.id === chosen)?.lastVersion ?? null;
   return (
     <form className="form" onSubmit={(e) => void onSubmit(e)}>
       <div className="field">
@@ -92,7 +93,7 @@ function ContributeForm({ onClose, onCreated }: Omit<ContributeDialogProps, 'ope
           Version
         </label>
         <select id="contribute-version" className="select" data-testid="contribute-version" value={versionId} onChange={(e) => setVersionId(e.target.value)}>
-          <option value="latest">Latest</option>
+          <option value="latest">Latest{lastVersion ? ` (v${lastVersion.number})` : ''}</option>
           {versionList.map((v) => (
             <option key={v.id} value={v.id}>
               v{v.number} · {v.recordCount.toLocaleString()} records{v.note ? ` · ${v.note}` : ''}
