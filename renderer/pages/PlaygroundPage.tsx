@@ -231,7 +231,7 @@ function ModelPicker({ conversation, models, adapters, disabled, onChange, onDel
           ))}
         </select>
       </div>
-      <div className="field">
+      <div className="field pg-adapter-field">
         <label className="field-label" htmlFor={`${ids}-adapter`}>
           Adapter
         </label>
@@ -239,6 +239,7 @@ function ModelPicker({ conversation, models, adapters, disabled, onChange, onDel
           id={`${ids}-adapter`}
           className="select"
           value={conversation.adapter ?? ''}
+          title={conversation.adapter ?? 'None (the base model)'}
           disabled={disabled || !installed}
           data-testid="pg-adapter"
           onChange={(e) => onChange(conversation.model, e.target.value || null)}

@@ -18,6 +18,9 @@ let page: Page;
 let closePage: () => Promise<void>;
 const problems: string[] = [];
 
+/** 30 characters: an adapter name as people write them, shown whole in the picker. */
+const LONG_ADAPTER = 'product-reviews-v3-quick-lora1';
+
 const answers = () => page.getByTestId('pg-message-assistant');
 
 /** Sends a message with the keyboard and waits for its answer to finish; returns the answer's stats line. */
@@ -35,6 +38,7 @@ beforeAll(async () => {
   datanet = await seedSumsDatanet(app);
   await installTinyModel(app, 'tiny-qwen', { architecture: 'qwen2', seed: 3 });
   await trainAdapter(app, { model: 'tiny-qwen', datanet: datanet.id, out: 'sums-adapter', steps: 40 });
+  await trainAdapter(app, { model: 'tiny-qwen', datanet: datanet.id, out: LONG_ADAPTER, steps: 2 });
   await installEndlessModel(app, 'endless');
   const { context, page: opened } = await openApp(browser, app, { viewport: { width: 1280, height: 900 }, problems });
   page = opened;
@@ -147,6 +151,31 @@ describe('the Playground', () => {
     await expect.poll(() => page.getByTestId('pg-adapter').inputValue()).toBe('sums-adapter');
     expect(await page.getByTestId('pg-model').inputValue()).toBe('tiny-qwen');
     expect(await page.evaluate('location.hash')).toBe('#/playground');
+  });
+
+  it('shows a long adapter name whole in the picker, and on hover', async () => {
+    await goTo(page, '#/playground');
+    await page.getByTestId('pg-new-chat').click();
+    await page.getByTestId('pg-model').selectOption('tiny-qwen');
+    const select = page.getByTestId('pg-adapter');
+    await select.selectOption(LONG_ADAPTER);
+    expect(await select.getAttribute('title')).toBe(LONG_ADAPTER);
+    expect(await select.locator('option:checked').textContent()).toBe(LONG_ADAPTER);
+    // The chosen name's width in the select's font against the room inside it (padding and Chromium's arrow, about 20px, left out).
+    const fit = async () =>
+      page.evaluate<{ text: number; room: number }>(`(() => {
+        const el = document.querySelector('[data-testid="pg-adapter"]');
+        const style = getComputedStyle(el);
+        const ctx = document.createElement('canvas').getContext('2d');
+        ctx.font = style.font;
+        return { text: ctx.measureText(el.selectedOptions[0].text).width, room: el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20 };
+      })()`);
+    const wide = await fit();
+    expect(wide.text, `${LONG_ADAPTER} in a ${wide.room}px select`).toBeLessThanOrEqual(wide.room);
+    await checkSmallWindow(page, 'playground-long-adapter', async () => {
+      const small = await fit();
+      expect(small.text, `${LONG_ADAPTER} in a small window's ${small.room}px select`).toBeLessThanOrEqual(small.room);
+    });
   });
 
   it('keeps the message and the answer so far when the user leaves for another page mid-answer, and stops the generation', async () => {
