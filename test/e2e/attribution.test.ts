@@ -173,6 +173,16 @@ describe('attribution in the app', () => {
     const influence = kept2[0]!;
     const scores = await Promise.all((await byInfluence.getByTestId('pg-why-example').locator('.pg-why-score').all()).map(async (e) => Number(await e.getAttribute('title'))));
     expect(scores).toEqual(influence.topExamples.map((e) => e.score));
+    // Each example names its item, a link to it in Annotate, and words its number as what it is: the
+    // record's place in the version (held-out records count), not one of the examples trained on.
+    const firstExample = byInfluence.getByTestId('pg-why-example').first();
+    const top = influence.topExamples[0]!;
+    await expect.poll(() => firstExample.getByTestId('pg-why-item-link').getAttribute('href')).toMatch(new RegExp(`^#/annotate/dn_[^/]+/${top.itemId}$`));
+    expect(await firstExample.getByTestId('pg-why-item-link').textContent()).toBe(top.itemId);
+    expect(await firstExample.getByTestId('pg-why-position').textContent()).toBe(`record ${top.position + 1} of v1`);
+    expect(await firstExample.getByTestId('pg-why-position').getAttribute('title')).toMatch(
+      new RegExp(`^Record ${top.position + 1} of version 1, counting all of its records \\(those held out for evaluation too\\); the adapter trained on \\d+ examples of them\\.$`),
+    );
     expect(await byInfluence.getByTestId('pg-why-contributor').count()).toBe(influence.contributors.length);
     expect(await byInfluence.getByTestId('pg-why-no-contributor').count()).toBe(influence.contributors.length === 0 ? 1 : 0);
     await shootBothThemes(page, 'attribution-why-influence', { target: byInfluence });

@@ -2,6 +2,7 @@ import type { Attribution } from '../../../shared/api/schemas/attribution';
 import { useCall } from '../../api';
 import { shortHex } from '../../format';
 import { formatWei } from '../../format-wei';
+import { pageHref } from '../../route';
 import { useTokenUnit } from '../../token-unit';
 import { SettleFeeForm } from './SettleFeeForm';
 import { formatScore, matchedRuns } from './why-spans';
@@ -19,6 +20,9 @@ export function WhyPanel({ attribution: a, claimsFile, onSettled }: WhyPanelProp
   const method = a.record.method;
   const priced = a.contributors.some((c) => c.amount !== '0');
   const unit = useTokenUnit();
+  const adapters = useCall('adapters.list', {});
+  const lineage = adapters.data?.find((x) => x.name === a.adapter)?.lineage ?? null;
+  const version = lineage ? { number: lineage.version, examples: lineage.examples } : null;
   return (
     <section className="pg-why-panel" data-testid="pg-why-panel" data-method={method} aria-label="Why this answer">
       <p className="pg-why-summary">
@@ -48,16 +52,7 @@ export function WhyPanel({ attribution: a, claimsFile, onSettled }: WhyPanelProp
       ) : (
         <ol className="pg-why-examples" data-testid="pg-why-examples">
           {a.topExamples.map((e) => (
-            <li key={`${e.itemId}/${e.position}`} className="pg-why-example" data-testid="pg-why-example">
-              <span className="pg-why-score mono" title={String(e.score)}>
-                {formatScore(e.score)}
-              </span>
-              <ItemPreview itemId={e.itemId} />
-              <span className="muted pg-why-meta">
-                example {e.position + 1} · item <span className="mono">{e.itemId}</span>
-                {e.records.length > 0 ? ` · record${e.records.length === 1 ? '' : 's'} ${e.records.map(shortHex).join(', ')}` : ' · in no contribution record'}
-              </span>
-            </li>
+            <ExampleRow key={`${e.itemId}/${e.position}`} example={e} version={version} />
           ))}
         </ol>
       )}
@@ -122,14 +117,41 @@ export function WhyPanel({ attribution: a, claimsFile, onSettled }: WhyPanelProp
   );
 }
 
-/** The example's item text, first line, cut short; the item id alone when it cannot be read (deleted, another datanet). */
-function ItemPreview({ itemId }: { itemId: string }) {
-  const item = useCall('items.get', { item: itemId });
+/**
+ * One credited example: its score, its item's text, and where to find it. The position the
+ * backend reports is the example's record in the frozen version (counting every record of it,
+ * those held out for evaluation too), not its place among the examples the adapter trained on, so
+ * the row names the item (a link to it in Annotate) and words the number as the version's record.
+ */
+function ExampleRow({ example: e, version }: { example: Attribution['topExamples'][number]; version: { number: number; examples: number } | null }) {
+  const item = useCall('items.get', { item: e.itemId });
   const text = item.data?.content.text.trim().replace(/\s+/g, ' ');
-  if (!text) return null;
+  const where = version
+    ? `Record ${e.position + 1} of version ${version.number}, counting all of its records (those held out for evaluation too); the adapter trained on ${version.examples.toLocaleString()} examples of them.`
+    : `Record ${e.position + 1} of the version the adapter was trained on, counting all of its records.`;
   return (
-    <span className="pg-why-item selectable" data-testid="pg-why-item" title={text}>
-      {text.length > 160 ? `${text.slice(0, 159)}…` : text}
-    </span>
+    <li className="pg-why-example" data-testid="pg-why-example">
+      <span className="pg-why-score mono" title={String(e.score)}>
+        {formatScore(e.score)}
+      </span>
+      {/* The item's text, first line, cut short; the item id alone when it cannot be read (deleted, another datanet). */}
+      {text && (
+        <span className="pg-why-item selectable" data-testid="pg-why-item" title={text}>
+          {text.length > 160 ? `${text.slice(0, 159)}…` : text}
+        </span>
+      )}
+      <span className="muted pg-why-meta">
+        item{' '}
+        {item.data ? (
+          <a className="mono" href={pageHref('annotate', item.data.datanetId, e.itemId)} data-testid="pg-why-item-link" title="Open this item in Annotate">
+            {e.itemId}
+          </a>
+        ) : (
+          <span className="mono">{e.itemId}</span>
+        )}{' '}
+        · <span data-testid="pg-why-position" title={where}>{version ? `record ${e.position + 1} of v${version.number}` : `version record ${e.position + 1}`}</span>
+        {e.records.length > 0 ? ` · contribution record${e.records.length === 1 ? '' : 's'} ${e.records.map(shortHex).join(', ')}` : ' · in no contribution record'}
+      </span>
+    </li>
   );
 }
