@@ -47,7 +47,8 @@ import type { Connection, LedgerService } from '../ledger/service';
 import { ModelRegistrations } from '../models/registration';
 import type { ModelsService } from '../models/service';
 import type { Db } from '../store/database';
-import { makeFolder, MakeFolderError } from '../store/make-folder';
+import { makeFolder } from '../store/make-folder';
+import { checkOutputTarget, type OutputTarget } from '../store/output-target';
 import { influencePayout } from './influence-payout';
 import type { InfluenceService } from './influence-store';
 import { AttributionStore, newAttributionId, withoutCredits, type AttributionDetail } from './records';
@@ -70,63 +71,8 @@ export interface AttributionDeps {
 
 const networkName = (c: Connection) => (c.network.kind === 'devnet' ? 'the local devnet' : c.network.name);
 
-/** Nothing there, or a file in the way (ENOTDIR): the walk up from the target finds which. */
-function statOrNone(p: string): fs.Stats | undefined {
-  try {
-    return fs.statSync(p);
-  } catch (error) {
-    if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return undefined;
-    throw error;
-  }
-}
-
-/** Why a file could not be created or opened for writing, worded for a person. */
-const WRITE_REASONS: Record<string, string> = {
-  ENOENT: 'the file system refuses new files there',
-  EACCES: 'permission denied',
-  EPERM: 'the operation is not permitted there',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
-  ENAMETOOLONG: 'the name is too long',
-  EINVAL: 'the name is not allowed there',
-  EISDIR: 'it is a folder',
-};
-
-const badOut = (message: string) => new ApiFailure({ code: 'invalid_input', field: 'out', message });
-
-/**
- * Refuses, before any fee is sent, a claim file path that could not be written (as the export's
- * checkTarget does): a folder there, a file in the way above it, a folder the file system will
- * not make (under /proc, read-only, no permission), or a file that cannot be created or opened for
- * writing there. Makes the folder and leaves no file behind. The write after the payment stays
- * as it is, for what goes wrong only then (a full disk).
- */
-function checkClaimsTarget(out: string): void {
-  if (!path.isAbsolute(out)) throw badOut(`out must be a full path (such as /home/me/claims.json); ${out} is relative`);
-  if (statOrNone(out)?.isDirectory()) throw badOut(`out ${out} is a folder; the claim file is a file`);
-  for (let dir = path.dirname(out); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const above = statOrNone(dir);
-    if (above === undefined) continue;
-    if (!above.isDirectory()) throw badOut(`out ${out} cannot be made: ${dir} is a file, not a folder`);
-    break;
-  }
-  try {
-    makeFolder(path.dirname(out));
-  } catch (error) {
-    if (error instanceof MakeFolderError) throw badOut(error.message);
-    throw error;
-  }
-  const existed = statOrNone(out) !== undefined;
-  try {
-    fs.closeSync(fs.openSync(out, existed ? 'r+' : 'wx'));
-    if (!existed) fs.unlinkSync(out);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    const why = WRITE_REASONS[code];
-    throw badOut(`out ${out} cannot be written: ${why ? `${why} (${code})` : (error as Error).message}`);
-  }
-}
+/** The claim file a settle writes after the payment: its path is checked before the fee is sent. */
+const CLAIMS_TARGET: OutputTarget = { writes: 'file', field: 'out', why: 'the claim file is a file', example: '/home/me/claims.json' };
 
 export class AttributionService {
   readonly store: AttributionStore;
@@ -218,7 +164,7 @@ export class AttributionService {
   async settle(id: string, feeWei: string, out?: string): Promise<{ attribution: Attribution; paymentId: string; txHash: string; claimsFile: string }> {
     let a = this.store.get(id);
     if (a.paymentId !== null) throw conflict(`Attribution ${id} was settled already: payment ${a.paymentId} (tx ${a.settleTx}); its claim file is ${a.claimsFile}.`);
-    if (out !== undefined) checkClaimsTarget(out); // a path that cannot be written costs nothing: refused before the fee is sent
+    if (out !== undefined) checkOutputTarget(out, CLAIMS_TARGET); // a path that cannot be written costs nothing: refused before the fee is sent
     const c = await this.deps.ledger.connect();
     try {
       if (c.chainId !== a.chainId || c.addresses.Settlement.toLowerCase() !== a.settlement) {

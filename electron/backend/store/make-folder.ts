@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** Why a folder could not be made, worded for a person; the code stays in brackets for a search. */
-const REASONS: Record<string, string> = {
+export const REASONS: Record<string, string> = {
   ENOENT: 'the file system refuses new folders there',
   EACCES: 'permission denied',
   EPERM: 'the operation is not permitted there',
