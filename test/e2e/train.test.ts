@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Datanet } from '../../shared/api/schemas/datanets';
 import type { Job } from '../../shared/api/schemas/jobs';
 import type { Adapter } from '../../shared/api/schemas/models';
+import type { TrainingRun } from '../../shared/api/schemas/training';
 import { checkSmallWindow, openApp, shootBothThemes, shootChecked, startBrowserApp } from '../fixtures/app-page';
 import { installTinyModel, seedSumsDatanet, SUM_PAIRS } from '../fixtures/model-factory';
 import type { ServedApp } from '../fixtures/served-app';
@@ -153,7 +154,11 @@ describe('the Train page', () => {
     await expect.poll(historyData).toBe('Sums · v1');
     await expect.poll(() => page.evaluate('window.__notes')).toEqual([expect.stringMatching(/^Training of sums-long cancelled: Stopped at step \d+/)]);
 
-    // A reload (the window closed and opened again) keeps the run, its curve and its Resume.
+    // A reload (the window closed and opened again) keeps the run, its curve and its Resume. The curve
+    // is first this window's live points; the checkpoint's history (every step) joins them once the
+    // page has read the run folder again after the cancel: wait for it, or the count is of the moment.
+    const history = (await app.call<TrainingRun[]>('training.runs')).find((r) => r.out === 'sums-long')!.losses.length;
+    await expect.poll(() => points()).toBeGreaterThanOrEqual(history);
     const before = await points();
     await page.reload();
     await page.getByTestId('nav-train').click();
