@@ -16,6 +16,7 @@ import { jsonl, writeFile } from '../fixtures/import-files';
 import { runStudio } from '../fixtures/studio-cli';
 import { tempDir } from '../fixtures/temp-dir';
 import { writeTinyModel } from '../fixtures/tiny-models';
+import { startAndCancel } from '../fixtures/start-and-cancel';
 
 type Backend = ReturnType<typeof testBackend>;
 const SCHEMA: LabelSchema = { fields: [{ kind: 'instruction_pair', name: 'pair' }] };
@@ -99,18 +100,8 @@ describe('training through the API', () => {
     const b = testBackend();
     await setUp(b);
     const input = { model: 'tiny-qwen', datanet: 'Sums', out: 'resumed', steps: 40, rank: 2, batch: 2, checkpointEvery: 5 };
-    const first = await call<Job>(b, 'training.start', input);
-    await new Promise<void>((resolve) => {
-      const off = b.events.subscribe((name, payload) => {
-        const j = payload as Job;
-        if (name === 'job.updated' && j.id === first.id && j.progress.done >= 7) {
-          off();
-          b.jobs.cancel(first.id);
-          resolve();
-        }
-      });
-    });
-    expect((await b.jobs.settled(first.id)).state).toBe('cancelled');
+    const first = await startAndCancel(b, input, 7);
+    expect(first.state).toBe('cancelled');
     await expect(call(b, 'training.start', { ...input, steps: 41 })).rejects.toThrow(/exists with other settings/);
     const seen: number[] = [];
     const off = b.events.subscribe((name, payload) => name === 'job.updated' && seen.push((payload as Job).progress.done));

@@ -12,6 +12,7 @@ import { call, testBackend } from '../fixtures/datanet-backend';
 import { pairsVersion } from '../fixtures/pairs-version';
 import { tempDir } from '../fixtures/temp-dir';
 import { writeTinyModel } from '../fixtures/tiny-models';
+import { startAndCancel } from '../fixtures/start-and-cancel';
 
 const PAIRS = Array.from({ length: 12 }, (_, i) => ({ prompt: `What is ${i} plus one?`, response: `It is ${i + 1}.` }));
 
@@ -22,18 +23,8 @@ describe('a training run on "latest"', () => {
       const { datanet } = await pairsVersion(b, 'Sums', PAIRS);
       await call(b, 'models.import', { path: writeTinyModel(path.join(tempDir(), 'tiny-qwen'), { architecture: 'qwen2', seed: 3 }).dir });
       const input = { model: 'tiny-qwen', datanet: 'Sums', out: 'on-latest', steps: 40, rank: 2, batch: 2, checkpointEvery: 5 };
-      const job = await call<Job>(b, 'training.start', input);
-      await new Promise<void>((resolve) => {
-        const off = b.events.subscribe((name, payload) => {
-          const j = payload as Job;
-          if (name === 'job.updated' && j.id === job.id && j.progress.done >= 6) {
-            off();
-            b.jobs.cancel(job.id);
-            resolve();
-          }
-        });
-      });
-      expect((await b.jobs.settled(job.id)).state).toBe('cancelled');
+      const job = await startAndCancel(b, input, 6);
+      expect(job.state).toBe('cancelled');
       const run = (await call<TrainingRun[]>(b, 'training.runs')).find((r) => r.out === 'on-latest')!;
       expect(run.input).toMatchObject({ version: 'latest' });
       expect(run.version).toBe(1);

@@ -14,6 +14,7 @@ import { call, testBackend } from '../fixtures/datanet-backend';
 import { pairsVersion } from '../fixtures/pairs-version';
 import { tempDir } from '../fixtures/temp-dir';
 import { writeTinyModel } from '../fixtures/tiny-models';
+import { startAndCancel } from '../fixtures/start-and-cancel';
 
 type Backend = ReturnType<typeof testBackend>;
 const PAIRS = Array.from({ length: 12 }, (_, i) => ({ prompt: `What is ${i} plus one?`, response: `It is ${i + 1}.` }));
@@ -21,22 +22,6 @@ const PAIRS = Array.from({ length: 12 }, (_, i) => ({ prompt: `What is ${i} plus
 async function setUp(b: Backend): Promise<void> {
   await pairsVersion(b, 'Sums', PAIRS);
   await call(b, 'models.import', { path: writeTinyModel(path.join(tempDir(), 'tiny-qwen'), { architecture: 'qwen2', seed: 3 }).dir });
-}
-
-/** Starts a run and cancels it once it has gone past `step`. */
-async function startAndCancel(b: Backend, input: Record<string, unknown>, step: number): Promise<Job> {
-  const job = await call<Job>(b, 'training.start', input);
-  await new Promise<void>((resolve) => {
-    const off = b.events.subscribe((name, payload) => {
-      const j = payload as Job;
-      if (name === 'job.updated' && j.id === job.id && j.progress.done >= step) {
-        off();
-        b.jobs.cancel(job.id);
-        resolve();
-      }
-    });
-  });
-  return b.jobs.settled(job.id);
 }
 
 describe('training.runs', () => {
