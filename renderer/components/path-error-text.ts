@@ -1,4 +1,5 @@
 import type { ApiError } from '../../shared/api';
+import { inputMessage } from '../sentence';
 
 /**
  * The backend's message as a sentence under a path field, naming the field by its label, as
@@ -9,9 +10,5 @@ import type { ApiError } from '../../shared/api';
  * service's own sentence) is kept, with a full stop.
  */
 export function pathErrorText(error: ApiError, label: string): string {
-  if (error.code !== 'invalid_input') return error.message;
-  let text = error.message.startsWith(`${error.field} `) ? error.message.slice(error.field.length + 1) : error.message;
-  if (/^(is|must|could|does|has)\b/.test(text)) text = `the ${label.toLowerCase()} ${text}`;
-  if (!/[.!?…]$/.test(text)) text += '.';
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  return error.code === 'invalid_input' ? inputMessage(error.field, error.message, `the ${label.toLowerCase()}`) : error.message;
 }

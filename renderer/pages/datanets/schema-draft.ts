@@ -1,5 +1,6 @@
 import { DatanetName, License } from '../../../shared/api/schemas/datanets';
 import { LabelField, type LabelFieldKind, type LabelSchema } from '../../../shared/datanets/schema';
+import { asSentence } from '../../sentence';
 
 /**
  * The schema builder's working copy of one field. It keeps what the user typed for every kind
@@ -131,13 +132,6 @@ const LABELS_LIMIT = 500;
 const FIELDS_LIMIT = 50;
 const NAME_LIMIT = 64;
 
-/** `text` as a sentence: capitalised, ending in a full stop (for a message nothing here rewords). */
-function asSentence(text: string): string {
-  const t = text.trim();
-  if (t === '') return t;
-  const capital = t[0]!.toUpperCase() + t.slice(1);
-  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
-}
 
 function quoted(text: string): string {
   return `“${text.length > 40 ? `${text.slice(0, 39)}…` : text}”`;

@@ -1,4 +1,5 @@
 import { TrainingManifest } from '../../../shared/ledger/training-manifest';
+import { asSentence } from '../../sentence';
 
 type Issue = NonNullable<ReturnType<typeof TrainingManifest.safeParse>['error']>['issues'][number];
 type Path = readonly PropertyKey[];
@@ -15,7 +16,7 @@ export function manifestProblem(text: string): string | null {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return sentence(`The manifest is not valid JSON: ${(error as Error).message}`);
+    return asSentence(`The manifest is not valid JSON: ${(error as Error).message}`);
   }
   const parsed = TrainingManifest.safeParse(value);
   if (parsed.success) return null;
@@ -26,27 +27,27 @@ function issueInWords(issue: Issue, root: unknown): string {
   const path = issue.path;
   const at = valueAt(root, path);
   // Our schema's own messages are already words ("must be 32 bytes of lower-case hex …").
-  if (/^must\b/.test(issue.message)) return sentence(`${subject(path)} ${issue.message}`);
+  if (/^must\b/.test(issue.message)) return asSentence(`${subject(path)} ${issue.message}`);
   switch (issue.code) {
     case 'invalid_type': {
-      if (path.length === 0) return sentence(`The manifest must be a JSON object, not ${kindOf(root)}`);
-      if (at === undefined) return sentence(`${subject(path.slice(0, -1))} lacks its ${quote(path.at(-1)!)} field`);
-      return sentence(`${subject(path)} must be ${article(issue.expected)}, not ${typeof at === 'number' ? at : kindOf(at)}`);
+      if (path.length === 0) return asSentence(`The manifest must be a JSON object, not ${kindOf(root)}`);
+      if (at === undefined) return asSentence(`${subject(path.slice(0, -1))} lacks its ${quote(path.at(-1)!)} field`);
+      return asSentence(`${subject(path)} must be ${article(issue.expected)}, not ${typeof at === 'number' ? at : kindOf(at)}`);
     }
     case 'invalid_value':
-      if (at === undefined && path.length > 0) return sentence(`${subject(path.slice(0, -1))} lacks its ${quote(path.at(-1)!)} field`);
+      if (at === undefined && path.length > 0) return asSentence(`${subject(path.slice(0, -1))} lacks its ${quote(path.at(-1)!)} field`);
       if (path.length === 1 && path[0] === 'format') {
-        return sentence(`The manifest's “format” is ${JSON.stringify(at)}, not "${String(issue.values[0])}": it is not a training manifest, or one of another version`);
+        return asSentence(`The manifest's “format” is ${JSON.stringify(at)}, not "${String(issue.values[0])}": it is not a training manifest, or one of another version`);
       }
-      return sentence(`${subject(path)} must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`);
+      return asSentence(`${subject(path)} must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`);
     case 'unrecognized_keys':
-      return sentence(`${subject(path)} has ${issue.keys.length === 1 ? 'a field' : 'fields'} a training manifest does not: ${issue.keys.map(quote).join(', ')}`);
+      return asSentence(`${subject(path)} has ${issue.keys.length === 1 ? 'a field' : 'fields'} a training manifest does not: ${issue.keys.map(quote).join(', ')}`);
     case 'too_small':
-      return sentence(`${subject(path)} ${bound(issue.origin, 'at least', issue.minimum)}`);
+      return asSentence(`${subject(path)} ${bound(issue.origin, 'at least', issue.minimum)}`);
     case 'too_big':
-      return sentence(`${subject(path)} ${bound(issue.origin, 'at most', issue.maximum)}`);
+      return asSentence(`${subject(path)} ${bound(issue.origin, 'at most', issue.maximum)}`);
     default:
-      return sentence(`${subject(path)} is not valid (${issue.message})`);
+      return asSentence(`${subject(path)} is not valid (${issue.message})`);
   }
 }
 
@@ -87,10 +88,4 @@ function kindOf(v: unknown): string {
 function article(kind: string): string {
   const words: Record<string, string> = { object: 'an object', array: 'a list', string: 'a string', number: 'a number', boolean: 'true or false', int: 'a whole number' };
   return words[kind] ?? kind;
-}
-
-/** Capitalized, with a full stop (a JSON error may end in one already). */
-function sentence(text: string): string {
-  const t = text.charAt(0).toUpperCase() + text.slice(1);
-  return /[.!?]$/.test(t) ? t : `${t}.`;
 }

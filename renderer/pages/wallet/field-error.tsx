@@ -1,4 +1,5 @@
 import type { ApiFailure } from '../../../shared/api';
+import { inputMessage } from '../../sentence';
 
 /**
  * Which input an invalid_input error is about, and its message worded for a person. The router's
@@ -10,11 +11,7 @@ export function fieldError<F extends string>(failure: ApiFailure | null | undefi
   if (!error || error.code !== 'invalid_input') return null;
   // The deepest segment that names a labelled input: "ledger.rpcUrl" is rpcUrl, "words.2" is words.
   const known = (error.field.split('.').reverse().find((segment) => Object.hasOwn(labels, segment)) as F | undefined) ?? null;
-  let text = error.message.startsWith(error.field) ? error.message.slice(error.field.length).trimStart() : error.message;
-  if (/^(is|must|could|does|has)\b/.test(text)) text = `${known ? labels[known] : error.field} ${text}`;
-  // Shown as a sentence: the backend's messages are phrases ("is not the password of this keystore").
-  if (!/[.!?…]$/.test(text)) text += '.';
-  return { field: known ?? 'form', text: text.charAt(0).toUpperCase() + text.slice(1) };
+  return { field: known ?? 'form', text: inputMessage(error.field, error.message, known ? labels[known] : error.field) };
 }
 
 /** The worded error under its input; `id` is what the input's aria-describedby points at. */
