@@ -17,7 +17,7 @@ import { deployContracts, missingCode } from './deploy';
 import { DEVNET_CHAIN_ID, Devnet, mineBlocks } from './devnet';
 import { providerFor } from './provider';
 import { selectItems, selectionProof, selectionSummary, type SelectionProof } from './selection';
-import { SyncEngine, type SyncReport, type SyncTarget } from './sync';
+import { anchorsOn, SyncEngine, type SyncReport, type SyncTarget } from './sync';
 import { verifyBundle } from './verify';
 import { WalletStore } from './wallet';
 import type { Db } from '../store/database';
@@ -310,7 +310,7 @@ export class LedgerService {
    * beside them would contradict the records' own states.
    */
   private awaiting(target: SyncTarget, head: number, confirmations: number): string | null {
-    const ours = this.contributions.batchesIn(['submitted', 'included']).filter((b) => b.chainId === target.chainId && b.registry === target.registry);
+    const ours = this.contributions.batchesIn(['submitted', 'included']).filter(anchorsOn(target));
     if (ours.length === 0) return null;
     const records = ours.reduce((n, b) => n + b.count, 0);
     const included = ours.filter((b) => b.state === 'included' && b.blockNumber !== null);

@@ -17,6 +17,9 @@ export interface SyncTarget {
   registry: Hex;
 }
 
+/** Whether a batch anchors on this chain's registry (the outbox holds batches of other networks too). */
+export const anchorsOn = (target: SyncTarget) => (batch: Batch) => batch.chainId === target.chainId && batch.registry === target.registry;
+
 export interface SyncOptions {
   /** Records per batch (and per transaction). */
   batchSize?: number;
@@ -87,9 +90,7 @@ export class SyncEngine {
       report.online = true;
       report.head = await this.provider.getBlockNumber();
       for (const batch of this.store.batchesIn(['submitted', 'included'])) await this.follow(batch, report.head, report);
-      for (const batch of this.store.batchesIn(['built'])) {
-        if (batch.chainId === this.target.chainId && batch.registry === this.target.registry) await this.send(batch, report);
-      }
+      for (const batch of this.store.batchesIn(['built']).filter(anchorsOn(this.target))) await this.send(batch, report);
       for (;;) {
         const waiting = this.store.waiting(this.target.chainId, this.target.registry, this.batchSize);
         if (waiting.length === 0) break;
@@ -119,7 +120,7 @@ export class SyncEngine {
    * keeps every block), and follows them again, so they are final in this same pass.
    */
   private async mineToDepth(report: SyncReport): Promise<void> {
-    const ours = (b: Batch) => b.chainId === this.target.chainId && b.registry === this.target.registry;
+    const ours = anchorsOn(this.target);
     for (const batch of this.store.batchesIn(['submitted']).filter(ours)) await this.follow(batch, report.head!, report);
     const included = this.store.batchesIn(['included']).filter(ours);
     if (included.length === 0) return;
