@@ -115,8 +115,8 @@ export class Rewards {
     const c = await this.ledger.connect();
     try {
       const settlement = this.settlementOf(c);
-      const payments = new Map<string, OnChainPayment | null>();
-      const paidAt = new Map<string, number | null>();
+      // Read once per payment, however many of its shares this wallet holds.
+      const payments = new Map<string, { payment: OnChainPayment | null; about: Partial<Reward> }>();
       const out: Reward[] = [];
       for (const row of rows) {
         const base = toReward(row);
@@ -124,11 +124,14 @@ export class Rewards {
           out.push({ ...base, state: 'invalid', reason: `A share on chain ${row.chain_id} (Settlement ${getAddress(row.settlement)}); the network in Settings is ${networkName(c)}, chain ${c.chainId}: switch to that network to claim it.` });
           continue;
         }
-        if (!payments.has(row.payment_id)) payments.set(row.payment_id, await this.payment(settlement, row.payment_id, c));
-        const payment = payments.get(row.payment_id) ?? null;
-        if (payment && !paidAt.has(row.payment_id)) paidAt.set(row.payment_id, await this.paidAt(settlement, row.payment_id, c));
-        const about = payment ? { adapterHash: payment.adapterHash.toLowerCase(), adapter: this.adapterName(c, payment.adapterHash), paidAt: paidAt.get(row.payment_id) ?? null } : {};
-        out.push({ ...base, ...about, ...(await this.judge(settlement, row, payment)) });
+        let known = payments.get(row.payment_id);
+        if (!known) {
+          const payment = await this.payment(settlement, row.payment_id, c);
+          const about = payment ? { adapterHash: payment.adapterHash.toLowerCase(), adapter: this.adapterName(c, payment.adapterHash), paidAt: await this.paidAt(settlement, row.payment_id, c) } : {};
+          known = { payment, about };
+          payments.set(row.payment_id, known);
+        }
+        out.push({ ...base, ...known.about, ...(await this.judge(settlement, row, known.payment)) });
       }
       return out;
     } finally {
