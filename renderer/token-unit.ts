@@ -1,4 +1,3 @@
-import { counted } from '../shared/format';
 import { useSettings } from './settings';
 
 /**
@@ -12,9 +11,4 @@ export function tokenUnit(onDevnet: boolean): string {
 /** The unit of the network in Settings (tokenUnit's), for pages that do not know the network themselves. */
 export function useTokenUnit(): string {
   return tokenUnit(useSettings().data?.ledger.kind === 'devnet');
-}
-
-/** "1 share", "3 shares". */
-export function shares(n: number): string {
-  return counted(n, 'share');
 }

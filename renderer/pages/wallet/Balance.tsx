@@ -3,6 +3,7 @@ import { useAction, useCall } from '../../api';
 import { CallFallback } from '../../components/CallFallback';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
+import { tokenUnit } from '../../token-unit';
 
 /**
  * The balance on the configured network (asking it may start the devnet); the faucet on the devnet.
@@ -27,7 +28,7 @@ export function Balance({ onDevnet, refreshKey = 0 }: { onDevnet: boolean; refre
         <p className="wallet-balance-amount" data-testid="wallet-balance">
           <span className="wallet-balance-number" title={balance.data.formatted}>
             {trimAmount(balance.data.formatted)}
-          </span> <span className="wallet-balance-unit">{onDevnet ? 'ETH (devnet)' : 'native tokens'}</span>
+          </span> <span className="wallet-balance-unit">{tokenUnit(onDevnet)}{onDevnet && ' (devnet)'}</span>
         </p>
       ) : (
         <CallFallback call={balance} what="the balance" />

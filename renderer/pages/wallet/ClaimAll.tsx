@@ -4,7 +4,7 @@ import { useAction } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
 import { formatWei } from '../../format-wei';
-import { shares } from '../../token-unit';
+import { counted } from '../../../shared/format';
 
 /**
  * The claimable total of the imported shares and one button that claims them all, one
@@ -60,7 +60,7 @@ export function ClaimAll({
             <span className="mono" title={`${total} wei`}>
               {formatWei(total)}
             </span>{' '}
-            {unit} in {shares(claimable.length)}.
+            {unit} in {counted(claimable.length, 'share')}.
           </>
         ) : (
           <>Nothing to claim now: every imported share is claimed or invalid.</>
@@ -74,7 +74,7 @@ export function ClaimAll({
       {running && <Spinner label={`Claiming ${progress.done + 1} of ${progress.of}…`} />}
       {progress && !running && progress.failed === null && progress.of > 0 && (
         <p className="form-note" role="status" data-testid="wallet-claimed-all">
-          Claimed {shares(progress.of)}.
+          Claimed {counted(progress.of, 'share')}.
         </p>
       )}
       {progress?.failed && claim.error && (
