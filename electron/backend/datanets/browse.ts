@@ -6,7 +6,7 @@ import { REVIEWED } from './annotations';
 import { dependsOnLabels, filterConditions } from './item-filter';
 import { ftsQuery } from './fts-query';
 import type { Items } from './items';
-import { cut, fieldsText, labelChip } from './item-preview';
+import { labelChip, previewColumns, previewText } from './item-preview';
 
 /** Every STEP-th matching seq is remembered, so any position is at most STEP-1 index steps from one. */
 const STEP = 512;
@@ -75,12 +75,8 @@ export class Browse {
     private readonly db: Db,
     private readonly items: Items,
   ) {
-    // json_extract and substr in SQLite: a megabyte of text never reaches JavaScript whole.
     this.previewStmt = db.prepare(
-      `SELECT seq, id, import_id, created_at, thumb_cid,
-              substr(json_extract(content, '$.text'), 1, ${PREVIEW_CHARS + 1}) AS text,
-              json_extract(content, '$.image') AS image,
-              CASE WHEN json_extract(content, '$.text') = '' THEN json_extract(content, '$.fields') END AS fields
+      `SELECT seq, id, import_id, created_at, thumb_cid, json_extract(content, '$.image') AS image, ${previewColumns(PREVIEW_CHARS)}
        FROM items WHERE seq = ?`,
     );
     this.labelsStmt = db.prepare('SELECT field, value FROM labels WHERE item_seq = ?');
@@ -172,8 +168,7 @@ export class Browse {
 
   private preview(seq: number, schema: LabelSchema): ItemPreview {
     const row = this.previewStmt.get(seq) as PreviewRow;
-    const source = row.text || (row.fields ? fieldsText(JSON.parse(row.fields) as Record<string, unknown>) : '');
-    const text = cut(source, PREVIEW_CHARS);
+    const { text, truncated } = previewText(row, PREVIEW_CHARS);
     const image = row.image ? (JSON.parse(row.image) as { cid: string; width: number; height: number }) : null;
     const values = new Map<string, unknown>();
     for (const l of this.labelsStmt.all(seq) as { field: string; value: string }[]) values.set(l.field, JSON.parse(l.value));
@@ -185,7 +180,7 @@ export class Browse {
       id: row.id,
       seq: row.seq,
       text,
-      truncated: text.length < source.length,
+      truncated,
       image: image && { cid: image.cid, thumbCid: row.thumb_cid, width: image.width, height: image.height },
       labels,
       reviewed: values.get(REVIEWED) === true,

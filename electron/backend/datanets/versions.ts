@@ -5,7 +5,7 @@ import { LabelSchema, type LabelField } from '../../../shared/datanets/schema';
 import { buildTreeFromBuffer, fromHex, proofWith, standardLeaf, standardLeafInto, toHex, verifyProof } from '../../../shared/merkle';
 import type { Db } from '../store/database';
 import { newId } from '../ids';
-import { cut, fieldsText, labelChip } from './item-preview';
+import { cut, labelChip, previewColumns, previewText } from './item-preview';
 import { labelText } from './label-text';
 import { labelsAsOf } from './labels-as-of';
 
@@ -142,13 +142,8 @@ export class Versions {
   private diffDetails(datanetId: string, a: VersionRow, b: VersionRow, diff: VersionDiff): Record<string, VersionDiffDetail> {
     const ids = [...diff.added.slice(0, DIFF_DETAILS), ...diff.removed.slice(0, DIFF_DETAILS), ...diff.changed.slice(0, DIFF_DETAILS)];
     if (ids.length === 0) return {};
-    // json_extract and substr in SQLite: a megabyte of text never reaches JavaScript whole.
     const rows = this.db
-      .prepare(
-        `SELECT seq, id, substr(json_extract(content, '$.text'), 1, ${DIFF_PREVIEW_CHARS + 1}) AS text,
-                CASE WHEN json_extract(content, '$.text') = '' THEN json_extract(content, '$.fields') END AS fields
-         FROM items WHERE datanet_id = ? AND id IN (SELECT value FROM json_each(?))`,
-      )
+      .prepare(`SELECT seq, id, ${previewColumns(DIFF_PREVIEW_CHARS)} FROM items WHERE datanet_id = ? AND id IN (SELECT value FROM json_each(?))`)
       .all(datanetId, JSON.stringify(ids)) as { seq: number; id: string; text: string | null; fields: string | null }[];
     const byId = new Map(rows.map((r) => [r.id, r]));
     const changed = new Set(diff.changed.slice(0, DIFF_DETAILS));
@@ -159,10 +154,9 @@ export class Versions {
     const out: Record<string, VersionDiffDetail> = {};
     for (const id of ids) {
       const row = byId.get(id);
-      const source = row ? row.text || (row.fields ? fieldsText(JSON.parse(row.fields) as Record<string, unknown>) : '') : '';
-      const text = cut(source, DIFF_PREVIEW_CHARS);
+      const preview = row ? previewText(row, DIFF_PREVIEW_CHARS) : { text: '', truncated: false };
       const changes = row && changed.has(id) ? labelChanges(schema, before.get(row.seq) ?? {}, after.get(row.seq) ?? {}) : [];
-      out[id] = { text, truncated: text.length < source.length, changes };
+      out[id] = { ...preview, changes };
     }
     return out;
   }
