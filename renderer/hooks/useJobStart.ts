@@ -29,6 +29,8 @@ export interface JobStart<N extends JobCall> {
   busy: boolean;
   /** `job` was found on opening, not started here: the form's fields are not its settings. */
   found: boolean;
+  /** Stops showing an ended job (the form's choices changed since, so its outcome no longer describes them); a running one stays. */
+  forgetEnded: () => void;
 }
 
 /**
@@ -116,5 +118,9 @@ export function useJobStart<N extends JobCall>(name: N, subject: string): JobSta
     [run, track],
   );
 
-  return { start, job: hidden ? null : job, error: action.error, busy: action.pending || job?.state === 'running', found: found && !hidden };
+  const forgetEnded = useCallback(() => {
+    if (jobRef.current && jobRef.current.state !== 'running') setHidden(true);
+  }, []);
+
+  return { start, forgetEnded, job: hidden ? null : job, error: action.error, busy: action.pending || job?.state === 'running', found: found && !hidden };
 }

@@ -27,15 +27,14 @@ export function ExportPanel({ datanet }: { datanet: DatanetSummary }) {
   const [testPercent, setTestPercent] = useState('10');
   // An ended export's outcome is about the choices it ran with: once they are changed, it goes, so
   // "Exported … .jsonl" does not stand beside a Hugging Face folder chosen since.
-  const [editedSince, setEditedSince] = useState<string | null>(null);
   const edit = <T,>(set: (value: T) => void) => (value: T) => {
     set(value);
-    if (exp.job && exp.job.state !== 'running') setEditedSince(exp.job.id);
+    exp.forgetEnded();
   };
   const formatName = useId();
   const testId = useId();
   const chosen = FORMATS.find((f) => f.value === format)!;
-  const job = exp.job && exp.job.id === editedSince ? null : exp.job;
+  const { job } = exp;
   const err = exp.error?.error;
   const pathError = err?.code === 'invalid_input' && err.field === 'out' ? err : undefined;
   const testFraction = Number(testPercent) / 100;
